@@ -1,0 +1,105 @@
+//! Errors for data handed in at run time. Each message says what was expected and what came.
+
+use alloc::string::String;
+use core::fmt;
+
+/// What went wrong with run-time data or settings.
+///
+/// ```
+/// use stratanet::Error;
+/// let e = Error::LengthNotMultiple { what: "inputs", len: 7, sample_size: 5 };
+/// assert_eq!(
+///     e.to_string(),
+///     "inputs: expected a length that is a multiple of the sample size 5, got 7 values"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// No samples were given.
+    Empty {
+        /// Which data (e.g. "inputs").
+        what: &'static str,
+    },
+    /// A flat slice whose length is not a whole number of samples.
+    LengthNotMultiple {
+        /// Which data.
+        what: &'static str,
+        /// The length that came.
+        len: usize,
+        /// The per-sample element count the type fixes.
+        sample_size: usize,
+    },
+    /// Inputs and labels describe different numbers of samples.
+    CountMismatch {
+        /// Samples in the inputs.
+        inputs: usize,
+        /// Label values expected for that many samples.
+        expected_labels: usize,
+        /// Label values that came.
+        labels: usize,
+    },
+    /// A class label outside `0..classes`.
+    LabelOutOfRange {
+        /// Position of the label.
+        index: usize,
+        /// The label that came.
+        label: usize,
+        /// Number of classes the output shape fixes.
+        classes: usize,
+    },
+    /// A target value outside the range the loss accepts.
+    TargetOutOfRange {
+        /// Position of the target.
+        index: usize,
+        /// The value that came.
+        value: f64,
+        /// The accepted range, in words.
+        expected: &'static str,
+    },
+    /// A NaN or infinite value.
+    NonFinite {
+        /// Which data.
+        what: &'static str,
+        /// Position of the first such value.
+        index: usize,
+    },
+    /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
+    InvalidSetting {
+        /// Which setting.
+        what: &'static str,
+        /// What is allowed and what came.
+        detail: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty { what } => write!(f, "{what}: expected at least one sample, got none"),
+            Error::LengthNotMultiple { what, len, sample_size } => write!(
+                f,
+                "{what}: expected a length that is a multiple of the sample size {sample_size}, got {len} values"
+            ),
+            Error::CountMismatch { inputs, expected_labels, labels } => write!(
+                f,
+                "labels: expected {expected_labels} values for {inputs} input samples, got {labels}"
+            ),
+            Error::LabelOutOfRange { index, label, classes } => write!(
+                f,
+                "labels[{index}]: expected a class in 0..{classes}, got {label}"
+            ),
+            Error::TargetOutOfRange { index, value, expected } => {
+                write!(f, "labels[{index}]: expected {expected}, got {value}")
+            }
+            Error::NonFinite { what, index } => {
+                write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
+            }
+            Error::InvalidSetting { what, detail } => write!(f, "{what}: {detail}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,118 @@
+//! Finite-difference gradient checks for any [`Module`], in `f64`.
+//!
+//! The scalar `L = Σ y ⊙ g` (with a fixed random `g`) is differentiated two ways: by the
+//! module's hand-derived backward pass, and by central differences `(L(θ+h) − L(θ−h)) / 2h`
+//! for every input value and every parameter. Use it to prove a layer of your own.
+//!
+//! ```
+//! use stratanet::prelude::*;
+//! use stratanet::gradcheck::check_gradients;
+//! let err = check_gradients::<Vector<4>, (DenseT<Dim<4>, Dim<3>, f64>, Tanh)>(2, 7);
+//! assert!(err < 1e-6);
+//! ```
+
+use crate::init::unit_uniform;
+use crate::module::{Module, Params};
+use crate::shape::Shape;
+use alloc::vec;
+use alloc::vec::Vec;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+
+const STEP: f64 = 1e-5;
+
+/// `|a − b| / max(|a| + |b|, 1e-3)`: relative where gradients are large, absolute near zero.
+pub fn relative_error(a: f64, b: f64) -> f64 {
+    (a - b).abs() / (a.abs() + b.abs()).max(1e-3)
+}
+
+fn weighted_output<In: Shape, M: Module<In, f64>>(module: &M, x: &[f64], g: &[f64], n: usize) -> f64 {
+    let mut y = vec![0.0; n * M::Output::NUMEL];
+    module.forward(x, n, &mut y, &mut M::work(n));
+    y.iter().zip(g).map(|(a, b)| a * b).sum()
+}
+
+fn nth_param_mut(module: &mut impl Params<f64>, index: usize, f: impl FnOnce(&mut f64)) {
+    let mut offset = 0;
+    let mut f = Some(f);
+    module.visit_mut(&mut |slice: &mut [f64]| {
+        if (offset..offset + slice.len()).contains(&index) {
+            if let Some(f) = f.take() {
+                f(&mut slice[index - offset]);
+            }
+        }
+        offset += slice.len();
+    });
+}
+
+/// Checks module `M` on a batch of `n` random samples with parameters from `M::init`, all
+/// drawn from `seed`; returns the largest [`relative_error`] over every input and parameter
+/// derivative.
+pub fn check_gradients<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> f64 {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let module = M::init(&mut rng);
+    let x: Vec<f64> = (0..n * In::NUMEL).map(|_| 2.0 * unit_uniform(&mut rng) - 1.0).collect();
+    check_gradients_at(module, &x, n, seed)
+}
+
+/// Like [`check_gradients`], at the given module and inputs (`x` holds `n` samples).
+pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(mut module: M, x: &[f64], n: usize, seed: u64) -> f64 {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x9e37_79b9);
+    let g: Vec<f64> = (0..n * M::Output::NUMEL).map(|_| 2.0 * unit_uniform(&mut rng) - 1.0).collect();
+
+    let mut y = vec![0.0; n * M::Output::NUMEL];
+    let mut work = M::work(n);
+    module.forward(x, n, &mut y, &mut work);
+    let mut dx = vec![0.0; x.len()];
+    let mut grads = M::zeros();
+    module.backward(x, &y, &g, Some(&mut dx), n, &mut work, &mut grads);
+
+    let mut worst: f64 = 0.0;
+    let mut xp = x.to_vec();
+    for (k, &analytic) in dx.iter().enumerate() {
+        xp[k] = x[k] + STEP;
+        let up = weighted_output(&module, &xp, &g, n);
+        xp[k] = x[k] - STEP;
+        let down = weighted_output(&module, &xp, &g, n);
+        xp[k] = x[k];
+        worst = worst.max(relative_error(analytic, (up - down) / (2.0 * STEP)));
+    }
+
+    let mut analytic = Vec::with_capacity(M::PARAMS);
+    grads.visit(&mut |s: &[f64]| analytic.extend_from_slice(s));
+    assert_eq!(analytic.len(), M::PARAMS, "visit order does not cover PARAMS");
+    for (k, &a) in analytic.iter().enumerate() {
+        nth_param_mut(&mut module, k, |p| *p += STEP);
+        let up = weighted_output(&module, x, &g, n);
+        nth_param_mut(&mut module, k, |p| *p -= 2.0 * STEP);
+        let down = weighted_output(&module, x, &g, n);
+        nth_param_mut(&mut module, k, |p| *p += STEP);
+        worst = worst.max(relative_error(a, (up - down) / (2.0 * STEP)));
+    }
+    worst
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::Activation;
+    use crate::shape::Vector;
+    use crate::Scalar;
+
+    /// `y = x³` with a wrong derivative `2x²`: the check must notice.
+    #[derive(Default)]
+    struct WrongCube;
+    impl Activation for WrongCube {
+        fn apply<E: Scalar>(&self, x: E) -> E {
+            x * x * x
+        }
+        fn derivative<E: Scalar>(&self, x: E, _y: E) -> E {
+            x * x + x * x
+        }
+    }
+
+    #[test]
+    fn detects_a_wrong_backward() {
+        assert!(check_gradients::<Vector<5>, WrongCube>(2, 1) > 0.1);
+    }
+}

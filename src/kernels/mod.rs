@@ -1,0 +1,6 @@
+//! Plain numeric kernels over slices with `usize` geometry: not generic over dimensions, so
+//! they compile once per element type whatever the network.
+
+pub mod dense;
+pub mod gemm;
+pub mod rowwise;

@@ -1,0 +1,56 @@
+//! Row-wise kernels: softmax over the last dimension.
+
+use crate::Scalar;
+
+/// `y = softmax(x)` for each row of `len` values, shifted by the row maximum for stability.
+///
+/// ```
+/// use stratanet::kernels::rowwise::softmax_rows;
+/// let mut y = [0.0f64; 2];
+/// softmax_rows(&[0.0, 0.0], 2, &mut y);
+/// assert_eq!(y, [0.5, 0.5]);
+/// ```
+pub fn softmax_rows<E: Scalar>(x: &[E], len: usize, y: &mut [E]) {
+    for (xr, yr) in x.chunks_exact(len).zip(y.chunks_exact_mut(len)) {
+        let max = xr.iter().fold(E::neg_infinity(), |m, &v| m.max(v));
+        let mut sum = E::zero();
+        for (o, &v) in yr.iter_mut().zip(xr) {
+            *o = (v - max).exp();
+            sum = sum + *o;
+        }
+        for o in yr.iter_mut() {
+            *o = *o / sum;
+        }
+    }
+}
+
+/// Backward of [`softmax_rows`]: `dx = y ⊙ (dy − Σ dy⊙y)` per row (the softmax Jacobian
+/// `diag(y) − y·yᵀ` applied to `dy`).
+///
+/// ```
+/// use stratanet::kernels::rowwise::softmax_rows_backward;
+/// let mut dx = [0.0f64; 2];
+/// // a gradient that is the same for every class does not move the softmax
+/// softmax_rows_backward(&[0.3, 0.7], &[1.0, 1.0], 2, &mut dx);
+/// assert!(dx.iter().all(|v| v.abs() < 1e-15));
+/// ```
+pub fn softmax_rows_backward<E: Scalar>(y: &[E], dy: &[E], len: usize, dx: &mut [E]) {
+    for ((yr, gr), dr) in y.chunks_exact(len).zip(dy.chunks_exact(len)).zip(dx.chunks_exact_mut(len)) {
+        let dot = yr.iter().zip(gr).fold(E::zero(), |acc, (&a, &b)| acc + a * b);
+        for ((d, &a), &g) in dr.iter_mut().zip(yr).zip(gr) {
+            *d = a * (g - dot);
+        }
+    }
+}
+
+/// `ln Σ exp(row)`, stable for any finite row.
+///
+/// ```
+/// let v = stratanet::kernels::rowwise::log_sum_exp(&[1e4f64, 1e4]);
+/// assert!((v - (1e4 + 2f64.ln())).abs() < 1e-9);
+/// ```
+pub fn log_sum_exp<E: Scalar>(row: &[E]) -> E {
+    let max = row.iter().fold(E::neg_infinity(), |m, &v| m.max(v));
+    let sum = row.iter().fold(E::zero(), |acc, &v| acc + (v - max).exp());
+    max + sum.ln()
+}

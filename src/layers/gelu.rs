@@ -1,0 +1,87 @@
+//! Gaussian error linear unit, exact form (PyTorch's default, Keras's `approximate=False`):
+//! `y = x·Φ(x)` with `Φ` the standard normal CDF; `y' = Φ(x) + x·φ(x)`, `φ(x) = e^(−x²/2)/√(2π)`.
+
+use super::activation::Activation;
+use crate::Scalar;
+
+/// `y = x·Φ(x)`, element-wise, with `Φ` computed to double precision.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// assert_eq!(GELU.apply(0.0f64), 0.0);
+/// assert!((GELU.apply(1.0f64) - 0.8413447460685429).abs() < 1e-15);
+/// ```
+#[allow(clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GELU;
+
+/// `erfc(x) = 1 − erf(x)`, accurate to about 1e-15 relative: a Taylor series of `erf` below 2.5,
+/// the continued fraction `e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3⁄2/(x + …))))` above.
+fn erfc(x: f64) -> f64 {
+    const FRAC_2_SQRT_PI: f64 = core::f64::consts::FRAC_2_SQRT_PI;
+    if x < 0.0 {
+        return 2.0 - erfc(-x);
+    }
+    if x < 2.5 {
+        let x2 = x * x;
+        let (mut term, mut sum) = (x, x);
+        let mut k = 1.0;
+        while (term / (2.0 * k - 1.0)).abs() > 1e-17 * sum.abs() {
+            term *= -x2 / k;
+            sum += term / (2.0 * k + 1.0);
+            k += 1.0;
+        }
+        return 1.0 - FRAC_2_SQRT_PI * sum;
+    }
+    let mut fraction = x;
+    for k in (1..=60).rev() {
+        fraction = x + (f64::from(k) / 2.0) / fraction;
+    }
+    num_traits::Float::exp(-x * x) * FRAC_2_SQRT_PI / (2.0 * fraction)
+}
+
+/// The standard normal CDF `Φ(x) = ½·erfc(−x/√2)` (precise in both tails).
+fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+}
+
+impl Activation for GELU {
+    fn apply<E: Scalar>(&self, x: E) -> E {
+        let v = x.as_f64();
+        E::from_f64(v * normal_cdf(v))
+    }
+    fn derivative<E: Scalar>(&self, x: E, _y: E) -> E {
+        let v = x.as_f64();
+        let density = num_traits::Float::exp(-0.5 * v * v) / (2.0 * core::f64::consts::PI).sqrt();
+        E::from_f64(normal_cdf(v) + v * density)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Vector;
+
+    #[test]
+    fn erfc_matches_reference_values() {
+        // erf values from the C library (through Python's math.erf).
+        for (x, erf) in [
+            (0.5, 0.5204998778130465),
+            (1.0, 0.8427007929497149),
+            (2.0, 0.9953222650189527),
+            (2.5, 0.9995930479825550),
+            (3.0, 0.9999779095030014),
+        ] {
+            assert!((1.0 - erfc(x) - erf).abs() < 1e-15, "x={x}");
+            assert!((erfc(-x) - (1.0 + erf)).abs() < 1e-15, "x=-{x}");
+        }
+        // deep tail, relative: erfc(5) = 1.5374597944280351e-12
+        assert!((erfc(5.0) / 1.5374597944280351e-12 - 1.0).abs() < 1e-13);
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Vector<7>, GELU>(3, 5) < 1e-7);
+    }
+}

@@ -1,0 +1,46 @@
+//! Logistic sigmoid: `y = 1 / (1 + e^(−x))`, `y' = y·(1 − y)`.
+
+use super::activation::Activation;
+use crate::Scalar;
+
+/// `y = 1 / (1 + e^(−x))`, element-wise, computed without overflow for large `|x|`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// assert_eq!(Sigmoid.apply(0.0f32), 0.5);
+/// assert_eq!(Sigmoid.apply(-1e4f32), 0.0);
+/// assert_eq!(Sigmoid.apply(1e4f32), 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sigmoid;
+
+/// The logistic function, stable at both ends (`e^x` is only taken of a non-positive number).
+pub(crate) fn logistic<E: Scalar>(x: E) -> E {
+    if x >= E::zero() {
+        E::one() / (E::one() + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (E::one() + e)
+    }
+}
+
+impl Activation for Sigmoid {
+    fn apply<E: Scalar>(&self, x: E) -> E {
+        logistic(x)
+    }
+    fn derivative<E: Scalar>(&self, _x: E, y: E) -> E {
+        y * (E::one() - y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Vector;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Vector<7>, Sigmoid>(3, 3) < 1e-7);
+    }
+}

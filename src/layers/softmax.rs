@@ -1,0 +1,75 @@
+//! Softmax over the last dimension: `y_i = e^(x_i) / Σ_j e^(x_j)`.
+//!
+//! Backward: `∂y_i/∂x_k = y_i(δ_ik − y_k)`, so `dx = y ⊙ (dy − ⟨dy, y⟩)` per row.
+//! For training a classifier prefer logits with [`crate::loss::SoftmaxCrossEntropy`], which fuses
+//! the two stably; this layer is for networks that must output probabilities.
+
+use crate::kernels::rowwise::{softmax_rows, softmax_rows_backward};
+use crate::module::Module;
+use crate::shape::Shape;
+use crate::Scalar;
+
+/// Softmax over the last dimension of any shape (over the whole vector for `Vector<N>`).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let mut y = [0.0f32; 3];
+/// Module::<Vector<3>, f32>::forward(&Softmax, &[1.0, 1.0, 1.0], 1, &mut y, &mut ());
+/// assert!(y.iter().all(|p| (p - 1.0 / 3.0).abs() < 1e-7));
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Softmax;
+
+crate::layers::no_params!(Softmax);
+
+fn last_dim<S: Shape>() -> usize {
+    S::DIMS[S::DIMS.len() - 1]
+}
+
+impl<S: Shape, E: Scalar> Module<S, E> for Softmax {
+    type Output = S;
+    type Work = ();
+
+    fn work(_capacity: usize) -> Self::Work {}
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+        let len = n * S::NUMEL;
+        softmax_rows(&x[..len], last_dim::<S>(), &mut y[..len]);
+    }
+
+    fn backward(
+        &self,
+        _x: &[E],
+        y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        _work: &mut (),
+        _grads: &mut Self,
+    ) {
+        if let Some(dx) = dx {
+            let len = n * S::NUMEL;
+            softmax_rows_backward(&y[..len], &dy[..len], last_dim::<S>(), &mut dx[..len]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::{Seq, Vector};
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Vector<6>, Softmax>(3, 6) < 1e-7);
+        assert!(check_gradients::<Seq<3, 4>, Softmax>(2, 7) < 1e-7);
+    }
+
+    #[test]
+    fn rows_sum_to_one_at_extreme_logits() {
+        let mut y = [0.0f32; 4];
+        Module::<Seq<2, 2>, f32>::forward(&Softmax, &[1e4, -1e4, 0.0, 0.0], 1, &mut y, &mut ());
+        assert_eq!(y, [1.0, 0.0, 0.5, 0.5]);
+    }
+}

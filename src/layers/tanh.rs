@@ -1,0 +1,35 @@
+//! Hyperbolic tangent: `y = tanh(x)`, `y' = 1 − y²`.
+
+use super::activation::Activation;
+use crate::Scalar;
+
+/// `y = tanh(x)`, element-wise.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// assert_eq!(Tanh.apply(0.0f64), 0.0);
+/// assert_eq!(Tanh.apply(1e4f64), 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tanh;
+
+impl Activation for Tanh {
+    fn apply<E: Scalar>(&self, x: E) -> E {
+        x.tanh()
+    }
+    fn derivative<E: Scalar>(&self, _x: E, y: E) -> E {
+        E::one() - y * y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Vector;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Vector<7>, Tanh>(3, 4) < 1e-7);
+    }
+}

@@ -1,0 +1,64 @@
+//! # stratanet — neural networks whose shapes are types
+//!
+//! A network is a tuple of layers; the compiler proves every layer fits the next. A mismatch is
+//! a type-check error (seen by `cargo check` and your editor), never a run-time panic. Sizes the
+//! layers compute (flatten, convolution, pooling) are derived by the type system, on stable Rust.
+//!
+//! ```
+//! use stratanet::prelude::*;
+//! use rand::SeedableRng;
+//!
+//! type Net = (Dense<2, 8>, Tanh, Dense<8, 1>, Sigmoid);
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+//! let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(Mse, Adam::new(0.05));
+//! // XOR
+//! let x = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
+//! let y = [0.0, 1.0, 1.0, 0.0];
+//! let history = model.fit(&x, &y, Fit::epochs(300).batch_size(4).silent())?;
+//! assert_eq!(history.last().unwrap().accuracy, 1.0);
+//! # Ok::<(), stratanet::Error>(())
+//! ```
+//!
+//! A layer that does not fit is rejected while type checking:
+//! ```compile_fail
+//! use stratanet::prelude::*;
+//! const _: () = check::<Vector<5>, (Dense<5, 10>, Dense<9, 1>), Vector<1>>();
+//! ```
+//!
+//! The crate is `#![no_std]` with `alloc`; the default `std` feature adds printing and timing to
+//! [`CompiledModel::fit`].
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod error;
+pub mod gradcheck;
+pub mod init;
+pub mod kernels;
+pub mod layers;
+pub mod loss;
+pub mod module;
+pub mod optim;
+pub mod scalar;
+pub mod shape;
+pub mod tensor;
+pub mod train;
+
+pub use error::{Error, Result};
+pub use scalar::Scalar;
+pub use train::{CompiledModel, Evaluation, Fit, History, Model};
+
+/// Everything a network definition and a training loop need.
+pub mod prelude {
+    pub use crate::layers::*;
+    pub use crate::loss::*;
+    pub use crate::module::{check, check_as, Module, Params};
+    pub use crate::optim::*;
+    pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
+    pub use crate::tensor::Batch;
+    pub use crate::train::{CompiledModel, Evaluation, Fit, History, Model};
+    pub use crate::{Error, Scalar};
+}

@@ -1,0 +1,364 @@
+//! Loss functions with mean reduction, and the accuracy each implies.
+//!
+//! | loss | per element / sample | labels |
+//! |---|---|---|
+//! | [`Mse`] | `(p − t)²` | same shape as the output |
+//! | [`Mae`] | `|p − t|` | same shape |
+//! | [`Huber`] | `½d²` if `|d| ≤ δ`, else `δ(|d| − ½δ)` | same shape |
+//! | [`BinaryCrossEntropy`] | `−t·ln p − (1−t)·ln(1−p)`, logs clamped at −100 (PyTorch) | in `[0, 1]` |
+//! | [`BinaryCrossEntropyWithLogits`] | `max(z,0) − z·t + ln(1 + e^(−|z|))` | in `[0, 1]` |
+//! | [`SoftmaxCrossEntropy`] | `ln Σ e^(z_j) − z_label` | one class index per sample |
+//!
+//! The mean runs over every element of every sample (PyTorch's `reduction="mean"`), so the
+//! gradient of each element is its derivative divided by that count.
+//!
+//! Accuracy is decided by the output type: a 1-wide output is a binary classifier (threshold
+//! 0.5 on probabilities, 0 on logits, target > 0.5 is the positive class); a wider output is
+//! categorical (arg-max of the output against the arg-max of the target or the class index).
+
+use crate::error::{Error, Result};
+use crate::kernels::rowwise::log_sum_exp;
+use crate::layers::sigmoid::logistic;
+use crate::shape::{DimT, Rank1, Shape};
+use crate::Scalar;
+use core::fmt::Debug;
+
+/// A loss over a batch of `Out`-shaped predictions.
+#[diagnostic::on_unimplemented(
+    message = "the loss `{Self}` does not apply to network output `{Out}`",
+    label = "loss and output shape do not fit",
+    note = "`SoftmaxCrossEntropy` needs a `Vector<C>` output of logits"
+)]
+pub trait Loss<Out: Shape, E: Scalar> {
+    /// One label value: a float target, or a class index.
+    type Label: Copy + Default + Debug + Send + Sync + 'static;
+    /// Label values per sample.
+    const LABELS_PER_SAMPLE: usize;
+    /// Checks the label at position `index` (run once when data enters).
+    fn check_label(index: usize, label: Self::Label) -> Result<()>;
+    /// The loss of one sample. With `grad = Some((g, scale))`, also writes `scale · ∂loss/∂pred`
+    /// into `g`.
+    fn sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
+    /// Whether the prediction counts as correct for accuracy.
+    fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool;
+}
+
+/// Index of the first largest value.
+fn arg_max<T: PartialOrd + Copy>(row: &[T]) -> usize {
+    let mut best = 0;
+    for (i, v) in row.iter().enumerate() {
+        if *v > row[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// A loss that is the mean of a function of (prediction, target) over elements.
+/// Implementing it gives [`Loss`] for every output shape.
+pub trait ElementLoss: 'static {
+    /// Where a 1-wide output splits the two classes (0.5 for probabilities, 0 for logits).
+    const THRESHOLD: f64 = 0.5;
+    /// Accepted targets, in words, and whether `t` is one of them.
+    fn accepts(&self) -> (&'static str, fn(f64) -> bool) {
+        ("a finite number", f64::is_finite)
+    }
+    /// The loss of one element.
+    fn value(&self, p: f64, t: f64) -> f64;
+    /// Its derivative with respect to `p`.
+    fn derivative(&self, p: f64, t: f64) -> f64;
+}
+
+fn in_unit_interval(t: f64) -> bool {
+    (0.0..=1.0).contains(&t)
+}
+
+impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
+    type Label = E;
+    const LABELS_PER_SAMPLE: usize = S::NUMEL;
+
+    fn check_label(index: usize, label: E) -> Result<()> {
+        let value = label.as_f64();
+        if !value.is_finite() {
+            return Err(Error::NonFinite { what: "labels", index });
+        }
+        let (expected, ok) = L::default().accepts();
+        if ok(value) {
+            Ok(())
+        } else {
+            Err(Error::TargetOutOfRange { index, value, expected })
+        }
+    }
+
+    fn sample(&self, pred: &[E], label: &[E], grad: Option<(&mut [E], E)>) -> f64 {
+        let count = S::NUMEL as f64;
+        if let Some((g, scale)) = grad {
+            let scale = scale.as_f64() / count;
+            for ((d, p), t) in g.iter_mut().zip(pred).zip(label) {
+                *d = E::from_f64(self.derivative(p.as_f64(), t.as_f64()) * scale);
+            }
+        }
+        pred.iter().zip(label).map(|(p, t)| self.value(p.as_f64(), t.as_f64())).sum::<f64>() / count
+    }
+
+    fn correct(&self, pred: &[E], label: &[E]) -> bool {
+        if S::NUMEL == 1 {
+            (pred[0].as_f64() > L::THRESHOLD) == (label[0].as_f64() > 0.5)
+        } else {
+            arg_max(pred) == arg_max(label)
+        }
+    }
+}
+
+/// Mean squared error, `mean((p − t)²)`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let mut g = [0.0f64; 2];
+/// let loss = Loss::<Vector<2>, f64>::sample(&Mse, &[1.0, 2.0], &[0.0, 2.0], Some((&mut g, 1.0)));
+/// assert_eq!((loss, g), (0.5, [1.0, 0.0]));
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mse;
+
+impl ElementLoss for Mse {
+    fn value(&self, p: f64, t: f64) -> f64 {
+        (p - t) * (p - t)
+    }
+    fn derivative(&self, p: f64, t: f64) -> f64 {
+        2.0 * (p - t)
+    }
+}
+
+/// Mean absolute error, `mean(|p − t|)`; its derivative at `p = t` is 0 (as PyTorch).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// assert_eq!(Loss::<Vector<2>, f64>::sample(&Mae, &[1.0, -2.0], &[0.0, 0.0], None), 1.5);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mae;
+
+impl ElementLoss for Mae {
+    fn value(&self, p: f64, t: f64) -> f64 {
+        (p - t).abs()
+    }
+    fn derivative(&self, p: f64, t: f64) -> f64 {
+        let d = p - t;
+        if d > 0.0 {
+            1.0
+        } else if d < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Huber loss with threshold `delta` (default 1, as Keras and PyTorch): quadratic within
+/// `delta` of the target, linear beyond.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let h = Huber::default();
+/// assert_eq!(Loss::<Vector<2>, f64>::sample(&h, &[0.5, 3.0], &[0.0, 0.0], None), (0.125 + 2.5) / 2.0);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Huber {
+    /// Where the loss turns from quadratic to linear.
+    pub delta: f64,
+}
+
+impl Default for Huber {
+    fn default() -> Self {
+        Self { delta: 1.0 }
+    }
+}
+
+impl ElementLoss for Huber {
+    fn value(&self, p: f64, t: f64) -> f64 {
+        let d = (p - t).abs();
+        if d <= self.delta {
+            0.5 * d * d
+        } else {
+            self.delta * (d - 0.5 * self.delta)
+        }
+    }
+    fn derivative(&self, p: f64, t: f64) -> f64 {
+        (p - t).clamp(-self.delta, self.delta)
+    }
+}
+
+/// Binary cross-entropy on probabilities (after a [`crate::layers::Sigmoid`]). As PyTorch's
+/// `BCELoss`, each log is clamped at −100 and the derivative's denominator `p(1−p)` at 1e-12, so
+/// saturated outputs give finite values. Prefer [`BinaryCrossEntropyWithLogits`] when you can.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let l = Loss::<Vector<1>, f64>::sample(&BinaryCrossEntropy, &[1.0], &[0.0], None);
+/// assert_eq!(l, 100.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BinaryCrossEntropy;
+
+impl ElementLoss for BinaryCrossEntropy {
+    fn accepts(&self) -> (&'static str, fn(f64) -> bool) {
+        ("a target in [0, 1]", in_unit_interval)
+    }
+    fn value(&self, p: f64, t: f64) -> f64 {
+        -(t * p.ln().max(-100.0) + (1.0 - t) * (1.0 - p).ln().max(-100.0))
+    }
+    fn derivative(&self, p: f64, t: f64) -> f64 {
+        (p - t) / (p * (1.0 - p)).max(1e-12)
+    }
+}
+
+/// Binary cross-entropy on logits `z` (no sigmoid layer before it), computed as
+/// `max(z, 0) − z·t + ln(1 + e^(−|z|))`, exact and finite for any finite `z`. Derivative:
+/// `σ(z) − t`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropyWithLogits, &[1e4], &[0.0], None);
+/// assert_eq!(l, 1e4);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BinaryCrossEntropyWithLogits;
+
+impl ElementLoss for BinaryCrossEntropyWithLogits {
+    const THRESHOLD: f64 = 0.0;
+    fn accepts(&self) -> (&'static str, fn(f64) -> bool) {
+        ("a target in [0, 1]", in_unit_interval)
+    }
+    fn value(&self, z: f64, t: f64) -> f64 {
+        z.max(0.0) - z * t + (-z.abs()).exp().ln_1p()
+    }
+    fn derivative(&self, z: f64, t: f64) -> f64 {
+        logistic(z) - t
+    }
+}
+
+/// Softmax cross-entropy on logits with class-index labels: `ln Σ_j e^(z_j) − z_label`
+/// (log-sum-exp keeps it finite at any finite logits). Derivative: `softmax(z) − onehot(label)`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let l = Loss::<Vector<2>, f64>::sample(&SoftmaxCrossEntropy, &[0.0, 0.0], &[1], None);
+/// assert!((l - 2f64.ln()).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SoftmaxCrossEntropy;
+
+impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
+    type Label = usize;
+    const LABELS_PER_SAMPLE: usize = 1;
+
+    fn check_label(index: usize, label: usize) -> Result<()> {
+        if label < C::USIZE {
+            Ok(())
+        } else {
+            Err(Error::LabelOutOfRange { index, label, classes: C::USIZE })
+        }
+    }
+
+    fn sample(&self, pred: &[E], label: &[usize], grad: Option<(&mut [E], E)>) -> f64 {
+        let lse = log_sum_exp(pred);
+        if let Some((g, scale)) = grad {
+            for (d, &z) in g.iter_mut().zip(pred) {
+                *d = (z - lse).exp() * scale;
+            }
+            g[label[0]] = g[label[0]] - scale;
+        }
+        (lse - pred[label[0]]).as_f64()
+    }
+
+    fn correct(&self, pred: &[E], label: &[usize]) -> bool {
+        arg_max(pred) == label[0]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::Vector;
+
+    /// Largest relative error between `sample`'s gradient and central differences.
+    fn check_loss<S: Shape, L: Loss<S, f64>>(loss: &L, pred: &[f64], label: &[L::Label]) -> f64 {
+        let mut g = alloc::vec![0.0; pred.len()];
+        loss.sample(pred, label, Some((&mut g, 1.0)));
+        let h = 1e-6;
+        let mut p = pred.to_vec();
+        let mut worst: f64 = 0.0;
+        for k in 0..p.len() {
+            p[k] = pred[k] + h;
+            let up = loss.sample(&p, label, None);
+            p[k] = pred[k] - h;
+            let down = loss.sample(&p, label, None);
+            p[k] = pred[k];
+            worst = worst.max(crate::gradcheck::relative_error(g[k], (up - down) / (2.0 * h)));
+        }
+        worst
+    }
+
+    const PRED: [f64; 4] = [0.3, -1.7, 2.2, 0.05];
+    const TARGET: [f64; 4] = [0.0, 1.0, 0.6, 0.2];
+
+    #[test]
+    fn element_losses_match_finite_differences() {
+        assert!(check_loss::<Vector<4>, _>(&Mse, &PRED, &TARGET) < 1e-8);
+        assert!(check_loss::<Vector<4>, _>(&Mae, &PRED, &TARGET) < 1e-8);
+        assert!(check_loss::<Vector<4>, _>(&Huber::default(), &PRED, &TARGET) < 1e-8);
+        assert!(check_loss::<Vector<4>, _>(&Huber { delta: 0.5 }, &PRED, &TARGET) < 1e-8);
+        assert!(check_loss::<Vector<4>, _>(&BinaryCrossEntropyWithLogits, &PRED, &TARGET) < 1e-8);
+        let probs = [0.3, 0.9, 0.02, 0.55];
+        assert!(check_loss::<Vector<4>, _>(&BinaryCrossEntropy, &probs, &TARGET) < 1e-8);
+    }
+
+    #[test]
+    fn softmax_cross_entropy_matches_finite_differences() {
+        assert!(check_loss::<Vector<4>, _>(&SoftmaxCrossEntropy, &PRED, &[2]) < 1e-8);
+    }
+
+    #[test]
+    fn finite_at_extreme_logits() {
+        for z in [-1e4f32, 1e4] {
+            for t in [0.0f32, 1.0] {
+                let mut g = [0.0f32];
+                let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropyWithLogits, &[z], &[t], Some((&mut g, 1.0)));
+                assert!(l.is_finite() && g[0].is_finite());
+                let p = logistic(z);
+                let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropy, &[p], &[t], Some((&mut g, 1.0)));
+                assert!(l.is_finite() && g[0].is_finite(), "bce p={p} t={t}: {l} {}", g[0]);
+            }
+        }
+        let mut g = [0.0f32; 3];
+        let l = Loss::<Vector<3>, f32>::sample(&SoftmaxCrossEntropy, &[1e4, -1e4, 0.0], &[1], Some((&mut g, 1.0)));
+        assert_eq!(l, 2e4);
+        assert_eq!(g, [1.0, -1.0, 0.0]);
+    }
+
+    #[test]
+    fn accuracy_is_binary_for_one_output_and_categorical_otherwise() {
+        assert!(Loss::<Vector<1>, f32>::correct(&Mse, &[0.7], &[1.0]));
+        assert!(!Loss::<Vector<1>, f32>::correct(&Mse, &[0.4], &[1.0]));
+        assert!(Loss::<Vector<1>, f32>::correct(&BinaryCrossEntropyWithLogits, &[-0.1], &[0.0]));
+        assert!(Loss::<Vector<3>, f32>::correct(&Mse, &[0.1, 0.8, 0.1], &[0.0, 1.0, 0.0]));
+        assert!(Loss::<Vector<3>, f32>::correct(&SoftmaxCrossEntropy, &[0.1, 0.8, 0.1], &[1]));
+    }
+
+    #[test]
+    fn labels_are_checked() {
+        assert_eq!(
+            <SoftmaxCrossEntropy as Loss<Vector<3>, f32>>::check_label(4, 3),
+            Err(Error::LabelOutOfRange { index: 4, label: 3, classes: 3 })
+        );
+        assert!(matches!(
+            <BinaryCrossEntropy as Loss<Vector<1>, f32>>::check_label(0, 1.5),
+            Err(Error::TargetOutOfRange { .. })
+        ));
+        assert!(matches!(
+            <Mse as Loss<Vector<1>, f32>>::check_label(2, f32::NAN),
+            Err(Error::NonFinite { what: "labels", index: 2 })
+        ));
+    }
+}

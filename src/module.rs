@@ -1,0 +1,296 @@
+//! Layers and networks: the [`Module`] trait, tuple networks, and item-level shape pinning.
+//!
+//! A network is a tuple of layers. `(M0, M1, …)` is a `Module<In>` when `M0` accepts `In`, `M1`
+//! accepts `M0`'s output, and so on: the compiler computes every intermediate shape, and a layer
+//! that does not fit its input is a type-check error naming the layer and the shape.
+//!
+//! ```
+//! use stratanet::prelude::*;
+//! type Net = (Dense<5, 10>, ReLU, Dense<10, 1>, Sigmoid);
+//! const _: () = check::<Vector<5>, Net, Vector<1>>();
+//! ```
+
+use crate::shape::Shape;
+use crate::Scalar;
+use alloc::vec;
+use alloc::vec::Vec;
+use rand::Rng;
+
+/// The trainable parameters of a layer or network, visited as flat slices in a fixed order.
+///
+/// Gradients and optimizer state have the model's own structure: a gradient is a value of the
+/// same type made by [`Params::zeros`], so an optimizer walks `(param, grad)` slice pairs.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// type Net = (Dense<5, 10>, ReLU, Dense<10, 1>);
+/// assert_eq!(<Net as Params<f32>>::PARAMS, 60 + 11);
+/// ```
+pub trait Params<E: Scalar>: Sized {
+    /// The number of trainable parameters.
+    const PARAMS: usize;
+    /// A freshly initialized value (Keras's initializers, drawn from `rng`).
+    fn init<R: Rng + ?Sized>(rng: &mut R) -> Self;
+    /// A value of the same structure with every parameter zero (a gradient accumulator).
+    fn zeros() -> Self;
+    /// Visits every parameter slice in order.
+    fn visit(&self, f: &mut dyn FnMut(&[E]));
+    /// Visits every parameter slice in order, mutably.
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E]));
+    /// Visits this value's slices paired with the matching slices of `other`.
+    fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E]));
+}
+
+/// A layer or network that maps a batch of `In`-shaped samples to `Self::Output`-shaped ones.
+///
+/// Batches are flat row-major slices of `n` samples; `n` is a run-time number, shapes are not.
+/// Buffers are owned by the caller (the training workspace), so a step allocates nothing.
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `{Self}` cannot take input of shape `{In}`",
+    label = "this layer/network does not accept that input shape",
+    note = "each layer's input must be the previous layer's output; `Dense<I, O>` takes `Vector<I>`"
+)]
+pub trait Module<In: Shape, E: Scalar>: Params<E> {
+    /// The per-sample output shape, computed by the compiler.
+    type Output: Shape;
+    /// Buffers this module keeps between forward and backward (intermediate activations).
+    type Work;
+
+    /// Buffers for batches of up to `capacity` samples.
+    fn work(capacity: usize) -> Self::Work;
+
+    /// Forward pass: `x` holds `n` input samples, `y` receives `n` output samples.
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work);
+
+    /// Backward pass after [`Module::forward`] on the same `x` (which produced `y`).
+    ///
+    /// Given `dy = ∂L/∂y`, writes `∂L/∂x` into `dx` when asked and ADDS the parameter gradients
+    /// into `grads`.
+    #[allow(clippy::too_many_arguments)]
+    fn backward(
+        &self,
+        x: &[E],
+        y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut Self::Work,
+        grads: &mut Self,
+    );
+}
+
+/// Pins a network's input and output shapes at item level (for `f32` networks):
+/// `const _: () = check::<Vector<64>, Net, Vector<10>>();` fails to compile on a mismatch.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Vector<64>, (Dense<64, 32>, ReLU, Dense<32, 10>), Vector<10>>();
+/// ```
+pub const fn check<In: Shape, M: Module<In, f32, Output = Out>, Out: Shape>() {}
+
+/// [`check`] for a network of element type `E`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check_as::<Vector<3>, DenseT<Dim<3>, Dim<2>, f64>, Vector<2>, f64>();
+/// ```
+pub const fn check_as<In: Shape, M: Module<In, E, Output = Out>, Out: Shape, E: Scalar>() {}
+
+/// Intermediate buffers of a tuple network: each boundary's activations and their gradients.
+pub struct ChainWork<W, E> {
+    layers: W,
+    acts: Vec<Vec<E>>,
+    grads: Vec<Vec<E>>,
+}
+
+/// `(&v[i], &mut v[i + 1])`, each cut to `len_a` / `len_b`.
+fn read_write<E>(v: &mut [Vec<E>], i: usize, len_a: usize, len_b: usize) -> (&[E], &mut [E]) {
+    let (lo, hi) = v.split_at_mut(i + 1);
+    (&lo[i][..len_a], &mut hi[0][..len_b])
+}
+
+/// `(&v[i + 1], &mut v[i])`, each cut to `len_a` / `len_b`.
+fn read_next_write<E>(v: &mut [Vec<E>], i: usize, len_a: usize, len_b: usize) -> (&[E], &mut [E]) {
+    let (lo, hi) = v.split_at_mut(i + 1);
+    (&hi[0][..len_a], &mut lo[i][..len_b])
+}
+
+impl<E: Scalar> Params<E> for () {
+    const PARAMS: usize = 0;
+    fn init<R: Rng + ?Sized>(_: &mut R) -> Self {}
+    fn zeros() -> Self {}
+    fn visit(&self, _: &mut dyn FnMut(&[E])) {}
+    fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
+    fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
+}
+
+macro_rules! tuple_params {
+    ($($M:ident $i:tt),+) => {
+        impl<E: Scalar, $($M: Params<E>),+> Params<E> for ($($M,)+) {
+            const PARAMS: usize = 0 $(+ $M::PARAMS)+;
+            fn init<R: Rng + ?Sized>(rng: &mut R) -> Self {
+                ($($M::init(rng),)+)
+            }
+            fn zeros() -> Self {
+                ($($M::zeros(),)+)
+            }
+            fn visit(&self, f: &mut dyn FnMut(&[E])) {
+                $(self.$i.visit(f);)+
+            }
+            fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+                $(self.$i.visit_mut(f);)+
+            }
+            fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
+                $(self.$i.visit_with(&other.$i, f);)+
+            }
+        }
+    };
+}
+
+impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
+    type Output = M0::Output;
+    type Work = M0::Work;
+    fn work(capacity: usize) -> Self::Work {
+        M0::work(capacity)
+    }
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
+        self.0.forward(x, n, y, work)
+    }
+    fn backward(
+        &self,
+        x: &[E],
+        y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut Self::Work,
+        grads: &mut Self,
+    ) {
+        self.0.backward(x, y, dy, dx, n, work, &mut grads.0)
+    }
+}
+
+/// A tuple network of two or more layers: the first layer `F` produces `S1`; a middle layer
+/// `M i S Sprev` (tuple index `i`) reads boundary `i - 1` (shape `Sprev`) and writes boundary `i`
+/// (shape `S`); the last layer `L` (index `j`) reads boundary `j - 1` (shape `Sl`) and produces `Out`.
+/// Boundary `k` holds the output of layer `k`.
+macro_rules! tuple_module {
+    (
+        first: $F:ident $S1:ident;
+        middle: [$($M:ident $i:tt $S:ident $Sprev:ident),*];
+        last: $L:ident $j:tt $Sl:ident $Out:ident
+    ) => {
+        impl<In: Shape, E: Scalar, $F, $S1: Shape, $($M, $S: Shape,)* $L, $Out: Shape>
+            Module<In, E> for ($F, $($M,)* $L,)
+        where
+            $F: Module<In, E, Output = $S1>,
+            $($M: Module<$Sprev, E, Output = $S>,)*
+            $L: Module<$Sl, E, Output = $Out>,
+        {
+            type Output = $Out;
+            type Work = ChainWork<($F::Work, $($M::Work,)* $L::Work), E>;
+
+            fn work(capacity: usize) -> Self::Work {
+                let sizes = [$S1::NUMEL $(, $S::NUMEL)*];
+                ChainWork {
+                    layers: ($F::work(capacity), $($M::work(capacity),)* $L::work(capacity)),
+                    acts: sizes.iter().map(|s| vec![E::zero(); s * capacity]).collect(),
+                    grads: sizes.iter().map(|s| vec![E::zero(); s * capacity]).collect(),
+                }
+            }
+
+            fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
+                self.0.forward(x, n, &mut work.acts[0][..n * $S1::NUMEL], &mut work.layers.0);
+                $(
+                    let (input, output) =
+                        read_write(&mut work.acts, $i - 1, n * $Sprev::NUMEL, n * $S::NUMEL);
+                    self.$i.forward(input, n, output, &mut work.layers.$i);
+                )*
+                self.$j.forward(&work.acts[($j - 1)][..n * $Sl::NUMEL], n, y, &mut work.layers.$j);
+            }
+
+            fn backward(
+                &self,
+                x: &[E],
+                y: &[E],
+                dy: &[E],
+                dx: Option<&mut [E]>,
+                n: usize,
+                work: &mut Self::Work,
+                grads: &mut Self,
+            ) {
+                let ChainWork { layers, acts, grads: d_acts } = work;
+                self.$j.backward(
+                    &acts[($j - 1)][..n * $Sl::NUMEL],
+                    y,
+                    dy,
+                    Some(&mut d_acts[($j - 1)][..n * $Sl::NUMEL]),
+                    n,
+                    &mut layers.$j,
+                    &mut grads.$j,
+                );
+                tuple_module!(@back self layers acts d_acts grads n; $($M $i $S $Sprev),*);
+                self.0.backward(
+                    x,
+                    &acts[0][..n * $S1::NUMEL],
+                    &d_acts[0][..n * $S1::NUMEL],
+                    dx,
+                    n,
+                    &mut layers.0,
+                    &mut grads.0,
+                );
+            }
+        }
+    };
+    // Middle layers, last first.
+    (@back $self:ident $layers:ident $acts:ident $d_acts:ident $grads:ident $n:ident; ) => {};
+    (@back $self:ident $layers:ident $acts:ident $d_acts:ident $grads:ident $n:ident;
+        $M:ident $i:tt $S:ident $Sprev:ident $(, $rest:ident $ri:tt $rS:ident $rSp:ident)*) => {
+        tuple_module!(@back $self $layers $acts $d_acts $grads $n; $($rest $ri $rS $rSp),*);
+        {
+            let (d_out, d_in) =
+                read_next_write($d_acts, $i - 1, $n * $S::NUMEL, $n * $Sprev::NUMEL);
+            $self.$i.backward(
+                &$acts[$i - 1][..$n * $Sprev::NUMEL],
+                &$acts[$i][..$n * $S::NUMEL],
+                d_out,
+                Some(d_in),
+                $n,
+                &mut $layers.$i,
+                &mut $grads.$i,
+            );
+        }
+    };
+}
+
+tuple_params!(M0 0);
+tuple_params!(M0 0, M1 1);
+tuple_params!(M0 0, M1 1, M2 2);
+tuple_params!(M0 0, M1 1, M2 2, M3 3);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13, M14 14);
+tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13, M14 14, M15 15);
+tuple_module!(first: M0 S1; middle: []; last: M1 1 S1 S2);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1]; last: M2 2 S2 S3);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2]; last: M3 3 S3 S4);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3]; last: M4 4 S4 S5);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4]; last: M5 5 S5 S6);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5]; last: M6 6 S6 S7);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6]; last: M7 7 S7 S8);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7]; last: M8 8 S8 S9);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8]; last: M9 9 S9 S10);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9]; last: M10 10 S10 S11);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9, M10 10 S11 S10]; last: M11 11 S11 S12);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9, M10 10 S11 S10, M11 11 S12 S11]; last: M12 12 S12 S13);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9, M10 10 S11 S10, M11 11 S12 S11, M12 12 S13 S12]; last: M13 13 S13 S14);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9, M10 10 S11 S10, M11 11 S12 S11, M12 12 S13 S12, M13 13 S14 S13]; last: M14 14 S14 S15);
+tuple_module!(first: M0 S1; middle: [M1 1 S2 S1, M2 2 S3 S2, M3 3 S4 S3, M4 4 S5 S4, M5 5 S6 S5, M6 6 S7 S6, M7 7 S8 S7, M8 8 S9 S8, M9 9 S10 S9, M10 10 S11 S10, M11 11 S12 S11, M12 12 S13 S12, M13 13 S14 S13, M14 14 S15 S14]; last: M15 15 S15 S16);

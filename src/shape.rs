@@ -1,0 +1,215 @@
+//! Dimensions and per-sample shapes, as types.
+//!
+//! Users write plain numbers (`Dim<64>`, `Vector<64>`, `Image<1, 8, 8>`). Internally each
+//! dimension maps to a typenum number so that computed sizes (a convolution's output, a
+//! flattened length) can be derived by the compiler on stable Rust. A generated table maps
+//! `Dim<0>..=Dim<4095>` to typenum and back; computed sizes above the table become [`Big`].
+//!
+//! ```
+//! use stratanet::shape::{Image, Seq, Shape, Vector};
+//! assert_eq!(<Vector<10>>::NUMEL, 10);
+//! assert_eq!(<Seq<5, 3>>::DIMS, &[5, 3]);
+//! assert_eq!(<Image<1, 28, 28>>::NUMEL, 784);
+//! ```
+
+use core::marker::PhantomData;
+use core::ops::{Add, Div, Mul, Sub};
+use generic_array::ArrayLength;
+use typenum::{Diff, Prod, Quot, Sum, UInt, UTerm, Unsigned, B0, B1, U1, U2};
+
+/// A dimension written as a plain number, e.g. `Dim<64>`; it prints in decimal in compile errors.
+///
+/// ```
+/// use stratanet::shape::{Dim, DimT};
+/// assert_eq!(<Dim<64> as DimT>::USIZE, 64);
+/// ```
+pub struct Dim<const N: usize>;
+
+/// A computed dimension above the table (4096 or more), kept as a raw typenum number.
+///
+/// ```
+/// use stratanet::shape::{Big, DimT};
+/// use typenum::U8192;
+/// assert_eq!(<Big<U8192> as DimT>::USIZE, 8192);
+/// ```
+pub struct Big<T>(PhantomData<T>);
+
+/// The generated table from `Dim<N>` to typenum (N in 0..=4095). Library code bounds on [`DimT`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is outside the dimension table: a written dimension must be at most 4095",
+    label = "dimension too large",
+    note = "stratanet maps `Dim<0>` to `Dim<4095>` to typenum; split the layer or file an issue for a larger table"
+)]
+pub trait DimMap {
+    /// The typenum number of this dimension.
+    type Tn;
+}
+
+/// A dimension usable in a shape: its typenum number and its value.
+///
+/// ```
+/// use stratanet::shape::{Dim, DimT};
+/// fn size<D: DimT>() -> usize { D::USIZE }
+/// assert_eq!(size::<Dim<7>>(), 7);
+/// ```
+pub trait DimT: 'static {
+    /// The typenum number, usable as a `GenericArray` length.
+    type Tn: ArrayLength;
+    /// The dimension as a run-time number.
+    const USIZE: usize;
+}
+
+impl<D: DimMap + 'static> DimT for D
+where
+    D::Tn: ArrayLength,
+{
+    type Tn = D::Tn;
+    const USIZE: usize = <D::Tn as Unsigned>::USIZE;
+}
+
+impl<T> DimMap for Big<T> {
+    type Tn = T;
+}
+
+/// Maps a typenum number back to the dimension users see: `Dim<N>` below 4096, else `Big<T>`.
+///
+/// ```
+/// use stratanet::shape::{Dim, ToDim};
+/// fn same<A, B>() where A: ToDim<Dim = B> {}
+/// same::<typenum::U13, Dim<13>>();
+/// ```
+pub trait ToDim {
+    /// The user-facing dimension type.
+    type Dim: DimT;
+}
+
+include!(concat!(env!("OUT_DIR"), "/dim_table.rs"));
+
+/// A per-sample shape: its element count and dimensions are constants of the type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a shape",
+    label = "expected `Vector<N>`, `Seq<T, F>`, `Image<C, H, W>` or another `Rank*` shape"
+)]
+pub trait Shape: 'static {
+    /// Element count as a typenum number (for `GenericArray` per-sample views).
+    type Numel: ArrayLength;
+    /// Element count of one sample.
+    const NUMEL: usize;
+    /// The dimensions, outermost first.
+    const DIMS: &'static [usize];
+}
+
+/// A rank-1 shape of `N` elements.
+pub struct Rank1<N>(PhantomData<N>);
+/// A rank-2 shape: `T` rows (time steps) of `F` features, row-major.
+pub struct Rank2<T, F>(PhantomData<(T, F)>);
+/// A rank-3 shape: `C` channels of `H`×`W` planes (channels first, like PyTorch), row-major.
+pub struct Rank3<C, H, W>(PhantomData<(C, H, W)>);
+
+/// A vector of `N` features.
+pub type Vector<const N: usize> = Rank1<Dim<N>>;
+/// A fixed-length sequence of `T` steps with `F` features each.
+pub type Seq<const T: usize, const F: usize> = Rank2<Dim<T>, Dim<F>>;
+/// An image with `C` channels of `H`×`W` pixels, channels first.
+pub type Image<const C: usize, const H: usize, const W: usize> = Rank3<Dim<C>, Dim<H>, Dim<W>>;
+
+impl<N: DimT> Shape for Rank1<N> {
+    type Numel = N::Tn;
+    const NUMEL: usize = N::USIZE;
+    const DIMS: &'static [usize] = &[N::USIZE];
+}
+
+impl<T: DimT, F: DimT> Shape for Rank2<T, F>
+where
+    T::Tn: Mul<F::Tn>,
+    Prod<T::Tn, F::Tn>: ArrayLength,
+{
+    type Numel = Prod<T::Tn, F::Tn>;
+    const NUMEL: usize = T::USIZE * F::USIZE;
+    const DIMS: &'static [usize] = &[T::USIZE, F::USIZE];
+}
+
+impl<C: DimT, H: DimT, W: DimT> Shape for Rank3<C, H, W>
+where
+    C::Tn: Mul<H::Tn>,
+    Prod<C::Tn, H::Tn>: Mul<W::Tn>,
+    Prod<Prod<C::Tn, H::Tn>, W::Tn>: ArrayLength,
+{
+    type Numel = Prod<Prod<C::Tn, H::Tn>, W::Tn>;
+    const NUMEL: usize = C::USIZE * H::USIZE * W::USIZE;
+    const DIMS: &'static [usize] = &[C::USIZE, H::USIZE, W::USIZE];
+}
+
+/// The output length of a sliding window (convolution or pooling) over a dimension:
+/// `(Self + 2·P − K) / S + 1`, floor division, computed by the compiler.
+///
+/// ```
+/// use stratanet::shape::{Dim, WindowOut};
+/// fn same<A, B>() where A: WindowOut<Dim<3>, Dim<2>, Dim<0>, Out = B> {}
+/// same::<Dim<28>, Dim<13>>(); // 28, kernel 3, stride 2, no padding -> 13
+/// fn keep<A>() where A: WindowOut<Dim<3>, Dim<1>, Dim<1>, Out = A> {}
+/// keep::<Dim<7>>(); // kernel 3, stride 1, padding 1 keeps the size
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a window of size `{K}` with stride `{S}` and padding `{P}` does not fit a dimension of `{Self}`",
+    label = "the kernel must be at most the padded input and the stride at least 1"
+)]
+pub trait WindowOut<K, S, P> {
+    /// The output dimension.
+    type Out: DimT;
+}
+
+impl<D, K, S, P> WindowOut<K, S, P> for D
+where
+    D: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    P::Tn: Mul<U2>,
+    D::Tn: Add<Prod<P::Tn, U2>>,
+    Sum<D::Tn, Prod<P::Tn, U2>>: Sub<K::Tn>,
+    Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>: Div<S::Tn>,
+    Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>: Add<U1>,
+    Sum<Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>, U1>: ToDim,
+{
+    type Out = <Sum<Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>, U1> as ToDim>::Dim;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same_type<A: 'static, B: 'static>() -> bool {
+        core::any::TypeId::of::<A>() == core::any::TypeId::of::<B>()
+    }
+
+    #[test]
+    fn table_maps_both_ways() {
+        assert_eq!(<Dim<0> as DimT>::USIZE, 0);
+        assert_eq!(<Dim<1> as DimT>::USIZE, 1);
+        assert_eq!(<Dim<4095> as DimT>::USIZE, 4095);
+        assert!(same_type::<<typenum::U784 as ToDim>::Dim, Dim<784>>());
+        assert!(same_type::<<typenum::U4096 as ToDim>::Dim, Big<typenum::U4096>>());
+        assert!(same_type::<<typenum::U10000 as ToDim>::Dim, Big<typenum::U10000>>());
+        assert_eq!(<<typenum::U10000 as ToDim>::Dim as DimT>::USIZE, 10000);
+    }
+
+    #[test]
+    fn shapes_know_their_sizes() {
+        assert_eq!(<Vector<5>>::NUMEL, 5);
+        assert_eq!(<Seq<28, 28>>::NUMEL, 784);
+        assert_eq!(<Image<3, 32, 32>>::DIMS, &[3, 32, 32]);
+        assert_eq!(<<Image<3, 32, 32> as Shape>::Numel as Unsigned>::USIZE, 3072);
+    }
+
+    #[test]
+    fn window_arithmetic_floors() {
+        type Out<D, K, S, P> = <D as WindowOut<K, S, P>>::Out;
+        assert!(same_type::<Out<Dim<28>, Dim<3>, Dim<2>, Dim<0>>, Dim<13>>());
+        assert!(same_type::<Out<Dim<7>, Dim<3>, Dim<2>, Dim<1>>, Dim<4>>());
+        assert!(same_type::<Out<Dim<8>, Dim<5>, Dim<1>, Dim<2>>, Dim<8>>());
+        assert!(same_type::<Out<Dim<6>, Dim<2>, Dim<2>, Dim<0>>, Dim<3>>());
+        assert!(same_type::<Out<Big<typenum::U8192>, Dim<1>, Dim<1>, Dim<0>>, Big<typenum::U8192>>());
+        assert!(same_type::<Out<Big<typenum::U8192>, Dim<4>, Dim<4>, Dim<0>>, Dim<2048>>());
+    }
+}

@@ -1,0 +1,66 @@
+//! Batches: `n` samples of a static shape in one contiguous row-major buffer.
+
+use crate::error::{Error, Result};
+use crate::shape::Shape;
+use crate::Scalar;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+use generic_array::GenericArray;
+
+/// `n` samples of shape `S`, stored row-major in one buffer of `n · S::NUMEL` values.
+/// The shape is static; the number of samples is a run-time value.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let batch = Batch::<Vector<3>, f32>::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
+/// assert_eq!(batch.len(), 2);
+/// assert_eq!(batch.sample(1).as_slice(), &[4.0, 5.0, 6.0]);
+/// assert!(Batch::<Vector<3>, f32>::from_vec(vec![1.0; 4]).is_err());
+/// # Ok::<(), stratanet::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch<S: Shape, E> {
+    data: Vec<E>,
+    shape: PhantomData<S>,
+}
+
+impl<S: Shape, E: Scalar> Batch<S, E> {
+    /// Takes ownership of `data`; its length must be a multiple of `S::NUMEL` (an empty batch is
+    /// allowed).
+    pub fn from_vec(data: Vec<E>) -> Result<Self> {
+        if S::NUMEL == 0 || data.len() % S::NUMEL != 0 {
+            return Err(Error::LengthNotMultiple { what: "batch", len: data.len(), sample_size: S::NUMEL });
+        }
+        Ok(Self { data, shape: PhantomData })
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.data.len() / S::NUMEL
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Sample `i` as a statically sized array. Panics if `i >= len()`.
+    pub fn sample(&self, i: usize) -> &GenericArray<E, S::Numel> {
+        GenericArray::from_slice(&self.data[i * S::NUMEL..(i + 1) * S::NUMEL])
+    }
+
+    /// The samples in order, as statically sized arrays.
+    pub fn samples(&self) -> impl Iterator<Item = &GenericArray<E, S::Numel>> {
+        self.data.chunks_exact(S::NUMEL).map(GenericArray::from_slice)
+    }
+
+    /// All values, row-major.
+    pub fn as_slice(&self) -> &[E] {
+        &self.data
+    }
+
+    /// The buffer.
+    pub fn into_vec(self) -> Vec<E> {
+        self.data
+    }
+}

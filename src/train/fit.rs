@@ -1,0 +1,96 @@
+//! Settings for [`super::CompiledModel::fit`] and what it returns.
+
+use alloc::vec::Vec;
+use core::ops::Deref;
+
+/// How to train: epochs, batch size, shuffling, validation and printing (Keras's `fit` options).
+///
+/// ```
+/// use stratanet::Fit;
+/// let settings: Fit<f32, f32> = Fit::epochs(20).batch_size(64).validation_split(0.2).silent();
+/// # let _ = settings;
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Fit<'a, E, Label> {
+    pub(crate) epochs: usize,
+    pub(crate) batch_size: usize,
+    pub(crate) shuffle: bool,
+    pub(crate) validation_split: f64,
+    pub(crate) validation_data: Option<(&'a [E], &'a [Label])>,
+    pub(crate) verbose: bool,
+}
+
+impl<'a, E, Label> Fit<'a, E, Label> {
+    /// Train for `epochs` passes over the data, batch size 32, shuffled, printing one line per
+    /// epoch (with `std`).
+    pub fn epochs(epochs: usize) -> Self {
+        Self {
+            epochs,
+            batch_size: 32,
+            shuffle: true,
+            validation_split: 0.0,
+            validation_data: None,
+            verbose: true,
+        }
+    }
+    /// Samples per gradient step (the last batch of an epoch may be smaller). Use the data set's
+    /// size for full-batch gradient descent.
+    pub fn batch_size(self, batch_size: usize) -> Self {
+        Self { batch_size, ..self }
+    }
+    /// Whether to shuffle the training samples before each epoch (default on).
+    pub fn shuffle(self, shuffle: bool) -> Self {
+        Self { shuffle, ..self }
+    }
+    /// Hold out this fraction of the samples, taken from the end before shuffling (as Keras).
+    pub fn validation_split(self, fraction: f64) -> Self {
+        Self { validation_split: fraction, ..self }
+    }
+    /// Evaluate on these samples after every epoch (takes precedence over a split).
+    pub fn validation_data(self, x: &'a [E], y: &'a [Label]) -> Self {
+        Self { validation_data: Some((x, y)), ..self }
+    }
+    /// Print nothing.
+    pub fn silent(self) -> Self {
+        Self { verbose: false, ..self }
+    }
+}
+
+/// The metrics of one epoch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochStats {
+    /// Mean training loss over the epoch's samples (as the weights moved).
+    pub loss: f64,
+    /// Training accuracy over the epoch's samples.
+    pub accuracy: f64,
+    /// Loss on the validation data after the epoch.
+    pub val_loss: Option<f64>,
+    /// Accuracy on the validation data after the epoch.
+    pub val_accuracy: Option<f64>,
+}
+
+/// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// One entry per epoch.
+    pub epochs: Vec<EpochStats>,
+    /// Wall-clock seconds of each epoch, training and validation.
+    #[cfg(feature = "std")]
+    pub seconds: Vec<f64>,
+}
+
+impl Deref for History {
+    type Target = [EpochStats];
+    fn deref(&self) -> &[EpochStats] {
+        &self.epochs
+    }
+}
+
+/// Loss and accuracy over a data set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Mean loss.
+    pub loss: f64,
+    /// Fraction of samples predicted correctly.
+    pub accuracy: f64,
+}
