@@ -379,7 +379,7 @@ fn shuffle(order: &mut [usize], rng: &mut StdRng) {
 fn print_epoch(epoch: usize, epochs: usize, seconds: f64, stats: &EpochStats) {
     use std::println;
     let mut line = format!(
-        "Epoch {epoch}/{epochs} - {:.0} ms - loss: {:.4} - accuracy: {:.4}",
+        "Epoch {epoch}/{epochs} - {:.2} ms - loss: {:.4} - accuracy: {:.4}",
         seconds * 1e3,
         stats.loss,
         stats.accuracy

@@ -1,0 +1,31 @@
+//! Real handwritten digits (8×8, UCI via scikit-learn): a multilayer perceptron with softmax
+//! cross-entropy, 20% held out.
+//!
+//!     cargo run --release --example digits_mlp
+
+mod util;
+
+use rand::SeedableRng;
+use stratanet::prelude::*;
+
+type Net = (Dense<64, 64>, ReLU, Dense<64, 32>, ReLU, Dense<32, 10>);
+const _: () = check::<Vector<64>, Net, Vector<10>>();
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut digits = util::read_csv("digits.csv", 0)?;
+    digits.x.iter_mut().for_each(|v| *v /= 16.0);
+    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
+    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    println!("digits: {} train, {} test samples", train.rows(), test.rows());
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model = Model::<Vector<64>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    let history = model.fit(&train.x, &train.labels, Fit::epochs(40).batch_size(32).validation_split(0.1))?;
+    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
+    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+
+    let report = model.evaluate(&test.x, &test.labels)?;
+    println!("test_loss: {:.4}", report.loss);
+    println!("test_accuracy: {:.4}", report.accuracy);
+    Ok(())
+}
