@@ -15,11 +15,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (train_idx, test_idx) = util::split(table.rows(), 0.2, 11);
     let (mut train, mut test) = (table.select(&train_idx), table.select(&test_idx));
     util::standardize(&mut train, &mut test);
-    println!("breast cancer: {} train, {} test samples", train.rows(), test.rows());
+    println!(
+        "breast cancer: {} train, {} test samples",
+        train.rows(),
+        test.rows()
+    );
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
-    let mut model = Model::<Vector<30>, Net>::new(&mut rng).compile(BinaryCrossEntropy, Adam::default());
-    let history = model.fit(&train.x, &train.float_labels(), Fit::epochs(50).batch_size(16))?;
+    let mut model =
+        Model::<Vector<30>, Net>::new(&mut rng).compile(BinaryCrossEntropy, Adam::default());
+    let history = model.fit(
+        &train.x,
+        &train.float_labels(),
+        Fit::epochs(50).batch_size(16),
+    )?;
     let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
     println!("mean epoch time: {:.2} ms", seconds * 1e3);
 

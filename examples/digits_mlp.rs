@@ -16,11 +16,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     digits.x.iter_mut().for_each(|v| *v /= 16.0);
     let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
     let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
-    println!("digits: {} train, {} test samples", train.rows(), test.rows());
+    println!(
+        "digits: {} train, {} test samples",
+        train.rows(),
+        test.rows()
+    );
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-    let mut model = Model::<Vector<64>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
-    let history = model.fit(&train.x, &train.labels, Fit::epochs(40).batch_size(32).validation_split(0.1))?;
+    let mut model =
+        Model::<Vector<64>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    let history = model.fit(
+        &train.x,
+        &train.labels,
+        Fit::epochs(40).batch_size(32).validation_split(0.1),
+    )?;
     let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
     println!("mean epoch time: {:.2} ms", seconds * 1e3);
 

@@ -16,7 +16,14 @@ use rand::SeedableRng;
 use stratanet::init::unit_uniform;
 use stratanet::prelude::*;
 
-type Net = (Dense<5, 10>, ReLU, Dense<10, 10>, ReLU, Dense<10, 1>, Sigmoid);
+type Net = (
+    Dense<5, 10>,
+    ReLU,
+    Dense<10, 10>,
+    ReLU,
+    Dense<10, 1>,
+    Sigmoid,
+);
 
 /// Features uniform in [-1, 1]; the class is whether a fixed nonlinear score is positive.
 fn synthetic(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {

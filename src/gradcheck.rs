@@ -26,7 +26,12 @@ pub fn relative_error(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-3)
 }
 
-fn weighted_output<In: Shape, M: Module<In, f64>>(module: &M, x: &[f64], g: &[f64], n: usize) -> f64 {
+fn weighted_output<In: Shape, M: Module<In, f64>>(
+    module: &M,
+    x: &[f64],
+    g: &[f64],
+    n: usize,
+) -> f64 {
     let mut y = vec![0.0; n * M::Output::NUMEL];
     module.forward(x, n, &mut y, &mut M::work(n));
     y.iter().zip(g).map(|(a, b)| a * b).sum()
@@ -51,14 +56,23 @@ fn nth_param_mut(module: &mut impl Params<f64>, index: usize, f: impl FnOnce(&mu
 pub fn check_gradients<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> f64 {
     let mut rng = StdRng::seed_from_u64(seed);
     let module = M::init(&mut rng);
-    let x: Vec<f64> = (0..n * In::NUMEL).map(|_| 2.0 * unit_uniform(&mut rng) - 1.0).collect();
+    let x: Vec<f64> = (0..n * In::NUMEL)
+        .map(|_| 2.0 * unit_uniform(&mut rng) - 1.0)
+        .collect();
     check_gradients_at(module, &x, n, seed)
 }
 
 /// Like [`check_gradients`], at the given module and inputs (`x` holds `n` samples).
-pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(mut module: M, x: &[f64], n: usize, seed: u64) -> f64 {
+pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
+    mut module: M,
+    x: &[f64],
+    n: usize,
+    seed: u64,
+) -> f64 {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x9e37_79b9);
-    let g: Vec<f64> = (0..n * M::Output::NUMEL).map(|_| 2.0 * unit_uniform(&mut rng) - 1.0).collect();
+    let g: Vec<f64> = (0..n * M::Output::NUMEL)
+        .map(|_| 2.0 * unit_uniform(&mut rng) - 1.0)
+        .collect();
 
     let mut y = vec![0.0; n * M::Output::NUMEL];
     let mut work = M::work(n);
@@ -80,7 +94,11 @@ pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(mut module: M, x: &[f64
 
     let mut analytic = Vec::with_capacity(M::PARAMS);
     grads.visit(&mut |s: &[f64]| analytic.extend_from_slice(s));
-    assert_eq!(analytic.len(), M::PARAMS, "visit order does not cover PARAMS");
+    assert_eq!(
+        analytic.len(),
+        M::PARAMS,
+        "visit order does not cover PARAMS"
+    );
     for (k, &a) in analytic.iter().enumerate() {
         nth_param_mut(&mut module, k, |p| *p += STEP);
         let up = weighted_output(&module, x, &g, n);
@@ -110,6 +128,8 @@ mod tests {
             x * x + x * x
         }
     }
+
+    crate::activation_module!(WrongCube);
 
     #[test]
     fn detects_a_wrong_backward() {

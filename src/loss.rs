@@ -80,13 +80,20 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
     fn check_label(index: usize, label: E) -> Result<()> {
         let value = label.as_f64();
         if !value.is_finite() {
-            return Err(Error::NonFinite { what: "labels", index });
+            return Err(Error::NonFinite {
+                what: "labels",
+                index,
+            });
         }
         let (expected, ok) = L::default().accepts();
         if ok(value) {
             Ok(())
         } else {
-            Err(Error::TargetOutOfRange { index, value, expected })
+            Err(Error::TargetOutOfRange {
+                index,
+                value,
+                expected,
+            })
         }
     }
 
@@ -98,7 +105,11 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
                 *d = E::from_f64(self.derivative(p.as_f64(), t.as_f64()) * scale);
             }
         }
-        pred.iter().zip(label).map(|(p, t)| self.value(p.as_f64(), t.as_f64())).sum::<f64>() / count
+        pred.iter()
+            .zip(label)
+            .map(|(p, t)| self.value(p.as_f64(), t.as_f64()))
+            .sum::<f64>()
+            / count
     }
 
     fn correct(&self, pred: &[E], label: &[E]) -> bool {
@@ -257,7 +268,11 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
         if label < C::USIZE {
             Ok(())
         } else {
-            Err(Error::LabelOutOfRange { index, label, classes: C::USIZE })
+            Err(Error::LabelOutOfRange {
+                index,
+                label,
+                classes: C::USIZE,
+            })
         }
     }
 
@@ -295,7 +310,10 @@ mod tests {
             p[k] = pred[k] - h;
             let down = loss.sample(&p, label, None);
             p[k] = pred[k];
-            worst = worst.max(crate::gradcheck::relative_error(g[k], (up - down) / (2.0 * h)));
+            worst = worst.max(crate::gradcheck::relative_error(
+                g[k],
+                (up - down) / (2.0 * h),
+            ));
         }
         worst
     }
@@ -324,15 +342,34 @@ mod tests {
         for z in [-1e4f32, 1e4] {
             for t in [0.0f32, 1.0] {
                 let mut g = [0.0f32];
-                let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropyWithLogits, &[z], &[t], Some((&mut g, 1.0)));
+                let l = Loss::<Vector<1>, f32>::sample(
+                    &BinaryCrossEntropyWithLogits,
+                    &[z],
+                    &[t],
+                    Some((&mut g, 1.0)),
+                );
                 assert!(l.is_finite() && g[0].is_finite());
                 let p = logistic(z);
-                let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropy, &[p], &[t], Some((&mut g, 1.0)));
-                assert!(l.is_finite() && g[0].is_finite(), "bce p={p} t={t}: {l} {}", g[0]);
+                let l = Loss::<Vector<1>, f32>::sample(
+                    &BinaryCrossEntropy,
+                    &[p],
+                    &[t],
+                    Some((&mut g, 1.0)),
+                );
+                assert!(
+                    l.is_finite() && g[0].is_finite(),
+                    "bce p={p} t={t}: {l} {}",
+                    g[0]
+                );
             }
         }
         let mut g = [0.0f32; 3];
-        let l = Loss::<Vector<3>, f32>::sample(&SoftmaxCrossEntropy, &[1e4, -1e4, 0.0], &[1], Some((&mut g, 1.0)));
+        let l = Loss::<Vector<3>, f32>::sample(
+            &SoftmaxCrossEntropy,
+            &[1e4, -1e4, 0.0],
+            &[1],
+            Some((&mut g, 1.0)),
+        );
         assert_eq!(l, 2e4);
         assert_eq!(g, [1.0, -1.0, 0.0]);
     }
@@ -341,16 +378,32 @@ mod tests {
     fn accuracy_is_binary_for_one_output_and_categorical_otherwise() {
         assert!(Loss::<Vector<1>, f32>::correct(&Mse, &[0.7], &[1.0]));
         assert!(!Loss::<Vector<1>, f32>::correct(&Mse, &[0.4], &[1.0]));
-        assert!(Loss::<Vector<1>, f32>::correct(&BinaryCrossEntropyWithLogits, &[-0.1], &[0.0]));
-        assert!(Loss::<Vector<3>, f32>::correct(&Mse, &[0.1, 0.8, 0.1], &[0.0, 1.0, 0.0]));
-        assert!(Loss::<Vector<3>, f32>::correct(&SoftmaxCrossEntropy, &[0.1, 0.8, 0.1], &[1]));
+        assert!(Loss::<Vector<1>, f32>::correct(
+            &BinaryCrossEntropyWithLogits,
+            &[-0.1],
+            &[0.0]
+        ));
+        assert!(Loss::<Vector<3>, f32>::correct(
+            &Mse,
+            &[0.1, 0.8, 0.1],
+            &[0.0, 1.0, 0.0]
+        ));
+        assert!(Loss::<Vector<3>, f32>::correct(
+            &SoftmaxCrossEntropy,
+            &[0.1, 0.8, 0.1],
+            &[1]
+        ));
     }
 
     #[test]
     fn labels_are_checked() {
         assert_eq!(
             <SoftmaxCrossEntropy as Loss<Vector<3>, f32>>::check_label(4, 3),
-            Err(Error::LabelOutOfRange { index: 4, label: 3, classes: 3 })
+            Err(Error::LabelOutOfRange {
+                index: 4,
+                label: 3,
+                classes: 3
+            })
         );
         assert!(matches!(
             <BinaryCrossEntropy as Loss<Vector<1>, f32>>::check_label(0, 1.5),
@@ -358,7 +411,10 @@ mod tests {
         ));
         assert!(matches!(
             <Mse as Loss<Vector<1>, f32>>::check_label(2, f32::NAN),
-            Err(Error::NonFinite { what: "labels", index: 2 })
+            Err(Error::NonFinite {
+                what: "labels",
+                index: 2
+            })
         ));
     }
 }

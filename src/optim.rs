@@ -51,7 +51,13 @@ pub struct Sgd {
 impl Sgd {
     /// Plain SGD with learning rate `lr`.
     pub fn new(lr: f64) -> Self {
-        Self { lr, momentum: 0.0, dampening: 0.0, nesterov: false, weight_decay: 0.0 }
+        Self {
+            lr,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+        }
     }
     /// With momentum μ.
     pub fn momentum(self, momentum: f64) -> Self {
@@ -63,11 +69,17 @@ impl Sgd {
     }
     /// With Nesterov momentum.
     pub fn nesterov(self) -> Self {
-        Self { nesterov: true, ..self }
+        Self {
+            nesterov: true,
+            ..self
+        }
     }
     /// With L2 weight decay.
     pub fn weight_decay(self, weight_decay: f64) -> Self {
-        Self { weight_decay, ..self }
+        Self {
+            weight_decay,
+            ..self
+        }
     }
 }
 
@@ -87,7 +99,11 @@ impl Optimizer for Sgd {
         self.lr = lr;
     }
     fn update<E: Scalar>(&self, t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
-        let (lr, mu, wd) = (E::from_f64(self.lr), E::from_f64(self.momentum), E::from_f64(self.weight_decay));
+        let (lr, mu, wd) = (
+            E::from_f64(self.lr),
+            E::from_f64(self.momentum),
+            E::from_f64(self.weight_decay),
+        );
         let keep = E::from_f64(1.0 - self.dampening);
         let use_momentum = self.momentum != 0.0;
         for ((p, &g), b) in params.iter_mut().zip(grads).zip(state.iter_mut()) {
@@ -123,7 +139,11 @@ pub struct Adagrad {
 impl Adagrad {
     /// Adagrad with learning rate `lr`.
     pub fn new(lr: f64) -> Self {
-        Self { lr, eps: 1e-10, weight_decay: 0.0 }
+        Self {
+            lr,
+            eps: 1e-10,
+            weight_decay: 0.0,
+        }
     }
 }
 
@@ -143,7 +163,11 @@ impl Optimizer for Adagrad {
         self.lr = lr;
     }
     fn update<E: Scalar>(&self, _t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
-        let (lr, eps, wd) = (E::from_f64(self.lr), E::from_f64(self.eps), E::from_f64(self.weight_decay));
+        let (lr, eps, wd) = (
+            E::from_f64(self.lr),
+            E::from_f64(self.eps),
+            E::from_f64(self.weight_decay),
+        );
         for ((p, &g), s) in params.iter_mut().zip(grads).zip(state.iter_mut()) {
             let g = g + wd * *p;
             *s = *s + g * g;
@@ -179,7 +203,13 @@ pub struct RmsProp {
 impl RmsProp {
     /// RMSprop with learning rate `lr`, α = 0.99, ε = 1e-8 (PyTorch's defaults).
     pub fn new(lr: f64) -> Self {
-        Self { lr, alpha: 0.99, eps: 1e-8, momentum: 0.0, weight_decay: 0.0 }
+        Self {
+            lr,
+            alpha: 0.99,
+            eps: 1e-8,
+            momentum: 0.0,
+            weight_decay: 0.0,
+        }
     }
 }
 
@@ -199,7 +229,11 @@ impl Optimizer for RmsProp {
         self.lr = lr;
     }
     fn update<E: Scalar>(&self, _t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
-        let (lr, eps, wd) = (E::from_f64(self.lr), E::from_f64(self.eps), E::from_f64(self.weight_decay));
+        let (lr, eps, wd) = (
+            E::from_f64(self.lr),
+            E::from_f64(self.eps),
+            E::from_f64(self.weight_decay),
+        );
         let (alpha, mu) = (E::from_f64(self.alpha), E::from_f64(self.momentum));
         let (square_avg, buf) = state.split_at_mut(params.len());
         for (((p, &g), v), b) in params.iter_mut().zip(grads).zip(square_avg).zip(buf) {
@@ -244,7 +278,13 @@ pub struct Adam {
 impl Adam {
     /// Adam with learning rate `lr` and Keras's other defaults.
     pub fn new(lr: f64) -> Self {
-        Self { lr, beta1: 0.9, beta2: 0.999, eps: 1e-7, weight_decay: 0.0 }
+        Self {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+            weight_decay: 0.0,
+        }
     }
     /// With ε (PyTorch's default is 1e-8).
     pub fn eps(self, eps: f64) -> Self {
@@ -259,13 +299,24 @@ impl Default for Adam {
 }
 
 /// The shared Adam moment update and step, with decoupled decay factor `shrink` applied first.
-fn adam_update<E: Scalar>(adam: &Adam, shrink: f64, t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
+fn adam_update<E: Scalar>(
+    adam: &Adam,
+    shrink: f64,
+    t: u64,
+    params: &mut [E],
+    grads: &[E],
+    state: &mut [E],
+) {
     let t = i32::try_from(t).unwrap_or(i32::MAX);
     let correction1 = 1.0 - adam.beta1.powi(t);
     let correction2_sqrt = (1.0 - adam.beta2.powi(t)).sqrt();
     let step = E::from_f64(adam.lr / correction1);
     let (b1, b2) = (E::from_f64(adam.beta1), E::from_f64(adam.beta2));
-    let (eps, wd, shrink) = (E::from_f64(adam.eps), E::from_f64(adam.weight_decay), E::from_f64(shrink));
+    let (eps, wd, shrink) = (
+        E::from_f64(adam.eps),
+        E::from_f64(adam.weight_decay),
+        E::from_f64(shrink),
+    );
     let c2 = E::from_f64(correction2_sqrt);
     let (m, v) = state.split_at_mut(params.len());
     for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
@@ -317,7 +368,13 @@ pub struct AdamW {
 impl AdamW {
     /// AdamW with learning rate `lr`.
     pub fn new(lr: f64) -> Self {
-        Self { lr, beta1: 0.9, beta2: 0.999, eps: 1e-7, weight_decay: 0.01 }
+        Self {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+            weight_decay: 0.01,
+        }
     }
     /// With ε.
     pub fn eps(self, eps: f64) -> Self {
@@ -340,7 +397,20 @@ impl Optimizer for AdamW {
         self.lr = lr;
     }
     fn update<E: Scalar>(&self, t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
-        let adam = Adam { lr: self.lr, beta1: self.beta1, beta2: self.beta2, eps: self.eps, weight_decay: 0.0 };
-        adam_update(&adam, 1.0 - self.lr * self.weight_decay, t, params, grads, state);
+        let adam = Adam {
+            lr: self.lr,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+            weight_decay: 0.0,
+        };
+        adam_update(
+            &adam,
+            1.0 - self.lr * self.weight_decay,
+            t,
+            params,
+            grads,
+            state,
+        );
     }
 }

@@ -189,8 +189,14 @@ mod tests {
         assert_eq!(<Dim<1> as DimT>::USIZE, 1);
         assert_eq!(<Dim<4095> as DimT>::USIZE, 4095);
         assert!(same_type::<<typenum::U784 as ToDim>::Dim, Dim<784>>());
-        assert!(same_type::<<typenum::U4096 as ToDim>::Dim, Big<typenum::U4096>>());
-        assert!(same_type::<<typenum::U10000 as ToDim>::Dim, Big<typenum::U10000>>());
+        assert!(same_type::<
+            <typenum::U4096 as ToDim>::Dim,
+            Big<typenum::U4096>,
+        >());
+        assert!(same_type::<
+            <typenum::U10000 as ToDim>::Dim,
+            Big<typenum::U10000>,
+        >());
         assert_eq!(<<typenum::U10000 as ToDim>::Dim as DimT>::USIZE, 10000);
     }
 
@@ -199,7 +205,10 @@ mod tests {
         assert_eq!(<Vector<5>>::NUMEL, 5);
         assert_eq!(<Seq<28, 28>>::NUMEL, 784);
         assert_eq!(<Image<3, 32, 32>>::DIMS, &[3, 32, 32]);
-        assert_eq!(<<Image<3, 32, 32> as Shape>::Numel as Unsigned>::USIZE, 3072);
+        assert_eq!(
+            <<Image<3, 32, 32> as Shape>::Numel as Unsigned>::USIZE,
+            3072
+        );
     }
 
     #[test]
@@ -209,7 +218,13 @@ mod tests {
         assert!(same_type::<Out<Dim<7>, Dim<3>, Dim<2>, Dim<1>>, Dim<4>>());
         assert!(same_type::<Out<Dim<8>, Dim<5>, Dim<1>, Dim<2>>, Dim<8>>());
         assert!(same_type::<Out<Dim<6>, Dim<2>, Dim<2>, Dim<0>>, Dim<3>>());
-        assert!(same_type::<Out<Big<typenum::U8192>, Dim<1>, Dim<1>, Dim<0>>, Big<typenum::U8192>>());
-        assert!(same_type::<Out<Big<typenum::U8192>, Dim<4>, Dim<4>, Dim<0>>, Dim<2048>>());
+        assert!(same_type::<
+            Out<Big<typenum::U8192>, Dim<1>, Dim<1>, Dim<0>>,
+            Big<typenum::U8192>,
+        >());
+        assert!(same_type::<
+            Out<Big<typenum::U8192>, Dim<4>, Dim<4>, Dim<0>>,
+            Dim<2048>,
+        >());
     }
 }

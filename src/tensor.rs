@@ -29,9 +29,16 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
     /// allowed).
     pub fn from_vec(data: Vec<E>) -> Result<Self> {
         if S::NUMEL == 0 || data.len() % S::NUMEL != 0 {
-            return Err(Error::LengthNotMultiple { what: "batch", len: data.len(), sample_size: S::NUMEL });
+            return Err(Error::LengthNotMultiple {
+                what: "batch",
+                len: data.len(),
+                sample_size: S::NUMEL,
+            });
         }
-        Ok(Self { data, shape: PhantomData })
+        Ok(Self {
+            data,
+            shape: PhantomData,
+        })
     }
 
     /// The number of samples.
@@ -51,7 +58,9 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
 
     /// The samples in order, as statically sized arrays.
     pub fn samples(&self) -> impl Iterator<Item = &GenericArray<E, S::Numel>> {
-        self.data.chunks_exact(S::NUMEL).map(GenericArray::from_slice)
+        self.data
+            .chunks_exact(S::NUMEL)
+            .map(GenericArray::from_slice)
     }
 
     /// All values, row-major.

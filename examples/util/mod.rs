@@ -28,7 +28,10 @@ impl Table {
         let f = self.features;
         Table {
             features: f,
-            x: indices.iter().flat_map(|&i| self.x[i * f..(i + 1) * f].iter().copied()).collect(),
+            x: indices
+                .iter()
+                .flat_map(|&i| self.x[i * f..(i + 1) * f].iter().copied())
+                .collect(),
             labels: indices.iter().map(|&i| self.labels[i]).collect(),
         }
     }
@@ -54,18 +57,29 @@ pub fn read_csv(name: &str, header_lines: usize) -> Result<Table, Box<dyn Error>
             .map(|v| v.trim().parse::<f64>())
             .collect::<Result<_, _>>()
             .map_err(|e| format!("{name}:{}: {e}", line_no + 1))?;
-        let (label, row) = values.split_last().ok_or_else(|| format!("{name}:{}: empty row", line_no + 1))?;
+        let (label, row) = values
+            .split_last()
+            .ok_or_else(|| format!("{name}:{}: empty row", line_no + 1))?;
         match features {
             None => features = Some(row.len()),
             Some(f) if f != row.len() => {
-                return Err(format!("{name}:{}: expected {f} features, got {}", line_no + 1, row.len()).into())
+                return Err(format!(
+                    "{name}:{}: expected {f} features, got {}",
+                    line_no + 1,
+                    row.len()
+                )
+                .into())
             }
             Some(_) => {}
         }
         x.extend(row.iter().map(|&v| v as f32));
         labels.push(*label as usize);
     }
-    Ok(Table { features: features.unwrap_or(0), x, labels })
+    Ok(Table {
+        features: features.unwrap_or(0),
+        x,
+        labels,
+    })
 }
 
 /// A seeded shuffle of `0..n` split into (train, test) with `test_fraction` held out.

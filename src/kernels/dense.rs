@@ -12,12 +12,29 @@ use crate::Scalar;
 /// dense_forward(1, 2, 2, &[3.0, 4.0], &w, &[0.5, -0.5], &mut y);
 /// assert_eq!(y, [11.5, 3.5]);
 /// ```
-pub fn dense_forward<E: Scalar>(n: usize, i: usize, o: usize, x: &[E], w: &[E], b: &[E], y: &mut [E]) {
+pub fn dense_forward<E: Scalar>(
+    n: usize,
+    i: usize,
+    o: usize,
+    x: &[E],
+    w: &[E],
+    b: &[E],
+    y: &mut [E],
+) {
     let y = &mut y[..n * o];
     for row in y.chunks_exact_mut(o) {
         row.copy_from_slice(b);
     }
-    E::gemm(n, i, o, E::one(), MatRef::row_major(x, i), MatRef::transposed(w, i), E::one(), y);
+    E::gemm(
+        n,
+        i,
+        o,
+        E::one(),
+        MatRef::row_major(x, i),
+        MatRef::transposed(w, i),
+        E::one(),
+        y,
+    );
 }
 
 /// Backward of [`dense_forward`]: `dw += dyᵀ·x`, `db += Σ_rows dy`, and `dx = dy·w` when asked.
@@ -42,13 +59,31 @@ pub fn dense_backward<E: Scalar>(
     db: &mut [E],
 ) {
     let dy = &dy[..n * o];
-    E::gemm(o, n, i, E::one(), MatRef::transposed(dy, o), MatRef::row_major(x, i), E::one(), dw);
+    E::gemm(
+        o,
+        n,
+        i,
+        E::one(),
+        MatRef::transposed(dy, o),
+        MatRef::row_major(x, i),
+        E::one(),
+        dw,
+    );
     for row in dy.chunks_exact(o) {
         for (acc, g) in db.iter_mut().zip(row) {
             *acc = *acc + *g;
         }
     }
     if let Some(dx) = dx {
-        E::gemm(n, o, i, E::one(), MatRef::row_major(dy, o), MatRef::row_major(w, i), E::zero(), dx);
+        E::gemm(
+            n,
+            o,
+            i,
+            E::one(),
+            MatRef::row_major(dy, o),
+            MatRef::row_major(w, i),
+            E::zero(),
+            dx,
+        );
     }
 }

@@ -17,12 +17,20 @@ pub struct MatRef<'a, E> {
 impl<'a, E> MatRef<'a, E> {
     /// A row-major matrix with `cols` columns.
     pub fn row_major(data: &'a [E], cols: usize) -> Self {
-        Self { data, row_stride: cols, col_stride: 1 }
+        Self {
+            data,
+            row_stride: cols,
+            col_stride: 1,
+        }
     }
 
     /// The transpose of a row-major matrix with `cols` columns (no copy).
     pub fn transposed(data: &'a [E], cols: usize) -> Self {
-        Self { data, row_stride: 1, col_stride: cols }
+        Self {
+            data,
+            row_stride: 1,
+            col_stride: cols,
+        }
     }
 
     fn covers(&self, rows: usize, cols: usize) -> bool {
@@ -63,10 +71,17 @@ pub trait Gemm: Sized + Copy {
 fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'_, E>, c: &[E]) {
     assert!(a.covers(m, k), "gemm: A view does not cover {m}x{k}");
     assert!(b.covers(k, n), "gemm: B view does not cover {k}x{n}");
-    assert!(c.len() >= m * n, "gemm: C has {} elements, needs {}", c.len(), m * n);
+    assert!(
+        c.len() >= m * n,
+        "gemm: C has {} elements, needs {}",
+        c.len(),
+        m * n
+    );
     let fits_isize = |v: usize| isize::try_from(v).is_ok();
     assert!(
-        [a.row_stride, a.col_stride, b.row_stride, b.col_stride, n].into_iter().all(fits_isize),
+        [a.row_stride, a.col_stride, b.row_stride, b.col_stride, n]
+            .into_iter()
+            .all(fits_isize),
         "gemm: stride too large"
     );
 }
@@ -139,14 +154,32 @@ mod tests {
         let b: Vec<f64> = (0..k * n).map(|i| (i as f64 * 0.11).cos()).collect();
         let want = naive(m, k, n, &a, &b);
         let mut c = vec![1.0; m * n];
-        f64::gemm(m, k, n, 1.0, MatRef::row_major(&a, k), MatRef::row_major(&b, n), 0.0, &mut c);
+        f64::gemm(
+            m,
+            k,
+            n,
+            1.0,
+            MatRef::row_major(&a, k),
+            MatRef::row_major(&b, n),
+            0.0,
+            &mut c,
+        );
         for (x, y) in c.iter().zip(&want) {
             assert!((x - y).abs() < 1e-12);
         }
         // Bᵀ stored row-major as n×k, read through a transposed view.
         let bt: Vec<f64> = (0..n * k).map(|i| b[(i % k) * n + i / k]).collect();
         let mut c2 = vec![0.0; m * n];
-        f64::gemm(m, k, n, 1.0, MatRef::row_major(&a, k), MatRef::transposed(&bt, k), 0.0, &mut c2);
+        f64::gemm(
+            m,
+            k,
+            n,
+            1.0,
+            MatRef::row_major(&a, k),
+            MatRef::transposed(&bt, k),
+            0.0,
+            &mut c2,
+        );
         assert_eq!(c, c2);
     }
 
@@ -155,6 +188,15 @@ mod tests {
     fn rejects_short_operand() {
         let a = [0.0f32; 5];
         let mut c = [0.0f32; 4];
-        f32::gemm(2, 3, 2, 1.0, MatRef::row_major(&a, 3), MatRef::row_major(&a, 2), 0.0, &mut c);
+        f32::gemm(
+            2,
+            3,
+            2,
+            1.0,
+            MatRef::row_major(&a, 3),
+            MatRef::row_major(&a, 2),
+            0.0,
+            &mut c,
+        );
     }
 }

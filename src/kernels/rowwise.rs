@@ -35,8 +35,15 @@ pub fn softmax_rows<E: Scalar>(x: &[E], len: usize, y: &mut [E]) {
 /// assert!(dx.iter().all(|v| v.abs() < 1e-15));
 /// ```
 pub fn softmax_rows_backward<E: Scalar>(y: &[E], dy: &[E], len: usize, dx: &mut [E]) {
-    for ((yr, gr), dr) in y.chunks_exact(len).zip(dy.chunks_exact(len)).zip(dx.chunks_exact_mut(len)) {
-        let dot = yr.iter().zip(gr).fold(E::zero(), |acc, (&a, &b)| acc + a * b);
+    for ((yr, gr), dr) in y
+        .chunks_exact(len)
+        .zip(dy.chunks_exact(len))
+        .zip(dx.chunks_exact_mut(len))
+    {
+        let dot = yr
+            .iter()
+            .zip(gr)
+            .fold(E::zero(), |acc, (&a, &b)| acc + a * b);
         for ((d, &a), &g) in dr.iter_mut().zip(yr).zip(gr) {
             *d = a * (g - dot);
         }

@@ -3,25 +3,14 @@
 //! An activation applies `y = f(x)` to every element; backward is `dx = dy ⊙ f'(x)`, where each
 //! activation states `f'` in terms of whichever of `x` and `y` is cheaper.
 
-use crate::module::{Module, Params};
-use crate::shape::Shape;
+#[cfg(doc)]
+use crate::module::Module;
+use crate::module::Params;
 use crate::Scalar;
 use rand::Rng;
 
-/// An element-wise function with its derivative. Implement it to add an activation: the crate
-/// supplies the [`Module`] implementation for every shape.
-///
-/// ```
-/// use stratanet::prelude::*;
-/// #[derive(Default)]
-/// struct Square;
-/// impl Activation for Square {
-///     fn apply<E: Scalar>(&self, x: E) -> E { x * x }
-///     fn derivative<E: Scalar>(&self, x: E, _y: E) -> E { x + x }
-/// }
-/// let err = stratanet::gradcheck::check_gradients::<Vector<3>, Square>(2, 1);
-/// assert!(err < 1e-6);
-/// ```
+/// An element-wise function with its derivative. Implement it and call
+/// [`activation_module!`](crate::activation_module) to add an activation for every shape.
 pub trait Activation: Default + 'static {
     /// `f(x)`.
     fn apply<E: Scalar>(&self, x: E) -> E;
@@ -42,33 +31,80 @@ impl<E: Scalar, A: Activation> Params<E> for A {
     fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
 }
 
-impl<S: Shape, E: Scalar, A: Activation> Module<S, E> for A {
-    type Output = S;
-    type Work = ();
+/// Implements [`Module`] for every shape on an [`Activation`] type (the crate does this for its
+/// own activations). It is a macro, not a blanket impl, so that a mismatched network is reported
+/// at the layer that does not fit rather than at the whole tuple.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// #[derive(Default)]
+/// struct Square;
+/// impl Activation for Square {
+///     fn apply<E: Scalar>(&self, x: E) -> E { x * x }
+///     fn derivative<E: Scalar>(&self, x: E, _y: E) -> E { x + x }
+/// }
+/// stratanet::activation_module!(Square);
+/// let err = stratanet::gradcheck::check_gradients::<Vector<3>, Square>(2, 1);
+/// assert!(err < 1e-6);
+/// ```
+#[macro_export]
+macro_rules! activation_module {
+    ($t:ty) => {
+        impl<S: $crate::shape::Shape, E: $crate::Scalar> $crate::module::Module<S, E> for $t {
+            type Output = S;
+            type Work = ();
 
-    fn work(_capacity: usize) -> Self::Work {}
+            fn work(_capacity: usize) -> Self::Work {}
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        let len = n * S::NUMEL;
-        for (out, &v) in y[..len].iter_mut().zip(&x[..len]) {
-            *out = self.apply(v);
+            fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+                $crate::layers::activation::apply_all(
+                    self,
+                    &x[..n * S::NUMEL],
+                    &mut y[..n * S::NUMEL],
+                );
+            }
+
+            fn backward(
+                &self,
+                x: &[E],
+                y: &[E],
+                dy: &[E],
+                dx: Option<&mut [E]>,
+                n: usize,
+                _work: &mut (),
+                _grads: &mut Self,
+            ) {
+                if let Some(dx) = dx {
+                    let len = n * S::NUMEL;
+                    $crate::layers::activation::backward_all(
+                        self,
+                        &x[..len],
+                        &y[..len],
+                        &dy[..len],
+                        &mut dx[..len],
+                    );
+                }
+            }
         }
+    };
+}
+
+/// `y = f(x)` element-wise.
+pub fn apply_all<A: Activation, E: Scalar>(activation: &A, x: &[E], y: &mut [E]) {
+    for (out, &v) in y.iter_mut().zip(x) {
+        *out = activation.apply(v);
     }
+}
 
-    fn backward(
-        &self,
-        x: &[E],
-        y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        _grads: &mut Self,
-    ) {
-        let Some(dx) = dx else { return };
-        let len = n * S::NUMEL;
-        for (((d, &g), &xv), &yv) in dx[..len].iter_mut().zip(&dy[..len]).zip(&x[..len]).zip(&y[..len]) {
-            *d = g * self.derivative(xv, yv);
-        }
+/// `dx = dy ⊙ f'(x)` element-wise.
+pub fn backward_all<A: Activation, E: Scalar>(
+    activation: &A,
+    x: &[E],
+    y: &[E],
+    dy: &[E],
+    dx: &mut [E],
+) {
+    for (((d, &g), &xv), &yv) in dx.iter_mut().zip(dy).zip(x).zip(y) {
+        *d = g * activation.derivative(xv, yv);
     }
 }

@@ -57,6 +57,8 @@ impl Activation for GELU {
     }
 }
 
+crate::activation_module!(GELU);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,8 @@ impl Activation for LeakyReLU {
     }
 }
 
+crate::activation_module!(LeakyReLU);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,8 @@ impl Activation for ReLU {
     }
 }
 
+crate::activation_module!(ReLU);
+
 #[cfg(test)]
 mod tests {
     use super::*;

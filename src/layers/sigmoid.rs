@@ -33,6 +33,8 @@ impl Activation for Sigmoid {
     }
 }
 
+crate::activation_module!(Sigmoid);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,8 @@ impl Activation for Tanh {
     }
 }
 
+crate::activation_module!(Tanh);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,11 @@ pub(crate) fn check_inputs<In: Shape, E: Scalar>(what: &'static str, x: &[E]) ->
         return Err(Error::Empty { what });
     }
     if In::NUMEL == 0 || x.len() % In::NUMEL != 0 {
-        return Err(Error::LengthNotMultiple { what, len: x.len(), sample_size: In::NUMEL });
+        return Err(Error::LengthNotMultiple {
+            what,
+            len: x.len(),
+            sample_size: In::NUMEL,
+        });
     }
     if let Some(index) = x.iter().position(|v| !v.is_finite()) {
         return Err(Error::NonFinite { what, index });
@@ -21,10 +25,19 @@ pub(crate) fn check_inputs<In: Shape, E: Scalar>(what: &'static str, x: &[E]) ->
 }
 
 /// Checks that `y` holds the labels of `n` samples and that each label is valid for the loss.
-pub(crate) fn check_labels<Out: Shape, E: Scalar, L: Loss<Out, E>>(n: usize, y: &[L::Label]) -> Result<()> {
+pub(crate) fn check_labels<Out: Shape, E: Scalar, L: Loss<Out, E>>(
+    n: usize,
+    y: &[L::Label],
+) -> Result<()> {
     let expected = n * L::LABELS_PER_SAMPLE;
     if y.len() != expected {
-        return Err(Error::CountMismatch { inputs: n, expected_labels: expected, labels: y.len() });
+        return Err(Error::CountMismatch {
+            inputs: n,
+            expected_labels: expected,
+            labels: y.len(),
+        });
     }
-    y.iter().enumerate().try_for_each(|(i, &label)| L::check_label(i, label))
+    y.iter()
+        .enumerate()
+        .try_for_each(|(i, &label)| L::check_label(i, label))
 }

@@ -44,15 +44,24 @@ impl<'a, E, Label> Fit<'a, E, Label> {
     }
     /// Hold out this fraction of the samples, taken from the end before shuffling (as Keras).
     pub fn validation_split(self, fraction: f64) -> Self {
-        Self { validation_split: fraction, ..self }
+        Self {
+            validation_split: fraction,
+            ..self
+        }
     }
     /// Evaluate on these samples after every epoch (takes precedence over a split).
     pub fn validation_data(self, x: &'a [E], y: &'a [Label]) -> Self {
-        Self { validation_data: Some((x, y)), ..self }
+        Self {
+            validation_data: Some((x, y)),
+            ..self
+        }
     }
     /// Print nothing.
     pub fn silent(self) -> Self {
-        Self { verbose: false, ..self }
+        Self {
+            verbose: false,
+            ..self
+        }
     }
 }
 

@@ -54,7 +54,11 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
 
     /// Wraps an existing network; `shuffle_seed` seeds the shuffling of `fit`.
     pub fn from_network(net: Net, shuffle_seed: u64) -> Self {
-        Self { net, rng: StdRng::seed_from_u64(shuffle_seed), shapes: PhantomData }
+        Self {
+            net,
+            rng: StdRng::seed_from_u64(shuffle_seed),
+            shapes: PhantomData,
+        }
     }
 
     /// The network.
@@ -81,7 +85,11 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
     }
 
     /// Adds a loss and an optimizer (Keras's `compile`).
-    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(self, loss: L, optimizer: O) -> CompiledModel<In, Net, L, O, E> {
+    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(
+        self,
+        loss: L,
+        optimizer: O,
+    ) -> CompiledModel<In, Net, L, O, E> {
         CompiledModel {
             grads: Net::zeros(),
             state: vec![E::zero(); Net::PARAMS * O::STATE_PER_PARAM],
@@ -142,7 +150,8 @@ pub struct StepStats {
 }
 
 /// A model with a loss and an optimizer: it can `fit`, `evaluate` and `predict`.
-pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, O, E: Scalar = f32> {
+pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, O, E: Scalar = f32>
+{
     model: Model<In, Net, E>,
     loss: L,
     optimizer: O,
@@ -186,7 +195,10 @@ where
     }
 
     /// Makes sure the workspace holds at least `capacity` samples; allocates only when it grows.
-    fn reserve(slot: &mut Option<Workspace<In, Net, L, E>>, capacity: usize) -> &mut Workspace<In, Net, L, E> {
+    fn reserve(
+        slot: &mut Option<Workspace<In, Net, L, E>>,
+        capacity: usize,
+    ) -> &mut Workspace<In, Net, L, E> {
         match slot {
             Some(ws) if ws.capacity >= capacity => {}
             _ => *slot = Some(Workspace::new(capacity)),
@@ -206,7 +218,11 @@ where
         for i in 0..n {
             let pred = &ws.out[i * dout..(i + 1) * dout];
             let label = &ws.y[i * per..(i + 1) * per];
-            loss_sum += self.loss.sample(pred, label, Some((&mut ws.d_out[i * dout..(i + 1) * dout], scale)));
+            loss_sum += self.loss.sample(
+                pred,
+                label,
+                Some((&mut ws.d_out[i * dout..(i + 1) * dout], scale)),
+            );
             correct += usize::from(self.loss.correct(pred, label));
         }
 
@@ -243,16 +259,27 @@ where
         ws.x[..x.len()].copy_from_slice(x);
         ws.y[..y.len()].copy_from_slice(y);
         let (loss_sum, correct) = self.step(n);
-        Ok(StepStats { loss: loss_sum / n as f64, accuracy: correct as f64 / n as f64 })
+        Ok(StepStats {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        })
     }
 
     /// Trains on `x` (whole `In` samples, flat) with labels `y` as `settings` say, and returns
     /// the per-epoch history. All data is checked before the first step.
-    pub fn fit(&mut self, x: &[E], y: &[L::Label], settings: Fit<'_, E, L::Label>) -> Result<History> {
+    pub fn fit(
+        &mut self,
+        x: &[E],
+        y: &[L::Label],
+        settings: Fit<'_, E, L::Label>,
+    ) -> Result<History> {
         let n = check_inputs::<In, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>(n, y)?;
         if settings.batch_size == 0 {
-            return Err(Error::InvalidSetting { what: "batch_size", detail: "expected at least 1, got 0".into() });
+            return Err(Error::InvalidSetting {
+                what: "batch_size",
+                detail: "expected at least 1, got 0".into(),
+            });
         }
         let split = settings.validation_split;
         if !(0.0..1.0).contains(&split) {
@@ -276,10 +303,14 @@ where
             None => (n, None),
         };
         if n_train == 0 {
-            return Err(Error::Empty { what: "training inputs after the validation split" });
+            return Err(Error::Empty {
+                what: "training inputs after the validation split",
+            });
         }
         if validation.is_some_and(|(vx, _)| vx.is_empty()) {
-            return Err(Error::Empty { what: "validation inputs after the validation split" });
+            return Err(Error::Empty {
+                what: "validation inputs after the validation split",
+            });
         }
 
         let capacity = settings.batch_size.min(n_train);
@@ -348,19 +379,30 @@ where
         let (mut loss_sum, mut correct) = (0.0, 0);
         for (xc, yc) in x.chunks(capacity * In::NUMEL).zip(y.chunks(capacity * lpp)) {
             let m = xc.len() / In::NUMEL;
-            self.model.net.forward(xc, m, &mut ws.out[..m * dout], &mut ws.work);
-            for (pred, label) in ws.out[..m * dout].chunks_exact(dout).zip(yc.chunks_exact(lpp)) {
+            self.model
+                .net
+                .forward(xc, m, &mut ws.out[..m * dout], &mut ws.work);
+            for (pred, label) in ws.out[..m * dout]
+                .chunks_exact(dout)
+                .zip(yc.chunks_exact(lpp))
+            {
                 loss_sum += self.loss.sample(pred, label, None);
                 correct += usize::from(self.loss.correct(pred, label));
             }
         }
-        Evaluation { loss: loss_sum / n as f64, accuracy: correct as f64 / n as f64 }
+        Evaluation {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        }
     }
 
     /// Runs the network on `x`, reusing the training workspace.
     pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
         let n = check_inputs::<In, E>("inputs", x)?;
-        let capacity = self.workspace.as_ref().map_or(n.min(PREDICT_CHUNK), |ws| ws.capacity);
+        let capacity = self
+            .workspace
+            .as_ref()
+            .map_or(n.min(PREDICT_CHUNK), |ws| ws.capacity);
         let ws = Self::reserve(&mut self.workspace, capacity);
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
         forward_in_chunks::<In, Net, E>(&self.model.net, &mut ws.work, capacity, x, &mut out);

@@ -1,0 +1,179 @@
+//! Forward values and gradients against PyTorch (float64), from `tests/fixtures/torch_reference.json`
+//! (a copy of the project's shared fixtures; see its `conventions` field for layouts).
+
+use serde_json::Value;
+use stratanet::loss::Loss;
+use stratanet::optim::{Adagrad, Adam, AdamW, Optimizer, RmsProp, Sgd};
+use stratanet::prelude::*;
+
+fn fixtures() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/torch_reference.json"
+    ))
+    .expect("fixture file");
+    serde_json::from_str(&text).expect("fixture JSON")
+}
+
+fn data(v: &Value) -> Vec<f64> {
+    v["data"]
+        .as_array()
+        .expect("tensor data")
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= tol * (1.0 + w.abs()),
+            "{what}[{i}]: got {g}, PyTorch {w}"
+        );
+    }
+}
+
+#[test]
+fn dense_forward_and_gradients() {
+    let all = fixtures();
+    let case = &all["cases"]["dense"];
+    type Layer = DenseT<Dim<5>, Dim<3>, f64>;
+    let mut layer = <Layer as Params<f64>>::zeros();
+    layer.weight_mut().copy_from_slice(&data(&case["weight"]));
+    layer.bias_mut().copy_from_slice(&data(&case["bias"]));
+    let x = data(&case["x"]);
+    let n = 2;
+    let mut y = vec![0.0; n * 3];
+    Module::<Vector<5>, f64>::forward(&layer, &x, n, &mut y, &mut ());
+    assert_close("dense y", &y, &data(&case["y"]), 1e-12);
+
+    let mut dx = vec![0.0; x.len()];
+    let mut grads = <Layer as Params<f64>>::zeros();
+    Module::<Vector<5>, f64>::backward(
+        &layer,
+        &x,
+        &y,
+        &data(&case["g"]),
+        Some(&mut dx),
+        n,
+        &mut (),
+        &mut grads,
+    );
+    assert_close("dense dx", &dx, &data(&case["dx"]), 1e-12);
+    assert_close(
+        "dense d_weight",
+        grads.weight(),
+        &data(&case["d_weight"]),
+        1e-12,
+    );
+    assert_close("dense d_bias", grads.bias(), &data(&case["d_bias"]), 1e-12);
+}
+
+/// Mean loss over the batch and its gradient, as the training step computes them.
+fn batch_loss<S: Shape, L: Loss<S, f64>>(
+    loss: &L,
+    pred: &[f64],
+    labels: &[L::Label],
+) -> (f64, Vec<f64>) {
+    let n = pred.len() / S::NUMEL;
+    let mut grad = vec![0.0; pred.len()];
+    let mut total = 0.0;
+    for i in 0..n {
+        let rows = i * S::NUMEL..(i + 1) * S::NUMEL;
+        let label = &labels[i * L::LABELS_PER_SAMPLE..(i + 1) * L::LABELS_PER_SAMPLE];
+        total += loss.sample(
+            &pred[rows.clone()],
+            label,
+            Some((&mut grad[rows], 1.0 / n as f64)),
+        );
+    }
+    (total / n as f64, grad)
+}
+
+#[test]
+fn losses_match_pytorch() {
+    let all = fixtures();
+    let cases = &all["cases"];
+
+    let ce = &cases["softmax_cross_entropy"];
+    let labels: Vec<usize> = ce["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    let (loss, grad) =
+        batch_loss::<Vector<5>, _>(&SoftmaxCrossEntropy, &data(&ce["logits"]), &labels);
+    assert_close(
+        "cross-entropy loss",
+        &[loss],
+        &[ce["loss"].as_f64().unwrap()],
+        1e-12,
+    );
+    assert_close("cross-entropy dlogits", &grad, &data(&ce["dlogits"]), 1e-12);
+
+    let bce = &cases["bce_with_logits"];
+    let (loss, grad) = batch_loss::<Vector<1>, _>(
+        &BinaryCrossEntropyWithLogits,
+        &data(&bce["logits"]),
+        &data(&bce["targets"]),
+    );
+    assert_close(
+        "bce-with-logits loss",
+        &[loss],
+        &[bce["loss"].as_f64().unwrap()],
+        1e-12,
+    );
+    assert_close(
+        "bce-with-logits dlogits",
+        &grad,
+        &data(&bce["dlogits"]),
+        1e-12,
+    );
+
+    let mse = &cases["mse"];
+    let (loss, grad) = batch_loss::<Vector<3>, _>(&Mse, &data(&mse["pred"]), &data(&mse["target"]));
+    assert_close("mse loss", &[loss], &[mse["loss"].as_f64().unwrap()], 1e-12);
+    assert_close("mse dpred", &grad, &data(&mse["dpred"]), 1e-12);
+}
+
+/// Three steps of `optimizer` from the fixture's start, compared after each step.
+fn check_optimizer<O: Optimizer>(name: &str, optimizer: O) {
+    let all = fixtures();
+    let case = &all["cases"]["optimizers"];
+    let mut p = data(&case["p0"]);
+    let mut state = vec![0.0; p.len() * O::STATE_PER_PARAM];
+    let grads = case["grads"].as_array().unwrap();
+    let expected = case[name]["after_each_step"].as_array().unwrap();
+    for (t, (g, want)) in grads.iter().zip(expected).enumerate() {
+        optimizer.update(t as u64 + 1, &mut p, &data(g), &mut state);
+        assert_close(&format!("{name} step {}", t + 1), &p, &data(want), 1e-12);
+    }
+}
+
+#[test]
+fn optimizers_match_pytorch() {
+    let all = fixtures();
+    let hyper = |name: &str, key: &str| all["cases"]["optimizers"][name]["hyper"][key].as_f64();
+    assert_eq!(hyper("sgd", "lr"), Some(0.1));
+    check_optimizer("sgd", Sgd::new(0.1));
+    assert_eq!(hyper("sgd_momentum", "momentum"), Some(0.9));
+    check_optimizer("sgd_momentum", Sgd::new(0.1).momentum(0.9));
+    check_optimizer("sgd_nesterov", Sgd::new(0.1).momentum(0.9).nesterov());
+    assert_eq!(hyper("sgd_weight_decay", "weight_decay"), Some(0.01));
+    check_optimizer(
+        "sgd_weight_decay",
+        Sgd::new(0.1).momentum(0.9).weight_decay(0.01),
+    );
+    check_optimizer("adagrad", Adagrad::new(0.1));
+    assert_eq!(
+        (hyper("rmsprop", "alpha"), hyper("rmsprop", "eps")),
+        (Some(0.99), Some(1e-8))
+    );
+    check_optimizer("rmsprop", RmsProp::new(0.01));
+    assert_eq!(hyper("adam", "eps"), Some(1e-8));
+    check_optimizer("adam", Adam::new(0.01).eps(1e-8));
+    assert_eq!(hyper("adamw", "weight_decay"), Some(0.01));
+    check_optimizer("adamw", AdamW::new(0.01).eps(1e-8));
+}
