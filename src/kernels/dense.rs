@@ -1,6 +1,7 @@
 //! Fully connected layer kernels over a batch: `Y = X·Wᵀ + b` with `W` stored `[out, in]`.
 
 use super::gemm::MatRef;
+use super::matmul::matmul;
 use crate::Scalar;
 
 /// `y[n×o] = x[n×i] · wᵀ + b`, with `w` row-major `[o, i]`.
@@ -25,14 +26,13 @@ pub fn dense_forward<E: Scalar>(
     for row in y.chunks_exact_mut(o) {
         row.copy_from_slice(b);
     }
-    E::gemm(
+    matmul(
         n,
         i,
         o,
-        E::one(),
         MatRef::row_major(x, i),
         MatRef::transposed(w, i),
-        E::one(),
+        true,
         y,
     );
 }
@@ -59,14 +59,13 @@ pub fn dense_backward<E: Scalar>(
     db: &mut [E],
 ) {
     let dy = &dy[..n * o];
-    E::gemm(
+    matmul(
         o,
         n,
         i,
-        E::one(),
         MatRef::transposed(dy, o),
         MatRef::row_major(x, i),
-        E::one(),
+        true,
         dw,
     );
     for row in dy.chunks_exact(o) {
@@ -75,14 +74,13 @@ pub fn dense_backward<E: Scalar>(
         }
     }
     if let Some(dx) = dx {
-        E::gemm(
+        matmul(
             n,
             o,
             i,
-            E::one(),
             MatRef::row_major(dy, o),
             MatRef::row_major(w, i),
-            E::zero(),
+            false,
             dx,
         );
     }

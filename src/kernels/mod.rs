@@ -3,4 +3,5 @@
 
 pub mod dense;
 pub mod gemm;
+pub mod matmul;
 pub mod rowwise;

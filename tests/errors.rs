@@ -1,0 +1,170 @@
+//! Data handed in at run time is checked once at the boundary: each bad input returns an `Err`
+//! whose message names what was expected and what came; nothing panics.
+
+use rand::SeedableRng;
+use stratanet::prelude::*;
+
+type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+
+fn classifier() -> CompiledModel<Vector<3>, Net, SoftmaxCrossEntropy, Adam> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    Model::<Vector<3>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default())
+}
+
+const X: [f32; 6] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+
+#[test]
+fn rows_and_labels_must_agree() {
+    let err = classifier()
+        .fit(&X, &[0, 1, 1], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::CountMismatch {
+            inputs: 2,
+            expected_labels: 2,
+            labels: 3
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "labels: expected 2 values for 2 input samples, got 3"
+    );
+}
+
+#[test]
+fn length_must_be_whole_samples() {
+    let err = classifier()
+        .fit(&X[..5], &[0, 1], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::LengthNotMultiple {
+            what: "inputs",
+            len: 5,
+            sample_size: 3
+        }
+    );
+    assert!(err
+        .to_string()
+        .contains("multiple of the sample size 3, got 5 values"));
+    assert!(classifier().predict(&X[..4]).is_err());
+    assert!(classifier().evaluate(&X[..4], &[0]).is_err());
+}
+
+#[test]
+fn labels_must_be_classes_of_the_output() {
+    let err = classifier()
+        .fit(&X, &[0, 2], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::LabelOutOfRange {
+            index: 1,
+            label: 2,
+            classes: 2
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "labels[1]: expected a class in 0..2, got 2"
+    );
+}
+
+#[test]
+fn inputs_must_be_finite() {
+    let mut x = X;
+    x[4] = f32::NAN;
+    let err = classifier()
+        .fit(&x, &[0, 1], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::NonFinite {
+            what: "inputs",
+            index: 4
+        }
+    );
+    x[4] = f32::INFINITY;
+    let err = classifier().train_on_batch(&x, &[0, 1]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "inputs[4]: expected a finite number, got NaN or infinity"
+    );
+}
+
+#[test]
+fn data_must_not_be_empty() {
+    let err = classifier()
+        .fit(&[], &[], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(err, Error::Empty { what: "inputs" });
+    assert_eq!(
+        err.to_string(),
+        "inputs: expected at least one sample, got none"
+    );
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    assert!(Model::<Vector<3>, Net>::new(&mut rng).predict(&[]).is_err());
+}
+
+#[test]
+fn settings_are_checked() {
+    let err = classifier()
+        .fit(&X, &[0, 1], Fit::epochs(1).batch_size(0).silent())
+        .unwrap_err();
+    assert!(err
+        .to_string()
+        .contains("batch_size: expected at least 1, got 0"));
+    let err = classifier()
+        .fit(&X, &[0, 1], Fit::epochs(1).validation_split(1.5).silent())
+        .unwrap_err();
+    assert!(err
+        .to_string()
+        .contains("expected a fraction in [0, 1), got 1.5"));
+    // A split that leaves no training sample.
+    let err = classifier()
+        .fit(&X, &[0, 1], Fit::epochs(1).validation_split(0.9).silent())
+        .unwrap_err();
+    assert!(matches!(err, Error::Empty { .. }));
+    // Validation data is checked like training data.
+    let err = classifier()
+        .fit(
+            &X,
+            &[0, 1],
+            Fit::epochs(1).validation_data(&X[..3], &[5]).silent(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::LabelOutOfRange {
+            index: 0,
+            label: 5,
+            classes: 2
+        }
+    );
+}
+
+#[test]
+fn targets_must_suit_the_loss() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    type Binary = (Dense<3, 1>, Sigmoid);
+    let mut model =
+        Model::<Vector<3>, Binary>::new(&mut rng).compile(BinaryCrossEntropy, Adam::default());
+    let err = model
+        .fit(&X, &[0.0, 2.0], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "labels[1]: expected a target in [0, 1], got 2"
+    );
+    let err = model
+        .fit(&X, &[0.0, f32::NAN], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::NonFinite {
+            what: "labels",
+            index: 1
+        }
+    );
+}

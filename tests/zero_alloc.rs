@@ -1,0 +1,105 @@
+//! A steady-state training step allocates nothing of its own: proven with a counting global
+//! allocator. The one exception is outside the crate: `matrixmultiply` allocates a packing
+//! buffer on every call, which this test counts exactly.
+//! (One test in this binary, so no other test thread allocates while it counts.)
+
+use rand::SeedableRng;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use stratanet::prelude::*;
+
+struct Counting;
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    f();
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+/// Matrix products in one training step of `layers` dense layers: a forward product per layer,
+/// a weight-gradient product per layer, an input-gradient product per layer but the first.
+fn products_per_step(layers: usize) -> usize {
+    3 * layers - 1
+}
+
+#[test]
+fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    type Classifier = (
+        Dense<64, 32>,
+        ReLU,
+        Dense<32, 16>,
+        GELU,
+        Dense<16, 10>,
+        Softmax,
+    );
+    let mut model = Model::<Vector<64>, Classifier>::new(&mut rng).compile(Mse, Adam::default());
+    let x: Vec<f32> = (0..32 * 64).map(|i| (i as f32 * 0.01).sin()).collect();
+    let y: Vec<f32> = (0..32 * 10)
+        .map(|i| if i % 10 == (i / 10) % 10 { 1.0 } else { 0.0 })
+        .collect();
+    model.train_on_batch(&x, &y).unwrap(); // sizes the workspace
+
+    // One sample per step: every product is a matrix-vector or outer product, run by the
+    // crate's own loops, so nothing at all is allocated.
+    let single = allocations_during(|| {
+        for _ in 0..10 {
+            model.train_on_batch(&x[..64], &y[..10]).unwrap();
+        }
+    });
+    assert_eq!(single, 0, "allocations in 10 single-sample steps");
+
+    // Batches of 32 and a smaller last batch of 7: each product goes to matrixmultiply, which
+    // allocates exactly one packing buffer per call; the crate itself allocates nothing more.
+    let batched = allocations_during(|| {
+        for _ in 0..10 {
+            model.train_on_batch(&x, &y).unwrap();
+            model.train_on_batch(&x[..7 * 64], &y[..7 * 10]).unwrap();
+        }
+    });
+    assert_eq!(
+        batched,
+        20 * products_per_step(3),
+        "allocations in 20 batched steps"
+    );
+
+    type Logits = (Dense<64, 20>, Tanh, Dense<20, 10>);
+    let mut model = Model::<Vector<64>, Logits>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Sgd::new(0.1).momentum(0.9));
+    let labels: Vec<usize> = (0..32).map(|i| i % 10).collect();
+    model.train_on_batch(&x, &labels).unwrap();
+    let single = allocations_during(|| {
+        for i in 0..10 {
+            model
+                .train_on_batch(&x[i * 64..(i + 1) * 64], &labels[i..i + 1])
+                .unwrap();
+        }
+    });
+    assert_eq!(
+        single, 0,
+        "allocations in 10 single-sample steps (cross-entropy, SGD)"
+    );
+
+    // The counter does count: a fresh model's first step builds its workspace.
+    let mut fresh =
+        Model::<Vector<64>, Logits>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    assert!(allocations_during(|| drop(fresh.train_on_batch(&x[..64], &labels[..1]))) > 0);
+}
