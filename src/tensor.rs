@@ -18,7 +18,6 @@ use generic_array::GenericArray;
 /// assert!(Batch::<Vector<3>, f32>::from_vec(vec![1.0; 4]).is_err());
 /// # Ok::<(), stratanet::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
 pub struct Batch<S: Shape, E> {
     data: Vec<E>,
     shape: PhantomData<S>,
@@ -71,5 +70,30 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
     /// The buffer.
     pub fn into_vec(self) -> Vec<E> {
         self.data
+    }
+}
+
+// Written out so that they do not require the shape marker itself to be `Clone`/`Debug`/`PartialEq`.
+impl<S: Shape, E: Clone> Clone for Batch<S, E> {
+    fn clone(&self) -> Self {
+        Self {
+            data: self.data.clone(),
+            shape: PhantomData,
+        }
+    }
+}
+
+impl<S: Shape, E: PartialEq> PartialEq for Batch<S, E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
+impl<S: Shape, E: core::fmt::Debug> core::fmt::Debug for Batch<S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Batch")
+            .field("dims", &S::DIMS)
+            .field("data", &self.data)
+            .finish()
     }
 }
