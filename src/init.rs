@@ -1,6 +1,7 @@
 //! Weight initialization as Keras does it, drawn from a user-seeded RNG.
 
 use crate::Scalar;
+use num_traits::Float;
 use rand::Rng;
 
 /// A uniform draw from `[0, 1)` with 53 random bits (independent of `rand`'s distributions,
@@ -44,7 +45,7 @@ pub fn glorot_uniform<E: Scalar, R: Rng + ?Sized>(
     fan_out: usize,
     out: &mut [E],
 ) {
-    let limit = (6.0 / (fan_in + fan_out) as f64).sqrt();
+    let limit = Float::sqrt(6.0 / (fan_in + fan_out) as f64);
     for v in out {
         *v = E::from_f64((2.0 * unit_uniform(rng) - 1.0) * limit);
     }

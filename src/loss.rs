@@ -22,6 +22,7 @@ use crate::layers::sigmoid::logistic;
 use crate::shape::{DimT, Rank1, Shape};
 use crate::Scalar;
 use core::fmt::Debug;
+use num_traits::Float;
 
 /// A loss over a batch of `Out`-shaped predictions.
 #[diagnostic::on_unimplemented(
@@ -217,7 +218,7 @@ impl ElementLoss for BinaryCrossEntropy {
         ("a target in [0, 1]", in_unit_interval)
     }
     fn value(&self, p: f64, t: f64) -> f64 {
-        -(t * p.ln().max(-100.0) + (1.0 - t) * (1.0 - p).ln().max(-100.0))
+        -(t * Float::ln(p).max(-100.0) + (1.0 - t) * Float::ln(1.0 - p).max(-100.0))
     }
     fn derivative(&self, p: f64, t: f64) -> f64 {
         (p - t) / (p * (1.0 - p)).max(1e-12)
@@ -242,7 +243,7 @@ impl ElementLoss for BinaryCrossEntropyWithLogits {
         ("a target in [0, 1]", in_unit_interval)
     }
     fn value(&self, z: f64, t: f64) -> f64 {
-        z.max(0.0) - z * t + (-z.abs()).exp().ln_1p()
+        z.max(0.0) - z * t + Float::ln_1p(Float::exp(-z.abs()))
     }
     fn derivative(&self, z: f64, t: f64) -> f64 {
         logistic(z) - t

@@ -12,7 +12,7 @@
 //! - "axpy" form, when `B`'s rows are contiguous: `C[i,:] += A[i,p] · B[p,:]`;
 //! - "dot" form, when `A`'s rows and `B`'s columns are contiguous: `C[i,j] = ⟨A[i,:], B[:,j]⟩`.
 
-use super::gemm::{Gemm, MatRef};
+use super::gemm::MatRef;
 use crate::Scalar;
 
 /// `C = A·B` (`accumulate = false`) or `C += A·B` (`accumulate = true`), with `A` m×k, `B` k×n
@@ -132,6 +132,7 @@ pub fn dot<E: Scalar>(x: &[E], y: &[E]) -> E {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::gemm::Gemm;
     use alloc::vec;
     use alloc::vec::Vec;
 

@@ -17,6 +17,8 @@ pub struct Fit<'a, E, Label> {
     pub(crate) shuffle: bool,
     pub(crate) validation_split: f64,
     pub(crate) validation_data: Option<(&'a [E], &'a [Label])>,
+    // Printing needs `std`; without it `fit` is always silent.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) verbose: bool,
 }
 

@@ -330,10 +330,7 @@ where
                 loss_sum += l;
                 correct += c;
             }
-            let evaluation = match validation {
-                Some((vx, vy)) => Some(self.evaluate_checked(vx, vy)),
-                None => None,
-            };
+            let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
             history.epochs.push(EpochStats {
                 loss: loss_sum / n_train as f64,
                 accuracy: correct as f64 / n_train as f64,
