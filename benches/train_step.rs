@@ -32,19 +32,32 @@ fn random(n: usize, seed: u64) -> Vec<f32> {
 }
 
 fn main() {
-    type Seed = (Dense<5, 10>, ReLU, Dense<10, 10>, ReLU, Dense<10, 1>, Sigmoid);
+    type Seed = (
+        Dense<5, 10>,
+        ReLU,
+        Dense<10, 10>,
+        ReLU,
+        Dense<10, 1>,
+        Sigmoid,
+    );
     type Mnist = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
 
     let mut seed = Model::<Vector<5>, Seed>::new(&mut rng).compile(Mse, Adam::default());
-    let (x, y) = (random(32 * 5, 1), random(32, 2).iter().map(|v| v.round()).collect::<Vec<_>>());
+    let (x, y) = (
+        random(32 * 5, 1),
+        random(32, 2).iter().map(|v| v.round()).collect::<Vec<_>>(),
+    );
     let t = median_micros(21, 200, || drop(black_box(seed.train_on_batch(&x, &y))));
     println!("seed_mlp_train_b32 {t:.2}");
 
-    let mut mnist = Model::<Vector<784>, Mnist>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    let mut mnist =
+        Model::<Vector<784>, Mnist>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
     let x = random(64 * 784, 3);
     let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
-    let t = median_micros(21, 20, || drop(black_box(mnist.train_on_batch(&x, &labels))));
+    let t = median_micros(21, 20, || {
+        drop(black_box(mnist.train_on_batch(&x, &labels)))
+    });
     println!("mnist_mlp_train_b64 {t:.2}");
 
     let seed_model = seed.into_model();
