@@ -50,6 +50,8 @@ pub mod train;
 pub use error::{Error, Result};
 pub use scalar::Scalar;
 pub use train::{CompiledModel, Evaluation, Fit, History, Model};
+/// The crates in stratanet's public types, re-exported so that versions always match.
+pub use {generic_array, rand, typenum};
 
 /// Everything a network definition and a training loop need.
 pub mod prelude {

@@ -1,24 +1,33 @@
 //! Layers, one file each: the formula, the struct, forward, backward, tests.
 
 pub mod activation;
+pub mod avg_pool2d;
+pub mod conv1d;
+pub mod conv2d;
 pub mod dense;
+pub mod flatten;
 pub mod gelu;
+pub mod global_avg_pool2d;
 pub mod leaky_relu;
+pub mod max_pool2d;
 pub mod relu;
+pub mod reshape;
 pub mod sigmoid;
 pub mod softmax;
 pub mod tanh;
+mod weights;
 
-/// `Params` for a layer without trainable parameters that is not an [`activation::Activation`].
+/// `Params` for a layer without trainable parameters that is not an [`activation::Activation`]
+/// (it must implement `Default`): `no_params!(Type)` or `no_params!(Type<A, B>; A, B)`.
 macro_rules! no_params {
-    ($t:ty) => {
-        impl<E: $crate::Scalar> $crate::module::Params<E> for $t {
+    ($t:ty $(; $($g:ident),*)?) => {
+        impl<E: $crate::Scalar $($(, $g: 'static)*)?> $crate::module::Params<E> for $t {
             const PARAMS: usize = 0;
             fn init<R: rand::Rng + ?Sized>(_rng: &mut R) -> Self {
-                Self
+                Self::default()
             }
             fn zeros() -> Self {
-                Self
+                Self::default()
             }
             fn visit(&self, _: &mut dyn FnMut(&[E])) {}
             fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
@@ -29,10 +38,17 @@ macro_rules! no_params {
 pub(crate) use no_params;
 
 pub use activation::Activation;
+pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
+pub use conv1d::{Conv1d, Conv1dT};
+pub use conv2d::{Conv2d, Conv2dT};
 pub use dense::{Dense, DenseT};
+pub use flatten::Flatten;
 pub use gelu::GELU;
+pub use global_avg_pool2d::GlobalAvgPool2d;
 pub use leaky_relu::LeakyReLU;
+pub use max_pool2d::{MaxPool2d, MaxPool2dT};
 pub use relu::ReLU;
+pub use reshape::Reshape;
 pub use sigmoid::Sigmoid;
 pub use softmax::Softmax;
 pub use tanh::Tanh;

@@ -1,0 +1,316 @@
+//! Convolution kernels (cross-correlation, as PyTorch) by im2col + matrix product.
+//!
+//! One sample `x` is `[C_in, H, W]`; its im2col matrix `cols` is `[C_in·KH·KW, OH·OW]`, row
+//! `(c, ki, kj)`, column `(oy, ox)`, holding `x[c, oy·SH + ki − PH, ox·SW + kj − PW]` (0 outside).
+//! Then `y = W·cols + b` with `W` `[C_out, C_in·KH·KW]` (PyTorch's `[C_out, C_in, KH, KW]`).
+//! Conv1d is the case `H = KH = 1`.
+
+use super::gemm::MatRef;
+use super::matmul::matmul;
+use crate::Scalar;
+
+/// The geometry of a 2-D convolution over one sample (sizes are element counts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvGeom {
+    /// Input channels.
+    pub c_in: usize,
+    /// Output channels.
+    pub c_out: usize,
+    /// Input height and width.
+    pub h: usize,
+    /// Input width.
+    pub w: usize,
+    /// Kernel height.
+    pub kh: usize,
+    /// Kernel width.
+    pub kw: usize,
+    /// Vertical stride.
+    pub sh: usize,
+    /// Horizontal stride.
+    pub sw: usize,
+    /// Vertical zero padding (each side).
+    pub ph: usize,
+    /// Horizontal zero padding (each side).
+    pub pw: usize,
+    /// Output height: `(h + 2·ph − kh) / sh + 1`.
+    pub oh: usize,
+    /// Output width: `(w + 2·pw − kw) / sw + 1`.
+    pub ow: usize,
+}
+
+impl ConvGeom {
+    /// Rows of the im2col matrix: `c_in · kh · kw`.
+    pub fn patch(&self) -> usize {
+        self.c_in * self.kh * self.kw
+    }
+    /// Output positions per channel: `oh · ow`.
+    pub fn positions(&self) -> usize {
+        self.oh * self.ow
+    }
+    /// Values in one input sample.
+    pub fn in_len(&self) -> usize {
+        self.c_in * self.h * self.w
+    }
+    /// Values in one output sample.
+    pub fn out_len(&self) -> usize {
+        self.c_out * self.positions()
+    }
+
+    /// For kernel offset `k` along an axis, the output index range whose input index
+    /// `o·stride + k − pad` lies inside `0..len`.
+    fn valid(
+        len: usize,
+        out: usize,
+        stride: usize,
+        pad: usize,
+        k: usize,
+    ) -> core::ops::Range<usize> {
+        // o·stride + k ≥ pad  ⇔  o ≥ ceil((pad − k) / stride)
+        let first = pad.saturating_sub(k).div_ceil(stride);
+        // o·stride + k − pad < len  ⇔  o < (len + pad − k) / stride rounded up
+        let end = (len + pad).saturating_sub(k).div_ceil(stride).min(out);
+        first..end.max(first)
+    }
+}
+
+/// Fills `cols` (`patch × positions`) from one input sample `x`.
+///
+/// ```
+/// use stratanet::kernels::conv::{im2col, ConvGeom};
+/// // 1 channel, 3×3 input, 2×2 kernel, stride 1, no padding: 4 positions
+/// let g = ConvGeom { c_in: 1, c_out: 1, h: 3, w: 3, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0, oh: 2, ow: 2 };
+/// let x: Vec<f32> = (0..9).map(|v| v as f32).collect();
+/// let mut cols = [0.0f32; 16];
+/// im2col(&g, &x, &mut cols);
+/// assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]); // kernel offset (0, 0) at each position
+/// ```
+pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E]) {
+    let q = g.positions();
+    for c in 0..g.c_in {
+        let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
+        for ki in 0..g.kh {
+            let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+            for kj in 0..g.kw {
+                let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+                let r = (c * g.kh + ki) * g.kw + kj;
+                let out = &mut cols[r * q..(r + 1) * q];
+                out.fill(E::zero());
+                for oy in rows.clone() {
+                    let iy = oy * g.sh + ki - g.ph;
+                    let src = &plane[iy * g.w..(iy + 1) * g.w];
+                    let dst = &mut out[oy * g.ow..(oy + 1) * g.ow];
+                    for ox in cols_ok.clone() {
+                        dst[ox] = src[ox * g.sw + kj - g.pw];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds `cols` (`patch × positions`) back into one input sample's gradient `dx` (the adjoint of
+/// [`im2col`]).
+pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], dx: &mut [E]) {
+    let q = g.positions();
+    for c in 0..g.c_in {
+        let plane = &mut dx[c * g.h * g.w..(c + 1) * g.h * g.w];
+        for ki in 0..g.kh {
+            let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+            for kj in 0..g.kw {
+                let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+                let r = (c * g.kh + ki) * g.kw + kj;
+                let src = &cols[r * q..(r + 1) * q];
+                for oy in rows.clone() {
+                    let iy = oy * g.sh + ki - g.ph;
+                    let dst = &mut plane[iy * g.w..(iy + 1) * g.w];
+                    let row = &src[oy * g.ow..(oy + 1) * g.ow];
+                    for ox in cols_ok.clone() {
+                        let ix = ox * g.sw + kj - g.pw;
+                        dst[ix] = dst[ix] + row[ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Forward pass over `n` samples: `y_s = W·im2col(x_s) + b`. `cols` receives every sample's
+/// im2col matrix (`n · patch · positions` values), kept for the backward pass.
+pub fn conv_forward<E: Scalar>(
+    g: &ConvGeom,
+    n: usize,
+    x: &[E],
+    w: &[E],
+    b: &[E],
+    cols: &mut [E],
+    y: &mut [E],
+) {
+    let (p, q) = (g.patch(), g.positions());
+    for s in 0..n {
+        let cols_s = &mut cols[s * p * q..(s + 1) * p * q];
+        im2col(g, &x[s * g.in_len()..(s + 1) * g.in_len()], cols_s);
+        let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
+        for (row, &bias) in y_s.chunks_exact_mut(q).zip(b) {
+            row.fill(bias);
+        }
+        matmul(
+            g.c_out,
+            p,
+            q,
+            MatRef::row_major(w, p),
+            MatRef::row_major(cols_s, q),
+            true,
+            y_s,
+        );
+    }
+}
+
+/// Backward pass over `n` samples, given the forward's `cols`:
+/// `dW += Σ_s dy_s·cols_sᵀ`, `db += Σ_s Σ_positions dy_s`, and when asked
+/// `dx_s = col2im(Wᵀ·dy_s)`. `dcols` is scratch of `patch · positions` values.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_backward<E: Scalar>(
+    g: &ConvGeom,
+    n: usize,
+    cols: &[E],
+    w: &[E],
+    dy: &[E],
+    mut dx: Option<&mut [E]>,
+    dw: &mut [E],
+    db: &mut [E],
+    dcols: &mut [E],
+) {
+    let (p, q) = (g.patch(), g.positions());
+    for s in 0..n {
+        let cols_s = &cols[s * p * q..(s + 1) * p * q];
+        let dy_s = &dy[s * g.out_len()..(s + 1) * g.out_len()];
+        matmul(
+            g.c_out,
+            q,
+            p,
+            MatRef::row_major(dy_s, q),
+            MatRef::transposed(cols_s, q),
+            true,
+            dw,
+        );
+        for (acc, row) in db.iter_mut().zip(dy_s.chunks_exact(q)) {
+            *acc = row.iter().fold(*acc, |sum, &v| sum + v);
+        }
+        if let Some(dx) = dx.as_deref_mut() {
+            matmul(
+                p,
+                g.c_out,
+                q,
+                MatRef::transposed(w, p),
+                MatRef::row_major(dy_s, q),
+                false,
+                dcols,
+            );
+            let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
+            dx_s.fill(E::zero());
+            col2im_add(g, dcols, dx_s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The direct definition of the convolution, for comparison.
+    fn naive(g: &ConvGeom, x: &[f64], w: &[f64], b: &[f64]) -> Vec<f64> {
+        let mut y = vec![0.0; g.out_len()];
+        for co in 0..g.c_out {
+            for oy in 0..g.oh {
+                for ox in 0..g.ow {
+                    let mut acc = b[co];
+                    for c in 0..g.c_in {
+                        for ki in 0..g.kh {
+                            for kj in 0..g.kw {
+                                let iy = (oy * g.sh + ki) as isize - g.ph as isize;
+                                let ix = (ox * g.sw + kj) as isize - g.pw as isize;
+                                if iy >= 0 && ix >= 0 && (iy as usize) < g.h && (ix as usize) < g.w
+                                {
+                                    let xv = x[(c * g.h + iy as usize) * g.w + ix as usize];
+                                    acc += xv * w[((co * g.c_in + c) * g.kh + ki) * g.kw + kj];
+                                }
+                            }
+                        }
+                    }
+                    y[(co * g.oh + oy) * g.ow + ox] = acc;
+                }
+            }
+        }
+        y
+    }
+
+    #[test]
+    fn matches_the_direct_definition() {
+        for (h, w, k, s, p) in [
+            (7, 7, 3, 1, 0),
+            (7, 6, 3, 2, 1),
+            (8, 8, 5, 1, 2),
+            (5, 9, 2, 3, 1),
+            (4, 4, 4, 1, 0),
+        ] {
+            let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
+            let g = ConvGeom {
+                c_in: 2,
+                c_out: 3,
+                h,
+                w,
+                kh: k,
+                kw: k,
+                sh: s,
+                sw: s,
+                ph: p,
+                pw: p,
+                oh,
+                ow,
+            };
+            let x: Vec<f64> = (0..g.in_len()).map(|i| (i as f64 * 0.7).sin()).collect();
+            let wt: Vec<f64> = (0..g.c_out * g.patch())
+                .map(|i| (i as f64 * 0.3).cos())
+                .collect();
+            let b = [0.1, -0.2, 0.3];
+            let mut cols = vec![0.0; g.patch() * g.positions()];
+            let mut y = vec![0.0; g.out_len()];
+            conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut y);
+            for (a, e) in y.iter().zip(naive(&g, &x, &wt, &b)) {
+                assert!((a - e).abs() < 1e-12, "{h}x{w} k{k} s{s} p{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn col2im_is_the_adjoint_of_im2col() {
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x, c.
+        let g = ConvGeom {
+            c_in: 2,
+            c_out: 1,
+            h: 5,
+            w: 6,
+            kh: 3,
+            kw: 2,
+            sh: 2,
+            sw: 1,
+            ph: 1,
+            pw: 1,
+            oh: 3,
+            ow: 7,
+        };
+        let x: Vec<f64> = (0..g.in_len()).map(|i| (i as f64 * 1.3).sin()).collect();
+        let c: Vec<f64> = (0..g.patch() * g.positions())
+            .map(|i| (i as f64 * 0.9).cos())
+            .collect();
+        let mut cols = vec![0.0; c.len()];
+        im2col(&g, &x, &mut cols);
+        let mut back = vec![0.0; x.len()];
+        col2im_add(&g, &c, &mut back);
+        let lhs: f64 = cols.iter().zip(&c).map(|(a, b)| a * b).sum();
+        let rhs: f64 = x.iter().zip(&back).map(|(a, b)| a * b).sum();
+        assert!((lhs - rhs).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,134 @@
+//! 1-D convolution (cross-correlation, as PyTorch), channels first.
+//!
+//! `y[co, o] = b[co] + Σ_{c, k} W[co, c, k] · x[c, o·S + k − P]` (zero outside), for
+//! `Rank2<CI, L>` (`CI` channels of length `L`) → `Rank2<CO, (L + 2P − K)/S + 1>`, the length
+//! computed by the compiler. Weights `[CO, CI, K]` as PyTorch; Glorot-uniform with Keras's fans
+//! (`CI·K`, `CO·K`), zero bias. It runs the 2-D kernels with a height of 1.
+
+use super::conv2d::ConvWork;
+use super::weights::{weight_bias_params, WeightBias};
+use crate::kernels::conv::{conv_backward, conv_forward, ConvGeom};
+use crate::module::Module;
+use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
+use crate::Scalar;
+use core::marker::PhantomData;
+
+/// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
+/// see [`Conv1d`].
+pub struct Conv1dT<CI, CO, K, S, P, E = f32> {
+    params: WeightBias<E>,
+    dims: PhantomData<(CI, CO, K, S, P)>,
+}
+
+/// A 1-D convolution written with plain numbers: `Conv1d<CI, CO, K, S = 1, P = 0>` over
+/// `Rank2<Dim<CI>, Dim<L>>` (channels first, like PyTorch's `[C, L]`).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Rank2<Dim<4>, Dim<100>>, Conv1d<4, 8, 5, 2>, Rank2<Dim<8>, Dim<48>>>();
+/// ```
+pub type Conv1d<
+    const CI: usize,
+    const CO: usize,
+    const K: usize,
+    const S: usize = 1,
+    const P: usize = 0,
+    E = f32,
+> = Conv1dT<Dim<CI>, Dim<CO>, Dim<K>, Dim<S>, Dim<P>, E>;
+
+weight_bias_params!(
+    impl<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> Conv1dT<CI, CO, K, S, P, E>;
+    weights = CO::USIZE * CI::USIZE * K::USIZE,
+    biases = CO::USIZE,
+    fan_in = CI::USIZE * K::USIZE,
+    fan_out = CO::USIZE * K::USIZE
+);
+
+type Out<L, K, S, P> = <L as WindowOut<K, S, P>>::Out;
+
+fn geometry<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT, L>() -> ConvGeom
+where
+    L: WindowOut<K, S, P> + DimT,
+{
+    ConvGeom {
+        c_in: CI::USIZE,
+        c_out: CO::USIZE,
+        h: 1,
+        w: L::USIZE,
+        kh: 1,
+        kw: K::USIZE,
+        sh: 1,
+        sw: S::USIZE,
+        ph: 0,
+        pw: P::USIZE,
+        oh: 1,
+        ow: <Out<L, K, S, P> as DimT>::USIZE,
+    }
+}
+
+impl<CI, CO, K, S, P, L, E> Module<Rank2<CI, L>, E> for Conv1dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    L: DimT + WindowOut<K, S, P>,
+    E: Scalar,
+    Rank2<CI, L>: Shape,
+    Rank2<CO, Out<L, K, S, P>>: Shape,
+{
+    type Output = Rank2<CO, Out<L, K, S, P>>;
+    type Work = ConvWork<E>;
+
+    fn work(capacity: usize) -> Self::Work {
+        ConvWork::new(&geometry::<CI, CO, K, S, P, L>(), capacity)
+    }
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
+        let g = geometry::<CI, CO, K, S, P, L>();
+        conv_forward(
+            &g,
+            n,
+            x,
+            &self.params.weight,
+            &self.params.bias,
+            &mut work.cols,
+            y,
+        );
+    }
+
+    // As Conv2d with a height of 1: dW = Σ dy_s·cols_sᵀ, db = Σ dy, dx = col2im(Wᵀ·dy_s).
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut ConvWork<E>,
+        grads: &mut Self,
+    ) {
+        let g = geometry::<CI, CO, K, S, P, L>();
+        let ConvWork { cols, dcols } = work;
+        let WeightBias {
+            weight: dw,
+            bias: db,
+        } = &mut grads.params;
+        conv_backward(&g, n, cols, &self.params.weight, dy, dx, dw, db, dcols);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        type Input = Rank2<Dim<2>, Dim<9>>;
+        assert!(check_gradients::<Input, Conv1d<2, 3, 3, 1, 0, f64>>(2, 1) < 1e-6);
+        // stride 2, padding 1, the last position dropped: (9 + 2 − 4)/2 + 1 = 4
+        assert!(check_gradients::<Input, Conv1d<2, 3, 4, 2, 1, f64>>(2, 2) < 1e-6);
+    }
+}

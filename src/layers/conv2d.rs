@@ -1,0 +1,172 @@
+//! 2-D convolution (cross-correlation, as PyTorch), channels first.
+//!
+//! `y[co, oy, ox] = b[co] + Σ_{c, ki, kj} W[co, c, ki, kj] · x[c, oy·S + ki − P, ox·S + kj − P]`
+//! (zero outside the input), for `Image<CI, H, W>` → `Image<CO, (H + 2P − K)/S + 1, (W + 2P − K)/S + 1>`;
+//! the output size is computed by the compiler (floor division: a last row or column the window
+//! does not reach is dropped). Weights `[CO, CI, K, K]` as PyTorch; Glorot-uniform with Keras's
+//! fans (`fan_in = CI·K·K`, `fan_out = CO·K·K`), zero bias.
+
+use super::weights::{weight_bias_params, WeightBias};
+use crate::kernels::conv::{conv_backward, conv_forward, ConvGeom};
+use crate::module::Module;
+use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
+use crate::Scalar;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+
+/// A 2-D convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, zero padding `P`;
+/// see [`Conv2d`].
+pub struct Conv2dT<CI, CO, K, S, P, E = f32> {
+    params: WeightBias<E>,
+    dims: PhantomData<(CI, CO, K, S, P)>,
+}
+
+/// A 2-D convolution written with plain numbers: `Conv2d<CI, CO, K, S = 1, P = 0>`, over
+/// `Image<CI, H, W>` (channels first, like PyTorch).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// // 28×28, kernel 3, stride 2, no padding → 13×13, computed by the compiler
+/// const _: () = check::<Image<1, 28, 28>, Conv2d<1, 8, 3, 2>, Image<8, 13, 13>>();
+/// // "same" padding for an odd kernel
+/// const _: () = check::<Image<3, 32, 32>, Conv2d<3, 16, 5, 1, 2>, Image<16, 32, 32>>();
+/// ```
+pub type Conv2d<
+    const CI: usize,
+    const CO: usize,
+    const K: usize,
+    const S: usize = 1,
+    const P: usize = 0,
+    E = f32,
+> = Conv2dT<Dim<CI>, Dim<CO>, Dim<K>, Dim<S>, Dim<P>, E>;
+
+weight_bias_params!(
+    impl<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> Conv2dT<CI, CO, K, S, P, E>;
+    weights = CO::USIZE * CI::USIZE * K::USIZE * K::USIZE,
+    biases = CO::USIZE,
+    fan_in = CI::USIZE * K::USIZE * K::USIZE,
+    fan_out = CO::USIZE * K::USIZE * K::USIZE
+);
+
+/// Buffers kept between forward and backward: every sample's im2col matrix, and scratch for
+/// one sample's column gradient.
+pub struct ConvWork<E> {
+    pub(crate) cols: Vec<E>,
+    pub(crate) dcols: Vec<E>,
+}
+
+impl<E: Scalar> ConvWork<E> {
+    pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
+        let per_sample = g.patch() * g.positions();
+        Self {
+            cols: vec![E::zero(); capacity * per_sample],
+            dcols: vec![E::zero(); per_sample],
+        }
+    }
+}
+
+/// Output height or width of a window over `D`.
+type Out<D, K, S, P> = <D as WindowOut<K, S, P>>::Out;
+
+fn geometry<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT, H, W>() -> ConvGeom
+where
+    H: WindowOut<K, S, P> + DimT,
+    W: WindowOut<K, S, P> + DimT,
+{
+    let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
+    ConvGeom {
+        c_in: CI::USIZE,
+        c_out: CO::USIZE,
+        h: H::USIZE,
+        w: W::USIZE,
+        kh: k,
+        kw: k,
+        sh: s,
+        sw: s,
+        ph: p,
+        pw: p,
+        oh: <Out<H, K, S, P> as DimT>::USIZE,
+        ow: <Out<W, K, S, P> as DimT>::USIZE,
+    }
+}
+
+impl<CI, CO, K, S, P, H, W, E> Module<Rank3<CI, H, W>, E> for Conv2dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    H: DimT + WindowOut<K, S, P>,
+    W: DimT + WindowOut<K, S, P>,
+    E: Scalar,
+    Rank3<CI, H, W>: Shape,
+    Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>: Shape,
+{
+    type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
+    type Work = ConvWork<E>;
+
+    fn work(capacity: usize) -> Self::Work {
+        ConvWork::new(&geometry::<CI, CO, K, S, P, H, W>(), capacity)
+    }
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
+        let g = geometry::<CI, CO, K, S, P, H, W>();
+        conv_forward(
+            &g,
+            n,
+            x,
+            &self.params.weight,
+            &self.params.bias,
+            &mut work.cols,
+            y,
+        );
+    }
+
+    // With cols = im2col(x) the layer is y = W·cols + b per sample, so (as for a dense layer)
+    // dW = Σ_s dy_s·cols_sᵀ, db = Σ dy over samples and positions, and dcols = Wᵀ·dy_s, which
+    // col2im (the adjoint of im2col) sums back onto the input positions each column came from.
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut ConvWork<E>,
+        grads: &mut Self,
+    ) {
+        let g = geometry::<CI, CO, K, S, P, H, W>();
+        let ConvWork { cols, dcols } = work;
+        let WeightBias {
+            weight: dw,
+            bias: db,
+        } = &mut grads.params;
+        conv_backward(&g, n, cols, &self.params.weight, dy, dx, dw, db, dcols);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Image;
+
+    type F64Conv<const CI: usize, const CO: usize, const K: usize, const S: usize, const P: usize> =
+        Conv2d<CI, CO, K, S, P, f64>;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Image<2, 5, 5>, F64Conv<2, 3, 3, 1, 0>>(2, 1) < 1e-6);
+        assert!(check_gradients::<Image<2, 5, 5>, F64Conv<2, 3, 3, 1, 1>>(2, 2) < 1e-6);
+    }
+
+    #[test]
+    fn gradients_with_stride_padding_and_dropped_edges() {
+        // 7×6 input, kernel 3, stride 2, padding 1: 4×3 output; odd sizes drop the last column.
+        assert!(check_gradients::<Image<2, 7, 6>, F64Conv<2, 2, 3, 2, 1>>(2, 3) < 1e-6);
+        // 8×8, kernel 2, stride 3: (8 − 2)/3 + 1 = 3, the last two rows and columns unused.
+        assert!(check_gradients::<Image<1, 8, 8>, F64Conv<1, 2, 2, 3, 0>>(2, 4) < 1e-6);
+    }
+}

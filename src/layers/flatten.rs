@@ -1,0 +1,63 @@
+//! Flatten: any shape `S` → `Vector<S::NUMEL>`, the length computed by the compiler. Samples are
+//! already stored row-major, so forward and backward copy values unchanged.
+
+use crate::module::Module;
+use crate::shape::{Rank1, Shape, ToDim};
+use crate::Scalar;
+
+/// Flattens a sample to a vector of all its elements, in row-major order.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Image<16, 7, 7>, Flatten, Vector<784>>();
+/// // computed sizes above the dimension table (64·32·32 = 65536) still flow to the next layer
+/// use stratanet::shape::Big;
+/// const _: () = check::<Image<64, 32, 32>, (Flatten, ReLU), Rank1<Big<typenum::U65536>>>();
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Flatten;
+
+super::no_params!(Flatten);
+
+impl<S: Shape, E: Scalar> Module<S, E> for Flatten
+where
+    S::Numel: ToDim,
+    Rank1<<S::Numel as ToDim>::Dim>: Shape,
+{
+    type Output = Rank1<<S::Numel as ToDim>::Dim>;
+    type Work = ();
+
+    fn work(_capacity: usize) -> Self::Work {}
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+        y[..n * S::NUMEL].copy_from_slice(&x[..n * S::NUMEL]);
+    }
+
+    // The identity on values: the gradient passes through unchanged.
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        _work: &mut (),
+        _grads: &mut Self,
+    ) {
+        if let Some(dx) = dx {
+            dx[..n * S::NUMEL].copy_from_slice(&dy[..n * S::NUMEL]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Image;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Image<2, 3, 3>, Flatten>(2, 1) < 1e-9);
+    }
+}

@@ -1,0 +1,103 @@
+//! 2-D max pooling: `y[c, oy, ox] = max_{ki, kj < K} x[c, oy·S + ki, ox·S + kj]`, no padding,
+//! for `Image<C, H, W>` → `Image<C, (H − K)/S + 1, (W − K)/S + 1>` (computed by the compiler).
+
+use crate::kernels::pool::{max_pool_backward, max_pool_forward, PoolGeom};
+use crate::module::Module;
+use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
+use crate::Scalar;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+
+/// Max pooling with a `K×K` window and stride `S`; see [`MaxPool2d`].
+pub struct MaxPool2dT<K, S>(PhantomData<(K, S)>);
+
+/// Max pooling written with plain numbers: `MaxPool2d<K, S = K>`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Image<8, 28, 28>, MaxPool2d<2>, Image<8, 14, 14>>();
+/// const _: () = check::<Image<8, 7, 7>, MaxPool2d<3, 2>, Image<8, 3, 3>>();
+/// ```
+pub type MaxPool2d<const K: usize, const S: usize = K> = MaxPool2dT<Dim<K>, Dim<S>>;
+
+impl<K, S> Default for MaxPool2dT<K, S> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+super::no_params!(MaxPool2dT<K, S>; K, S);
+
+type Out<D, K, S> = <D as WindowOut<K, S, Dim<0>>>::Out;
+
+pub(crate) fn pool_geometry<C: DimT, H, W, K: DimT, S: DimT>() -> PoolGeom
+where
+    H: DimT + WindowOut<K, S, Dim<0>>,
+    W: DimT + WindowOut<K, S, Dim<0>>,
+{
+    PoolGeom {
+        c: C::USIZE,
+        h: H::USIZE,
+        w: W::USIZE,
+        k: K::USIZE,
+        s: S::USIZE,
+        oh: <Out<H, K, S> as DimT>::USIZE,
+        ow: <Out<W, K, S> as DimT>::USIZE,
+    }
+}
+
+impl<C, H, W, K, S, E> Module<Rank3<C, H, W>, E> for MaxPool2dT<K, S>
+where
+    C: DimT,
+    H: DimT + WindowOut<K, S, Dim<0>>,
+    W: DimT + WindowOut<K, S, Dim<0>>,
+    K: DimT,
+    S: DimT,
+    E: Scalar,
+    Rank3<C, H, W>: Shape,
+    Rank3<C, Out<H, K, S>, Out<W, K, S>>: Shape,
+{
+    type Output = Rank3<C, Out<H, K, S>, Out<W, K, S>>;
+    /// The arg-max of every window, per sample.
+    type Work = Vec<usize>;
+
+    fn work(capacity: usize) -> Vec<usize> {
+        vec![0; capacity * Self::Output::NUMEL]
+    }
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], argmax: &mut Vec<usize>) {
+        max_pool_forward(&pool_geometry::<C, H, W, K, S>(), n, x, y, argmax);
+    }
+
+    // Each output is one input value, so its gradient flows to that value (the window's arg-max)
+    // and nowhere else.
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        argmax: &mut Vec<usize>,
+        _grads: &mut Self,
+    ) {
+        if let Some(dx) = dx {
+            max_pool_backward(&pool_geometry::<C, H, W, K, S>(), n, dy, argmax, dx);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::Image;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Image<2, 6, 6>, MaxPool2d<2>>(2, 1) < 1e-7);
+        // overlapping windows, odd size with the last row and column dropped: (7 − 3)/2 + 1 = 3
+        assert!(check_gradients::<Image<2, 7, 8>, MaxPool2d<3, 2>>(2, 2) < 1e-7);
+    }
+}

@@ -1,0 +1,69 @@
+//! Reshape: `S1` → `S2` when both hold the same number of elements (checked by the compiler);
+//! values keep their row-major order.
+
+use crate::module::Module;
+use crate::shape::Shape;
+use crate::Scalar;
+use core::marker::PhantomData;
+
+/// Reinterprets a sample as shape `S` with the same element count.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// // a 64-vector as an 8×8 one-channel image
+/// const _: () = check::<Vector<64>, Reshape<Image<1, 8, 8>>, Image<1, 8, 8>>();
+/// ```
+///
+/// A reshape to another element count does not compile:
+/// ```compile_fail
+/// use stratanet::prelude::*;
+/// const _: () = check::<Vector<63>, Reshape<Image<1, 8, 8>>, Image<1, 8, 8>>();
+/// ```
+pub struct Reshape<S>(PhantomData<S>);
+
+impl<S> Default for Reshape<S> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+super::no_params!(Reshape<S>; S);
+
+impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Module<In, E> for Reshape<S> {
+    type Output = S;
+    type Work = ();
+
+    fn work(_capacity: usize) -> Self::Work {}
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+        y[..n * In::NUMEL].copy_from_slice(&x[..n * In::NUMEL]);
+    }
+
+    // The identity on values: the gradient passes through unchanged.
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        _work: &mut (),
+        _grads: &mut Self,
+    ) {
+        if let Some(dx) = dx {
+            dx[..n * In::NUMEL].copy_from_slice(&dy[..n * In::NUMEL]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::{Image, Seq};
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Seq<4, 6>, Reshape<Image<2, 3, 4>>>(2, 1) < 1e-9);
+    }
+}
