@@ -48,7 +48,7 @@ pub trait Params<E: Scalar>: Sized {
 #[diagnostic::on_unimplemented(
     message = "shape mismatch: `{Self}` cannot take input of shape `{In}`",
     label = "this layer/network does not accept that input shape",
-    note = "each layer's input must be the previous layer's output; `Dense<I, O>` takes `Vector<I>`"
+    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`"
 )]
 pub trait Module<In: Shape, E: Scalar>: Params<E> {
     /// The per-sample output shape, computed by the compiler.

@@ -15,7 +15,10 @@
 use core::marker::PhantomData;
 use core::ops::{Add, Div, Mul, Sub};
 use generic_array::ArrayLength;
-use typenum::{Diff, Prod, Quot, Sum, UInt, UTerm, Unsigned, B0, B1, U1, U2};
+use typenum::{
+    Diff, Gr, IsGreater, IsLessOrEqual, LeEq, Prod, Quot, Sum, UInt, UTerm, Unsigned, B0, B1, U0,
+    U1, U2,
+};
 
 /// A dimension written as a plain number, e.g. `Dim<64>`; it prints in decimal in compile errors.
 ///
@@ -150,13 +153,42 @@ where
 /// fn keep<A>() where A: WindowOut<Dim<3>, Dim<1>, Dim<1>, Out = A> {}
 /// keep::<Dim<7>>(); // kernel 3, stride 1, padding 1 keeps the size
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "a window of size `{K}` with stride `{S}` and padding `{P}` does not fit a dimension of `{Self}`",
-    label = "the kernel must be at most the padded input and the stride at least 1"
-)]
 pub trait WindowOut<K, S, P> {
     /// The output dimension.
     type Out: DimT;
+}
+
+/// The padded length `D + 2·P` as a typenum number.
+type Padded<D, P> = Sum<<D as DimT>::Tn, Prod<<P as DimT>::Tn, U2>>;
+
+/// Selects the window arithmetic only when it is defined: `Fits` is `B1` when the kernel is at
+/// most the padded input, `Strides` is `B1` when the stride is at least 1. For any other pair
+/// there is no implementation, so the compiler stops here with this trait's message (naming the
+/// dimensions in decimal) instead of inside typenum's binary arithmetic.
+#[diagnostic::on_unimplemented(
+    message = "a window of size `{K}` with stride `{S}` and padding `{P}` does not fit a dimension of `{D}`",
+    label = "this layer's window does not fit its input",
+    note = "a convolution or pooling window needs kernel <= input + 2 * padding, and stride >= 1"
+)]
+pub trait WindowFits<Fits, Strides, D, K, S, P> {
+    /// The output dimension.
+    type Out: DimT;
+}
+
+impl<D, K, S, P> WindowFits<B1, B1, D, K, S, P> for ()
+where
+    D: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    P::Tn: Mul<U2>,
+    D::Tn: Add<Prod<P::Tn, U2>>,
+    Padded<D, P>: Sub<K::Tn>,
+    Diff<Padded<D, P>, K::Tn>: Div<S::Tn>,
+    Quot<Diff<Padded<D, P>, K::Tn>, S::Tn>: Add<U1>,
+    Sum<Quot<Diff<Padded<D, P>, K::Tn>, S::Tn>, U1>: ToDim,
+{
+    type Out = <Sum<Quot<Diff<Padded<D, P>, K::Tn>, S::Tn>, U1> as ToDim>::Dim;
 }
 
 impl<D, K, S, P> WindowOut<K, S, P> for D
@@ -167,12 +199,11 @@ where
     P: DimT,
     P::Tn: Mul<U2>,
     D::Tn: Add<Prod<P::Tn, U2>>,
-    Sum<D::Tn, Prod<P::Tn, U2>>: Sub<K::Tn>,
-    Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>: Div<S::Tn>,
-    Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>: Add<U1>,
-    Sum<Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>, U1>: ToDim,
+    K::Tn: IsLessOrEqual<Padded<D, P>>,
+    S::Tn: IsGreater<U0>,
+    (): WindowFits<LeEq<K::Tn, Padded<D, P>>, Gr<S::Tn, U0>, D, K, S, P>,
 {
-    type Out = <Sum<Quot<Diff<Sum<D::Tn, Prod<P::Tn, U2>>, K::Tn>, S::Tn>, U1> as ToDim>::Dim;
+    type Out = <() as WindowFits<LeEq<K::Tn, Padded<D, P>>, Gr<S::Tn, U0>, D, K, S, P>>::Out;
 }
 
 #[cfg(test)]

@@ -177,3 +177,98 @@ fn optimizers_match_pytorch() {
     assert_eq!(hyper("adamw", "weight_decay"), Some(0.01));
     check_optimizer("adamw", AdamW::new(0.01).eps(1e-8));
 }
+
+/// Runs `M` forward and backward on a fixture case (`x`, `g` and, when `M` has parameters,
+/// `weight`/`bias`), and compares `y`, `dx` and the parameter gradients with PyTorch's.
+fn check_layer<In: Shape, M: Module<In, f64>>(
+    name: &str,
+    set: impl Fn(&mut M, &[f64], &[f64]),
+    grads: impl Fn(&M) -> Vec<f64>,
+) {
+    let all = fixtures();
+    let case = &all["cases"][name];
+    let x = data(&case["x"]);
+    let n = x.len() / In::NUMEL;
+    assert_eq!(n * In::NUMEL, x.len(), "{name}: input shape");
+    let mut layer = M::zeros();
+    if M::PARAMS > 0 {
+        set(&mut layer, &data(&case["weight"]), &data(&case["bias"]));
+    }
+    let mut work = M::work(n);
+    let mut y = vec![0.0; n * M::Output::NUMEL];
+    layer.forward(&x, n, &mut y, &mut work);
+    assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
+    let mut dx = vec![0.0; x.len()];
+    let mut g = M::zeros();
+    layer.backward(
+        &x,
+        &y,
+        &data(&case["g"]),
+        Some(&mut dx),
+        n,
+        &mut work,
+        &mut g,
+    );
+    assert_close(&format!("{name} dx"), &dx, &data(&case["dx"]), 1e-12);
+    if M::PARAMS > 0 {
+        let want: Vec<f64> = [data(&case["d_weight"]), data(&case["d_bias"])].concat();
+        assert_close(
+            &format!("{name} d_weight, d_bias"),
+            &grads(&g),
+            &want,
+            1e-12,
+        );
+    }
+}
+
+macro_rules! conv_case {
+    ($name:literal, $input:ty, $layer:ty) => {{
+        let all = fixtures();
+        let case = &all["cases"][$name];
+        let geometry: Vec<u64> = ["cin", "cout", "k", "stride", "pad", "h", "w"]
+            .iter()
+            .map(|k| case[*k].as_u64().unwrap())
+            .collect();
+        let shape = <$input as Shape>::DIMS;
+        assert_eq!(
+            (
+                geometry[0] as usize,
+                geometry[5] as usize,
+                geometry[6] as usize
+            ),
+            (shape[0], shape[1], shape[2])
+        );
+        check_layer::<$input, $layer>(
+            $name,
+            |layer, w, b| {
+                layer.weight_mut().copy_from_slice(w);
+                layer.bias_mut().copy_from_slice(b);
+            },
+            |g| [g.weight(), g.bias()].concat(),
+        );
+        geometry
+    }};
+}
+
+#[test]
+fn conv2d_matches_pytorch() {
+    // [cin, cout, k, stride, pad, h, w] as stored in each case.
+    assert_eq!(
+        conv_case!("conv2d_0", Image<3, 7, 7>, Conv2d<3, 4, 3, 1, 0, f64>),
+        [3, 4, 3, 1, 0, 7, 7]
+    );
+    assert_eq!(
+        conv_case!("conv2d_1", Image<3, 7, 7>, Conv2d<3, 4, 3, 2, 1, f64>),
+        [3, 4, 3, 2, 1, 7, 7]
+    );
+    assert_eq!(
+        conv_case!("conv2d_2", Image<1, 8, 8>, Conv2d<1, 2, 5, 1, 2, f64>),
+        [1, 2, 5, 1, 2, 8, 8]
+    );
+}
+
+#[test]
+fn pooling_matches_pytorch() {
+    check_layer::<Image<2, 6, 6>, MaxPool2d<2, 2>>("maxpool2d_k2s2", |_, _, _| {}, |_| vec![]);
+    check_layer::<Image<2, 6, 6>, AvgPool2d<2, 2>>("avgpool2d_k2s2", |_, _, _| {}, |_| vec![]);
+}

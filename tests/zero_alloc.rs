@@ -34,8 +34,9 @@ fn allocations_during(f: impl FnOnce()) -> usize {
     ALLOCATIONS.load(Ordering::SeqCst) - before
 }
 
-/// Matrix products in one training step of `layers` dense layers: a forward product per layer,
-/// a weight-gradient product per layer, an input-gradient product per layer but the first.
+/// Matrix products in one training step of a network of `layers` dense layers: a forward product
+/// per layer, a weight-gradient product per layer, an input-gradient product per layer but the
+/// first.
 fn products_per_step(layers: usize) -> usize {
     3 * layers - 1
 }
@@ -96,6 +97,34 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
     assert_eq!(
         single, 0,
         "allocations in 10 single-sample steps (cross-entropy, SGD)"
+    );
+
+    // A CNN: a convolution's products (`C_out × C_in·K² × positions`) always go to
+    // matrixmultiply, one per sample for the forward pass, the weight gradient and (except in the
+    // first layer) the input gradient; everything else in the step is allocation-free.
+    type Cnn = (
+        Conv2d<1, 4, 3, 1, 1>,
+        ReLU,
+        MaxPool2d<2>,
+        Conv2d<4, 8, 3, 1, 1>,
+        ReLU,
+        Flatten,
+        Dense<128, 10>,
+    );
+    let mut cnn =
+        Model::<Image<1, 8, 8>, Cnn>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    cnn.train_on_batch(&x[..4 * 64], &labels[..4]).unwrap();
+    let steps = allocations_during(|| {
+        for _ in 0..5 {
+            cnn.train_on_batch(&x[..4 * 64], &labels[..4]).unwrap();
+        }
+    });
+    // conv 1 (the first layer: no input gradient), conv 2, and the dense layer (batched: 3).
+    let per_step = 4 * 2 + 4 * 3 + 3;
+    assert_eq!(
+        steps,
+        5 * per_step,
+        "allocations in 5 CNN steps of 4 samples"
     );
 
     // The counter does count: a fresh model's first step builds its workspace.
