@@ -43,3 +43,29 @@ fn breast_cancer_reaches_94_percent() {
     let report = model.evaluate(&test.x, &test.float_labels()).unwrap();
     assert!(report.accuracy >= 0.94, "test accuracy {}", report.accuracy);
 }
+
+#[test]
+fn digits_cnn_reaches_97_percent() {
+    let mut digits = util::read_csv("digits.csv", 0).unwrap();
+    digits.x.iter_mut().for_each(|v| *v /= 16.0);
+    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
+    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    type Net = (
+        Conv2d<1, 16, 3, 1, 1>,
+        ReLU,
+        MaxPool2d<2>,
+        Conv2d<16, 32, 3, 1, 1>,
+        ReLU,
+        MaxPool2d<2>,
+        Flatten,
+        Dense<128, 10>,
+    );
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    model
+        .fit(&train.x, &train.labels, Fit::epochs(12).silent())
+        .unwrap();
+    let report = model.evaluate(&test.x, &test.labels).unwrap();
+    assert!(report.accuracy >= 0.97, "test accuracy {}", report.accuracy);
+}
