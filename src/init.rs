@@ -50,3 +50,59 @@ pub fn glorot_uniform<E: Scalar, R: Rng + ?Sized>(
         *v = E::from_f64((2.0 * unit_uniform(rng) - 1.0) * limit);
     }
 }
+
+/// A standard normal draw (Box–Muller).
+fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    let u1 = 1.0 - unit_uniform(rng); // in (0, 1]
+    let u2 = unit_uniform(rng);
+    Float::sqrt(-2.0 * Float::ln(u1)) * Float::cos(2.0 * core::f64::consts::PI * u2)
+}
+
+/// Fills the row-major `rows × cols` matrix `out` with a random orthogonal matrix (Keras's
+/// `Orthogonal` initializer, gain 1): a standard normal matrix whose columns (when
+/// `rows >= cols`, else rows) are orthonormalized by Gram–Schmidt.
+///
+/// ```
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let mut q = [0.0f64; 12]; // 4×3: orthonormal columns
+/// stratanet::init::orthogonal(&mut rng, 4, 3, &mut q);
+/// let dot = |a: usize, b: usize| (0..4).map(|r| q[r * 3 + a] * q[r * 3 + b]).sum::<f64>();
+/// assert!((dot(0, 0) - 1.0).abs() < 1e-12 && dot(0, 2).abs() < 1e-12);
+/// ```
+pub fn orthogonal<E: Scalar, R: Rng + ?Sized>(
+    rng: &mut R,
+    rows: usize,
+    cols: usize,
+    out: &mut [E],
+) {
+    // Vectors to orthonormalize: columns if tall, rows if wide; each of length `len`.
+    let (count, len) = if rows >= cols {
+        (cols, rows)
+    } else {
+        (rows, cols)
+    };
+    let at = |v: usize, k: usize| {
+        if rows >= cols {
+            k * cols + v
+        } else {
+            v * cols + k
+        }
+    };
+    let mut m: alloc::vec::Vec<f64> = (0..rows * cols).map(|_| standard_normal(rng)).collect();
+    for v in 0..count {
+        for u in 0..v {
+            let proj: f64 = (0..len).map(|k| m[at(v, k)] * m[at(u, k)]).sum();
+            for k in 0..len {
+                m[at(v, k)] -= proj * m[at(u, k)];
+            }
+        }
+        let norm = Float::sqrt((0..len).map(|k| m[at(v, k)] * m[at(v, k)]).sum::<f64>());
+        for k in 0..len {
+            m[at(v, k)] /= norm;
+        }
+    }
+    for (o, &v) in out.iter_mut().zip(&m) {
+        *o = E::from_f64(v);
+    }
+}

@@ -10,6 +10,7 @@
 //! const _: () = check::<Vector<5>, Net, Vector<1>>();
 //! ```
 
+use crate::error::Result;
 use crate::shape::Shape;
 use crate::Scalar;
 use alloc::vec;
@@ -58,6 +59,12 @@ pub trait Module<In: Shape, E: Scalar>: Params<E> {
 
     /// Buffers for batches of up to `capacity` samples.
     fn work(capacity: usize) -> Self::Work;
+
+    /// Checks input values this module cannot take (token ids out of range, …). Called once
+    /// when run-time data enters a model, after the finite-value check; the default accepts all.
+    fn check_input(_x: &[E]) -> Result<()> {
+        Ok(())
+    }
 
     /// Forward pass: `x` holds `n` input samples, `y` receives `n` output samples.
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work);
@@ -153,6 +160,9 @@ impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     fn work(capacity: usize) -> Self::Work {
         M0::work(capacity)
     }
+    fn check_input(x: &[E]) -> Result<()> {
+        M0::check_input(x)
+    }
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
         self.0.forward(x, n, y, work)
     }
@@ -201,6 +211,10 @@ macro_rules! tuple_module {
                     acts: sizes.iter().map(|s| vec![E::zero(); s * capacity]).collect(),
                     grads: sizes.iter().map(|s| vec![E::zero(); s * capacity]).collect(),
                 }
+            }
+
+            fn check_input(x: &[E]) -> Result<()> {
+                $F::check_input(x)
             }
 
             fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {

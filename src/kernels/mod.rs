@@ -6,4 +6,5 @@ pub mod dense;
 pub mod gemm;
 pub mod matmul;
 pub mod pool;
+pub mod rnn;
 pub mod rowwise;

@@ -2,12 +2,16 @@
 
 use crate::error::{Error, Result};
 use crate::loss::Loss;
+use crate::module::Module;
 use crate::shape::Shape;
 use crate::Scalar;
 
-/// Checks a flat slice of `In`-shaped samples (non-empty, whole samples, finite values) and
-/// returns the number of samples.
-pub(crate) fn check_inputs<In: Shape, E: Scalar>(what: &'static str, x: &[E]) -> Result<usize> {
+/// Checks a flat slice of `In`-shaped samples for network `Net` (non-empty, whole samples,
+/// finite values, values the first layer accepts) and returns the number of samples.
+pub(crate) fn check_inputs<In: Shape, Net: Module<In, E>, E: Scalar>(
+    what: &'static str,
+    x: &[E],
+) -> Result<usize> {
     if x.is_empty() {
         return Err(Error::Empty { what });
     }
@@ -21,6 +25,7 @@ pub(crate) fn check_inputs<In: Shape, E: Scalar>(what: &'static str, x: &[E]) ->
     if let Some(index) = x.iter().position(|v| !v.is_finite()) {
         return Err(Error::NonFinite { what, index });
     }
+    Net::check_input(x)?;
     Ok(x.len() / In::NUMEL)
 }
 

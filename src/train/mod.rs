@@ -76,7 +76,7 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
 
     /// Runs the network on `x`, a flat slice of whole `In` samples.
     pub fn predict(&self, x: &[E]) -> Result<Batch<Net::Output, E>> {
-        let n = check_inputs::<In, E>("inputs", x)?;
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         let capacity = n.min(PREDICT_CHUNK);
         let mut work = Net::work(capacity);
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
@@ -253,7 +253,7 @@ where
     /// and accuracy before the update. After the first call with a batch of this size or
     /// smaller it allocates nothing.
     pub fn train_on_batch(&mut self, x: &[E], y: &[L::Label]) -> Result<StepStats> {
-        let n = check_inputs::<In, E>("inputs", x)?;
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>(n, y)?;
         let ws = Self::reserve(&mut self.workspace, n);
         ws.x[..x.len()].copy_from_slice(x);
@@ -273,7 +273,7 @@ where
         y: &[L::Label],
         settings: Fit<'_, E, L::Label>,
     ) -> Result<History> {
-        let n = check_inputs::<In, E>("inputs", x)?;
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>(n, y)?;
         if settings.batch_size == 0 {
             return Err(Error::InvalidSetting {
@@ -290,7 +290,7 @@ where
         }
         let (n_train, validation) = match settings.validation_data {
             Some((vx, vy)) => {
-                let nv = check_inputs::<In, E>("validation inputs", vx)?;
+                let nv = check_inputs::<In, Net, E>("validation inputs", vx)?;
                 check_labels::<Net::Output, E, L>(nv, vy)?;
                 (n, Some((vx, vy)))
             }
@@ -363,7 +363,7 @@ where
 
     /// Mean loss and accuracy on `x`, `y` (Keras's `evaluate`).
     pub fn evaluate(&mut self, x: &[E], y: &[L::Label]) -> Result<Evaluation> {
-        let n = check_inputs::<In, E>("inputs", x)?;
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>(n, y)?;
         Ok(self.evaluate_checked(x, y))
     }
@@ -395,7 +395,7 @@ where
 
     /// Runs the network on `x`, reusing the training workspace.
     pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
-        let n = check_inputs::<In, E>("inputs", x)?;
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         let capacity = self
             .workspace
             .as_ref()

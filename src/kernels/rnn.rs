@@ -1,0 +1,513 @@
+//! Recurrent kernels: a simple tanh RNN, LSTM and GRU over a batch of fixed-length sequences,
+//! with backpropagation through time. Gate math and layouts follow PyTorch:
+//! `W_ih` is `[G·H, F]`, `W_hh` is `[G·H, H]`, gates stacked `i, f, g, o` (LSTM) or `r, z, n`
+//! (GRU). Everything runs time-major internally (`[T, n, ·]`) so that each step reads and writes
+//! contiguous rows: one product projects the inputs of all steps, one product per step applies
+//! the recurrent weights.
+
+use super::gemm::MatRef;
+use super::matmul::matmul;
+use crate::Scalar;
+
+/// Sizes of one recurrent layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RnnGeom {
+    /// Time steps `T`.
+    pub steps: usize,
+    /// Input features `F`.
+    pub features: usize,
+    /// Hidden units `H`.
+    pub hidden: usize,
+    /// Gates `G`: 1 (tanh RNN), 3 (GRU), 4 (LSTM).
+    pub gates: usize,
+}
+
+impl RnnGeom {
+    /// Width of the stacked gates, `G·H`.
+    pub fn width(&self) -> usize {
+        self.gates * self.hidden
+    }
+}
+
+/// Buffers of one recurrent layer for batches of up to `capacity` samples (all time-major).
+pub struct RnnBuffers<E> {
+    /// Inputs `[T, n, F]`.
+    xt: alloc::vec::Vec<E>,
+    /// Gate activations `[T, n, G·H]` (pre-activations while they are being formed).
+    gates: alloc::vec::Vec<E>,
+    /// Hidden states `[T + 1, n, H]`, starting with the zero state.
+    hs: alloc::vec::Vec<E>,
+    /// LSTM cell states `[T + 1, n, H]`; GRU recurrent candidate part `W_hn·h + b_hn`, `[T, n, H]`.
+    aux: alloc::vec::Vec<E>,
+    /// Gradients of the input-side pre-activations `[T, n, G·H]`.
+    d_pre: alloc::vec::Vec<E>,
+    /// Gradient of the recurrent-side pre-activations of one step `[n, G·H]` (GRU), scratch.
+    d_rec: alloc::vec::Vec<E>,
+    /// Running `∂L/∂h` and `∂L/∂c` `[n, H]`.
+    dh: alloc::vec::Vec<E>,
+    dc: alloc::vec::Vec<E>,
+    /// Input gradients `[T, n, F]`.
+    dxt: alloc::vec::Vec<E>,
+}
+
+impl<E: Scalar> RnnBuffers<E> {
+    /// Buffers for `capacity` samples.
+    pub fn new(g: &RnnGeom, capacity: usize) -> Self {
+        let zeros = |len: usize| alloc::vec![E::zero(); len];
+        let (t, h, w) = (g.steps, g.hidden, g.width());
+        Self {
+            xt: zeros(capacity * t * g.features),
+            gates: zeros(capacity * t * w),
+            hs: zeros(capacity * (t + 1) * h),
+            aux: zeros(capacity * (t + 1) * h),
+            d_pre: zeros(capacity * t * w),
+            d_rec: zeros(capacity * w),
+            dh: zeros(capacity * h),
+            dc: zeros(capacity * h),
+            dxt: zeros(capacity * t * g.features),
+        }
+    }
+}
+
+/// The parameters of a recurrent layer, as slices.
+#[derive(Clone, Copy)]
+pub struct RnnWeights<'a, E> {
+    /// `W_ih`, `[G·H, F]`.
+    pub w_ih: &'a [E],
+    /// `W_hh`, `[G·H, H]`.
+    pub w_hh: &'a [E],
+    /// Input-side bias `[G·H]` (for LSTM and tanh RNN the only bias: PyTorch's `b_ih + b_hh`).
+    pub b_ih: &'a [E],
+    /// Recurrent-side bias `[G·H]` (GRU only; empty otherwise).
+    pub b_hh: &'a [E],
+}
+
+/// Mutable gradient slices matching [`RnnWeights`].
+pub struct RnnGrads<'a, E> {
+    /// `∂L/∂W_ih`.
+    pub w_ih: &'a mut [E],
+    /// `∂L/∂W_hh`.
+    pub w_hh: &'a mut [E],
+    /// `∂L/∂b_ih`.
+    pub b_ih: &'a mut [E],
+    /// `∂L/∂b_hh` (GRU only; empty otherwise).
+    pub b_hh: &'a mut [E],
+}
+
+/// The recurrent cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// `h' = tanh(W_ih x + b + W_hh h)`.
+    Tanh,
+    /// PyTorch's LSTM.
+    Lstm,
+    /// PyTorch's GRU (reset applied after the recurrent product).
+    Gru,
+}
+
+fn sigmoid<E: Scalar>(x: E) -> E {
+    crate::layers::sigmoid::logistic(x)
+}
+
+/// `[n, T, F]` ↔ `[T, n, F]`.
+fn transpose_batch_time<E: Scalar>(
+    n: usize,
+    t: usize,
+    f: usize,
+    from: &[E],
+    to: &mut [E],
+    to_time_major: bool,
+) {
+    for s in 0..n {
+        for step in 0..t {
+            let (batch_major, time_major) = ((s * t + step) * f, (step * n + s) * f);
+            let (src, dst) = if to_time_major {
+                (batch_major, time_major)
+            } else {
+                (time_major, batch_major)
+            };
+            to[dst..dst + f].copy_from_slice(&from[src..src + f]);
+        }
+    }
+}
+
+/// One LSTM cell for one sample: `a` holds the pre-activations `[i, f, g, o]` (each `h` wide) and
+/// receives the activations; `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`.
+fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h_next: &mut [E]) {
+    for j in 0..h {
+        let (i, f, g, o) = (
+            sigmoid(a[j]),
+            sigmoid(a[h + j]),
+            a[2 * h + j].tanh(),
+            sigmoid(a[3 * h + j]),
+        );
+        (a[j], a[h + j], a[2 * h + j], a[3 * h + j]) = (i, f, g, o);
+        c_next[j] = f * c_prev[j] + i * g;
+        h_next[j] = o * c_next[j].tanh();
+    }
+}
+
+/// One GRU cell for one sample: `a` holds the input-side pre-activations `[r, z, n]` and receives
+/// the activations; `rec` is the recurrent side `W_hh·h + b_hh`; `m` receives its n-part.
+/// `r = σ(a_r + rec_r)`, `z = σ(a_z + rec_z)`, `n = tanh(a_n + r⊙rec_n)`, `h' = (1 − z)⊙n + z⊙h`.
+fn gru_cell<E: Scalar>(
+    h: usize,
+    a: &mut [E],
+    rec: &[E],
+    h_prev: &[E],
+    m: &mut [E],
+    h_next: &mut [E],
+) {
+    for j in 0..h {
+        let r = sigmoid(a[j] + rec[j]);
+        let z = sigmoid(a[h + j] + rec[h + j]);
+        let cand = (a[2 * h + j] + r * rec[2 * h + j]).tanh();
+        (a[j], a[h + j], a[2 * h + j]) = (r, z, cand);
+        m[j] = rec[2 * h + j];
+        h_next[j] = (E::one() - z) * cand + z * h_prev[j];
+    }
+}
+
+/// Scratch values [`rnn_step`] needs: `2·G·H + 3·H`.
+pub fn step_scratch_len(g: &RnnGeom) -> usize {
+    2 * g.width() + 3 * g.hidden
+}
+
+/// One time step for one sample, carrying the state explicitly (streaming inference): updates
+/// the hidden state `h` (and the LSTM cell state `c`; ignored by the other cells) from input `x`.
+/// `scratch` holds at least [`step_scratch_len`] values.
+pub fn rnn_step<E: Scalar>(
+    cell: Cell,
+    g: &RnnGeom,
+    x: &[E],
+    p: RnnWeights<'_, E>,
+    h: &mut [E],
+    c: &mut [E],
+    scratch: &mut [E],
+) {
+    let (f, hid, w) = (g.features, g.hidden, g.width());
+    let (pre, rest) = scratch.split_at_mut(w);
+    let (rec, rest) = rest.split_at_mut(w);
+    let (h_prev, rest) = rest.split_at_mut(hid);
+    let (c_prev, m) = rest.split_at_mut(hid);
+    pre.copy_from_slice(p.b_ih);
+    matmul(
+        1,
+        f,
+        w,
+        MatRef::row_major(x, f),
+        MatRef::transposed(p.w_ih, f),
+        true,
+        pre,
+    );
+    h_prev.copy_from_slice(h);
+    match cell {
+        Cell::Gru => {
+            rec.copy_from_slice(p.b_hh);
+            matmul(
+                1,
+                hid,
+                w,
+                MatRef::row_major(h_prev, hid),
+                MatRef::transposed(p.w_hh, hid),
+                true,
+                rec,
+            );
+            gru_cell(hid, pre, rec, h_prev, &mut m[..hid], h);
+        }
+        Cell::Lstm => {
+            matmul(
+                1,
+                hid,
+                w,
+                MatRef::row_major(h_prev, hid),
+                MatRef::transposed(p.w_hh, hid),
+                true,
+                pre,
+            );
+            c_prev.copy_from_slice(c);
+            lstm_cell(hid, pre, c_prev, c, h);
+        }
+        Cell::Tanh => {
+            matmul(
+                1,
+                hid,
+                w,
+                MatRef::row_major(h_prev, hid),
+                MatRef::transposed(p.w_hh, hid),
+                true,
+                pre,
+            );
+            for (hv, &a) in h.iter_mut().zip(pre.iter()) {
+                *hv = a.tanh();
+            }
+        }
+    }
+}
+
+/// Forward pass over `n` sequences `x` (`[n, T, F]`). Writes every step's hidden state to `y`
+/// (`[n, T, H]`) when `all_steps`, else the last one (`[n, H]`).
+pub fn rnn_forward<E: Scalar>(
+    cell: Cell,
+    g: &RnnGeom,
+    n: usize,
+    x: &[E],
+    p: RnnWeights<'_, E>,
+    buf: &mut RnnBuffers<E>,
+    y: &mut [E],
+    all_steps: bool,
+) {
+    let (t, f, h, w) = (g.steps, g.features, g.hidden, g.width());
+    transpose_batch_time(n, t, f, x, &mut buf.xt, true);
+    // Input projection of every step at once: gates[T·n, G·H] = xt · W_ihᵀ + b_ih.
+    let gates = &mut buf.gates[..t * n * w];
+    for row in gates.chunks_exact_mut(w) {
+        row.copy_from_slice(p.b_ih);
+    }
+    matmul(
+        t * n,
+        f,
+        w,
+        MatRef::row_major(&buf.xt, f),
+        MatRef::transposed(p.w_ih, f),
+        true,
+        gates,
+    );
+    buf.hs[..n * h].fill(E::zero());
+    buf.aux[..n * h].fill(E::zero());
+
+    for step in 0..t {
+        let (h_done, h_rest) = buf.hs.split_at_mut((step + 1) * n * h);
+        let h_prev = &h_done[step * n * h..];
+        let h_next = &mut h_rest[..n * h];
+        let pre = &mut buf.gates[step * n * w..(step + 1) * n * w];
+        if cell == Cell::Gru {
+            // The recurrent side is kept apart: the reset gate multiplies only its n-part.
+            let rec = &mut buf.d_rec[..n * w];
+            for row in rec.chunks_exact_mut(w) {
+                row.copy_from_slice(p.b_hh);
+            }
+            matmul(
+                n,
+                h,
+                w,
+                MatRef::row_major(h_prev, h),
+                MatRef::transposed(p.w_hh, h),
+                true,
+                rec,
+            );
+            let m = &mut buf.aux[step * n * h..(step + 1) * n * h];
+            for s in 0..n {
+                let rows = s * h..(s + 1) * h;
+                let (a, r) = (&mut pre[s * w..(s + 1) * w], &rec[s * w..(s + 1) * w]);
+                gru_cell(
+                    h,
+                    a,
+                    r,
+                    &h_prev[rows.clone()],
+                    &mut m[rows.clone()],
+                    &mut h_next[rows],
+                );
+            }
+        } else {
+            // pre += h_prev · W_hhᵀ, then the nonlinearities in place.
+            matmul(
+                n,
+                h,
+                w,
+                MatRef::row_major(h_prev, h),
+                MatRef::transposed(p.w_hh, h),
+                true,
+                pre,
+            );
+            if cell == Cell::Tanh {
+                for (hv, a) in h_next.iter_mut().zip(pre.iter_mut()) {
+                    *a = a.tanh();
+                    *hv = *a;
+                }
+            } else {
+                let (c_done, c_rest) = buf.aux.split_at_mut((step + 1) * n * h);
+                let (c_prev, c_next) = (&c_done[step * n * h..], &mut c_rest[..n * h]);
+                for s in 0..n {
+                    let rows = s * h..(s + 1) * h;
+                    let a = &mut pre[s * w..(s + 1) * w];
+                    lstm_cell(
+                        h,
+                        a,
+                        &c_prev[rows.clone()],
+                        &mut c_next[rows.clone()],
+                        &mut h_next[rows],
+                    );
+                }
+            }
+        }
+    }
+
+    if all_steps {
+        transpose_batch_time(n, t, h, &buf.hs[n * h..(t + 1) * n * h], y, false);
+    } else {
+        y[..n * h].copy_from_slice(&buf.hs[t * n * h..(t + 1) * n * h]);
+    }
+}
+
+/// Backward pass through time after [`rnn_forward`] on the same inputs. `dy` is `[n, T, H]`
+/// when `all_steps`, else `[n, H]` (the last step only). Adds parameter gradients to `grads`
+/// and writes `∂L/∂x` (`[n, T, F]`) when asked.
+#[allow(clippy::too_many_arguments)]
+pub fn rnn_backward<E: Scalar>(
+    cell: Cell,
+    g: &RnnGeom,
+    n: usize,
+    p: RnnWeights<'_, E>,
+    buf: &mut RnnBuffers<E>,
+    dy: &[E],
+    all_steps: bool,
+    grads: RnnGrads<'_, E>,
+    dx: Option<&mut [E]>,
+) {
+    let (t, f, h, w) = (g.steps, g.features, g.hidden, g.width());
+    let RnnBuffers {
+        xt,
+        gates,
+        hs,
+        aux,
+        d_pre,
+        d_rec,
+        dh,
+        dc,
+        dxt,
+    } = buf;
+    let (dh, dc) = (&mut dh[..n * h], &mut dc[..n * h]);
+    dh.fill(E::zero());
+    dc.fill(E::zero());
+
+    for step in (0..t).rev() {
+        // dh += ∂L/∂h_step from the output.
+        for s in 0..n {
+            let from = if all_steps {
+                (s * t + step) * h
+            } else if step == t - 1 {
+                s * h
+            } else {
+                continue;
+            };
+            for (d, &v) in dh[s * h..(s + 1) * h].iter_mut().zip(&dy[from..from + h]) {
+                *d = *d + v;
+            }
+        }
+        let h_prev = &hs[step * n * h..(step + 1) * n * h];
+        let act = &gates[step * n * w..(step + 1) * n * w];
+        let da = &mut d_pre[step * n * w..(step + 1) * n * w];
+        match cell {
+            Cell::Tanh => {
+                // h = tanh(a): ∂a = ∂h ⊙ (1 − h²).
+                for ((d, &hv), &gh) in da.iter_mut().zip(act.iter()).zip(dh.iter()) {
+                    *d = gh * (E::one() - hv * hv);
+                }
+            }
+            Cell::Lstm => {
+                // c = f⊙c₋ + i⊙g, h = o⊙tanh(c):
+                // ∂o = ∂h⊙tanh(c); ∂c += ∂h⊙o⊙(1 − tanh²c); ∂i = ∂c⊙g; ∂f = ∂c⊙c₋; ∂g = ∂c⊙i;
+                // ∂c₋ = ∂c⊙f; then through σ' = s(1 − s) and tanh' = 1 − g².
+                let c_prev = &aux[step * n * h..(step + 1) * n * h];
+                let c_now = &aux[(step + 1) * n * h..(step + 2) * n * h];
+                for s in 0..n {
+                    let (a, d) = (&act[s * w..(s + 1) * w], &mut da[s * w..(s + 1) * w]);
+                    for j in 0..h {
+                        let k = s * h + j;
+                        let (i, fg, gg, o) = (a[j], a[h + j], a[2 * h + j], a[3 * h + j]);
+                        let tc = c_now[k].tanh();
+                        let dcell = dc[k] + dh[k] * o * (E::one() - tc * tc);
+                        d[j] = dcell * gg * i * (E::one() - i);
+                        d[h + j] = dcell * c_prev[k] * fg * (E::one() - fg);
+                        d[2 * h + j] = dcell * i * (E::one() - gg * gg);
+                        d[3 * h + j] = dh[k] * tc * o * (E::one() - o);
+                        dc[k] = dcell * fg;
+                    }
+                }
+            }
+            Cell::Gru => {
+                // h = (1 − z)⊙n + z⊙h₋, n = tanh(a_n + r⊙m) with m = W_hn h₋ + b_hn:
+                // ∂n = ∂h⊙(1 − z), ∂z = ∂h⊙(h₋ − n), ∂h₋ (direct) = ∂h⊙z;
+                // ∂a_n = ∂n⊙(1 − n²), ∂r = ∂a_n⊙m, ∂m = ∂a_n⊙r; σ' for r and z.
+                let m = &aux[step * n * h..(step + 1) * n * h];
+                let d_rec = &mut d_rec[..n * w];
+                for s in 0..n {
+                    let a = &act[s * w..(s + 1) * w];
+                    let (d, dr) = (&mut da[s * w..(s + 1) * w], &mut d_rec[s * w..(s + 1) * w]);
+                    for j in 0..h {
+                        let k = s * h + j;
+                        let (r, z, cand) = (a[j], a[h + j], a[2 * h + j]);
+                        let d_an = dh[k] * (E::one() - z) * (E::one() - cand * cand);
+                        let d_ar = d_an * m[k] * r * (E::one() - r);
+                        let d_az = dh[k] * (h_prev[k] - cand) * z * (E::one() - z);
+                        (d[j], d[h + j], d[2 * h + j]) = (d_ar, d_az, d_an);
+                        (dr[j], dr[h + j], dr[2 * h + j]) = (d_ar, d_az, d_an * r);
+                        dh[k] = dh[k] * z;
+                    }
+                }
+            }
+        }
+        // Recurrent weights: ∂W_hh += ∂recᵀ · h₋ and ∂h₋ (+)= ∂rec · W_hh.
+        let d_rec_step: &[E] = if cell == Cell::Gru {
+            &d_rec[..n * w]
+        } else {
+            &d_pre[step * n * w..(step + 1) * n * w]
+        };
+        matmul(
+            w,
+            n,
+            h,
+            MatRef::transposed(d_rec_step, w),
+            MatRef::row_major(h_prev, h),
+            true,
+            grads.w_hh,
+        );
+        if cell == Cell::Gru {
+            for row in d_rec_step.chunks_exact(w) {
+                for (acc, &v) in grads.b_hh.iter_mut().zip(row) {
+                    *acc = *acc + v;
+                }
+            }
+        }
+        matmul(
+            n,
+            w,
+            h,
+            MatRef::row_major(d_rec_step, w),
+            MatRef::row_major(p.w_hh, h),
+            cell == Cell::Gru,
+            dh,
+        );
+    }
+
+    // Input weights over all steps at once.
+    let d_all = &d_pre[..t * n * w];
+    matmul(
+        w,
+        t * n,
+        f,
+        MatRef::transposed(d_all, w),
+        MatRef::row_major(&xt[..t * n * f], f),
+        true,
+        grads.w_ih,
+    );
+    for row in d_all.chunks_exact(w) {
+        for (acc, &v) in grads.b_ih.iter_mut().zip(row) {
+            *acc = *acc + v;
+        }
+    }
+    if let Some(dx) = dx {
+        let dxt = &mut dxt[..t * n * f];
+        matmul(
+            t * n,
+            w,
+            f,
+            MatRef::row_major(d_all, w),
+            MatRef::row_major(p.w_ih, f),
+            false,
+            dxt,
+        );
+        transpose_batch_time(n, t, f, dxt, dx, false);
+    }
+}

@@ -1,0 +1,43 @@
+//! Fully connected recurrent layer with tanh (Keras's `SimpleRNN`, PyTorch's `RNN`):
+//! `h_t = tanh(W_ih x_t + b + W_hh h_{t−1})`, `h_0 = 0`. One bias (PyTorch's `b_ih + b_hh`).
+//! Backward through time: `∂a_t = ∂h_t ⊙ (1 − h_t²)`, `∂h_{t−1} = W_hhᵀ ∂a_t`.
+
+use super::recurrent::{CellKind, Last, RecurrentT};
+use crate::kernels::rnn::Cell;
+use crate::shape::Dim;
+
+/// The tanh cell.
+pub struct TanhCell;
+
+impl CellKind for TanhCell {
+    const CELL: Cell = Cell::Tanh;
+    const GATES: usize = 1;
+    const RECURRENT_BIAS: bool = false;
+}
+
+/// A tanh recurrent layer over `Seq<T, F>` with `H` units; `R` is [`Last`] (default, `Vector<H>`)
+/// or [`super::recurrent::Sequence`] (`Seq<T, H>`).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Seq<20, 3>, (SimpleRnn<3, 16>, Dense<16, 1>), Vector<1>>();
+/// const _: () = check::<Seq<20, 3>, SimpleRnn<3, 16, Sequence>, Seq<20, 16>>();
+/// ```
+pub type SimpleRnn<const F: usize, const H: usize, R = Last, E = f32> =
+    RecurrentT<TanhCell, Dim<F>, Dim<H>, R, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::super::recurrent::tests::{check_cell, check_streaming};
+    use super::*;
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        check_cell::<TanhCell>();
+    }
+
+    #[test]
+    fn streaming_matches_the_sequence() {
+        check_streaming::<TanhCell>();
+    }
+}
