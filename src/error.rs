@@ -56,6 +56,15 @@ pub enum Error {
         /// The accepted range, in words.
         expected: &'static str,
     },
+    /// A token id that is not a whole number in `0..vocabulary`.
+    TokenOutOfRange {
+        /// Position of the id in the inputs.
+        index: usize,
+        /// The value that came.
+        value: f64,
+        /// The vocabulary size the embedding fixes.
+        vocabulary: usize,
+    },
     /// A NaN or infinite value.
     NonFinite {
         /// Which data.
@@ -90,6 +99,9 @@ impl fmt::Display for Error {
             ),
             Error::TargetOutOfRange { index, value, expected } => {
                 write!(f, "labels[{index}]: expected {expected}, got {value}")
+            }
+            Error::TokenOutOfRange { index, value, vocabulary } => {
+                write!(f, "token ids[{index}]: expected a whole number in 0..{vocabulary}, got {value}")
             }
             Error::NonFinite { what, index } => {
                 write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")

@@ -272,3 +272,95 @@ fn pooling_matches_pytorch() {
     check_layer::<Image<2, 6, 6>, MaxPool2d<2, 2>>("maxpool2d_k2s2", |_, _, _| {}, |_| vec![]);
     check_layer::<Image<2, 6, 6>, AvgPool2d<2, 2>>("avgpool2d_k2s2", |_, _, _| {}, |_| vec![]);
 }
+
+/// A recurrent case: PyTorch's two biases are summed into ours for the tanh RNN and the LSTM
+/// (their gradients are equal, each the gradient of the sum); the GRU keeps both.
+fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
+    type Layer<C> = RecurrentT<C, Dim<3>, Dim<4>, Sequence, f64>;
+    let all = fixtures();
+    let case = &all["cases"][name];
+    assert_eq!(
+        [
+            case["in"].as_u64(),
+            case["hidden"].as_u64(),
+            case["steps"].as_u64()
+        ],
+        [Some(3), Some(4), Some(5)]
+    );
+    let (b_ih, b_hh) = (data(&case["bias_ih_l0"]), data(&case["bias_hh_l0"]));
+    let mut layer = <Layer<C> as Params<f64>>::zeros();
+    layer
+        .w_ih_mut()
+        .copy_from_slice(&data(&case["weight_ih_l0"]));
+    layer
+        .w_hh_mut()
+        .copy_from_slice(&data(&case["weight_hh_l0"]));
+    let separate = !layer.b_hh().is_empty();
+    if separate {
+        layer.b_ih_mut().copy_from_slice(&b_ih);
+        layer.b_hh_mut().copy_from_slice(&b_hh);
+    } else {
+        let sum: Vec<f64> = b_ih.iter().zip(&b_hh).map(|(a, b)| a + b).collect();
+        layer.b_ih_mut().copy_from_slice(&sum);
+    }
+    let x = data(&case["x"]);
+    let n = 2;
+    let mut work = <Layer<C> as Module<Seq<5, 3>, f64>>::work(n);
+    let mut y = vec![0.0; n * 20];
+    Module::<Seq<5, 3>, f64>::forward(&layer, &x, n, &mut y, &mut work);
+    assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
+
+    let mut dx = vec![0.0; x.len()];
+    let mut g = <Layer<C> as Params<f64>>::zeros();
+    Module::<Seq<5, 3>, f64>::backward(
+        &layer,
+        &x,
+        &y,
+        &data(&case["g"]),
+        Some(&mut dx),
+        n,
+        &mut work,
+        &mut g,
+    );
+    assert_close(&format!("{name} dx"), &dx, &data(&case["dx"]), 1e-12);
+    assert_close(
+        &format!("{name} d_weight_ih"),
+        g.w_ih(),
+        &data(&case["d_weight_ih_l0"]),
+        1e-12,
+    );
+    assert_close(
+        &format!("{name} d_weight_hh"),
+        g.w_hh(),
+        &data(&case["d_weight_hh_l0"]),
+        1e-12,
+    );
+    assert_close(
+        &format!("{name} d_bias_ih"),
+        g.b_ih(),
+        &data(&case["d_bias_ih_l0"]),
+        1e-12,
+    );
+    if separate {
+        assert_close(
+            &format!("{name} d_bias_hh"),
+            g.b_hh(),
+            &data(&case["d_bias_hh_l0"]),
+            1e-12,
+        );
+    } else {
+        assert_close(
+            &format!("{name} d_bias_hh"),
+            g.b_ih(),
+            &data(&case["d_bias_hh_l0"]),
+            1e-12,
+        );
+    }
+}
+
+#[test]
+fn recurrent_layers_match_pytorch() {
+    check_recurrent::<stratanet::layers::simple_rnn::TanhCell>("rnn_tanh");
+    check_recurrent::<stratanet::layers::lstm::LstmCell>("lstm");
+    check_recurrent::<stratanet::layers::gru::GruCell>("gru");
+}

@@ -5,6 +5,7 @@ pub mod avg_pool2d;
 pub mod conv1d;
 pub mod conv2d;
 pub mod dense;
+pub mod embedding;
 pub mod flatten;
 pub mod gelu;
 pub mod global_avg_pool2d;
@@ -19,6 +20,7 @@ pub mod sigmoid;
 pub mod simple_rnn;
 pub mod softmax;
 pub mod tanh;
+pub mod time_distributed;
 mod weights;
 
 /// `Params` for a layer without trainable parameters that is not an [`activation::Activation`]
@@ -46,6 +48,7 @@ pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
 pub use conv1d::{Conv1d, Conv1dT};
 pub use conv2d::{Conv2d, Conv2dT};
 pub use dense::{Dense, DenseT};
+pub use embedding::{Embedding, EmbeddingT};
 pub use flatten::Flatten;
 pub use gelu::GELU;
 pub use global_avg_pool2d::GlobalAvgPool2d;
@@ -60,3 +63,4 @@ pub use sigmoid::Sigmoid;
 pub use simple_rnn::SimpleRnn;
 pub use softmax::Softmax;
 pub use tanh::Tanh;
+pub use time_distributed::TimeDistributed;

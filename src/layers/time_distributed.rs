@@ -1,0 +1,92 @@
+//! TimeDistributed: applies a layer `M` over vectors to every step of a sequence,
+//! `Seq<T, F>` → `Seq<T, O>` where `M: Vector<F> → Vector<O>`, with the same weights at every
+//! step. The `n` sequences of `T` steps are `n·T` samples of `M` (the layout is the same), so
+//! forward and backward are `M`'s over a batch `T` times larger; `M`'s parameter gradients sum
+//! over steps as they sum over samples.
+
+use crate::error::Result;
+use crate::module::{Module, Params};
+use crate::shape::{DimT, Rank1, Rank2, Shape};
+use crate::Scalar;
+use rand::Rng;
+
+/// Applies `M` to every time step.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// const _: () = check::<Seq<10, 4>, (Gru<4, 16, Sequence>, TimeDistributed<Dense<16, 3>>), Seq<10, 3>>();
+/// ```
+pub struct TimeDistributed<M>(pub M);
+
+impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
+    const PARAMS: usize = M::PARAMS;
+    fn init<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        Self(M::init(rng))
+    }
+    fn zeros() -> Self {
+        Self(M::zeros())
+    }
+    fn visit(&self, f: &mut dyn FnMut(&[E])) {
+        self.0.visit(f)
+    }
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+        self.0.visit_mut(f)
+    }
+    fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
+        self.0.visit_with(&other.0, f)
+    }
+}
+
+impl<T, F, O, M, E> Module<Rank2<T, F>, E> for TimeDistributed<M>
+where
+    T: DimT,
+    F: DimT,
+    O: DimT,
+    M: Module<Rank1<F>, E, Output = Rank1<O>>,
+    E: Scalar,
+    Rank2<T, F>: Shape,
+    Rank2<T, O>: Shape,
+{
+    type Output = Rank2<T, O>;
+    type Work = M::Work;
+
+    fn work(capacity: usize) -> Self::Work {
+        M::work(capacity * T::USIZE)
+    }
+
+    fn check_input(x: &[E]) -> Result<()> {
+        M::check_input(x)
+    }
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut M::Work) {
+        self.0.forward(x, n * T::USIZE, y, work);
+    }
+
+    fn backward(
+        &self,
+        x: &[E],
+        y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut M::Work,
+        grads: &mut Self,
+    ) {
+        self.0
+            .backward(x, y, dy, dx, n * T::USIZE, work, &mut grads.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::layers::{DenseT, Tanh};
+    use crate::shape::{Dim, Seq};
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        type Step = (DenseT<Dim<4>, Dim<3>, f64>, Tanh);
+        assert!(check_gradients::<Seq<5, 4>, TimeDistributed<Step>>(2, 1) < 1e-7);
+    }
+}
