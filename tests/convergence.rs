@@ -69,3 +69,19 @@ fn digits_cnn_reaches_97_percent() {
     let report = model.evaluate(&test.x, &test.labels).unwrap();
     assert!(report.accuracy >= 0.97, "test accuracy {}", report.accuracy);
 }
+
+#[test]
+fn digits_lstm_reaches_95_percent() {
+    let mut digits = util::read_csv("digits.csv", 0).unwrap();
+    digits.x.iter_mut().for_each(|v| *v /= 16.0);
+    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
+    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model = Model::<Seq<8, 8>, (Lstm<8, 64>, Dense<64, 10>)>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Adam::new(0.005));
+    model
+        .fit(&train.x, &train.labels, Fit::epochs(12).silent())
+        .unwrap();
+    let report = model.evaluate(&test.x, &test.labels).unwrap();
+    assert!(report.accuracy >= 0.95, "test accuracy {}", report.accuracy);
+}

@@ -168,3 +168,31 @@ fn targets_must_suit_the_loss() {
         }
     );
 }
+
+#[test]
+fn token_ids_must_be_in_the_vocabulary() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    type Tokens = (Embedding<5, 3>, Lstm<3, 4>, Dense<4, 2>);
+    let mut model =
+        Model::<Vector<3>, Tokens>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    assert!(model
+        .fit(&[0.0, 4.0, 2.0], &[1], Fit::epochs(1).silent())
+        .is_ok());
+    let err = model
+        .fit(&[0.0, 5.0, 2.0], &[1], Fit::epochs(1).silent())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::TokenOutOfRange {
+            index: 1,
+            value: 5.0,
+            vocabulary: 5
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "token ids[1]: expected a whole number in 0..5, got 5"
+    );
+    assert!(model.predict(&[0.0, 1.5, 2.0]).is_err());
+    assert!(model.evaluate(&[0.0, 1.0, -1.0], &[0]).is_err());
+}

@@ -127,6 +127,20 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         "allocations in 5 CNN steps of 4 samples"
     );
 
+    // An LSTM, one sequence per step: the recurrent products of every time step are
+    // matrix-vector and outer products (direct, allocation-free); the two products over all
+    // steps at once (input projection and its weight gradient) go to matrixmultiply.
+    type Recurrent = (Lstm<8, 16>, Dense<16, 10>);
+    let mut lstm =
+        Model::<Seq<8, 8>, Recurrent>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    lstm.train_on_batch(&x[..64], &labels[..1]).unwrap();
+    let steps = allocations_during(|| {
+        for _ in 0..5 {
+            lstm.train_on_batch(&x[..64], &labels[..1]).unwrap();
+        }
+    });
+    assert_eq!(steps, 5 * 2, "allocations in 5 single-sequence LSTM steps");
+
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
         Model::<Vector<64>, Logits>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
