@@ -9,23 +9,23 @@ use super::gemm::MatRef;
 use super::matmul::matmul;
 use crate::Scalar;
 
-/// Sizes of one recurrent layer.
+/// The cell and sizes of one recurrent layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RnnGeom {
+    /// The cell.
+    pub cell: Cell,
     /// Time steps `T`.
     pub steps: usize,
     /// Input features `F`.
     pub features: usize,
     /// Hidden units `H`.
     pub hidden: usize,
-    /// Gates `G`: 1 (tanh RNN), 3 (GRU), 4 (LSTM).
-    pub gates: usize,
 }
 
 impl RnnGeom {
     /// Width of the stacked gates, `G·H`.
     pub fn width(&self) -> usize {
-        self.gates * self.hidden
+        self.cell.gates() * self.hidden
     }
 }
 
@@ -105,6 +105,22 @@ pub enum Cell {
     Gru,
 }
 
+impl Cell {
+    /// Stacked gates: 1 (tanh), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
+    pub const fn gates(self) -> usize {
+        match self {
+            Cell::Tanh => 1,
+            Cell::Lstm => 4,
+            Cell::Gru => 3,
+        }
+    }
+
+    /// Whether the cell keeps a separate recurrent bias `b_hh` (the GRU's reset gate multiplies it).
+    pub const fn recurrent_bias(self) -> bool {
+        matches!(self, Cell::Gru)
+    }
+}
+
 fn sigmoid<E: Scalar>(x: E) -> E {
     crate::layers::sigmoid::logistic(x)
 }
@@ -177,7 +193,6 @@ pub fn step_scratch_len(g: &RnnGeom) -> usize {
 /// the hidden state `h` (and the LSTM cell state `c`; ignored by the other cells) from input `x`.
 /// `scratch` holds at least [`step_scratch_len`] values.
 pub fn rnn_step<E: Scalar>(
-    cell: Cell,
     g: &RnnGeom,
     x: &[E],
     p: RnnWeights<'_, E>,
@@ -185,7 +200,7 @@ pub fn rnn_step<E: Scalar>(
     c: &mut [E],
     scratch: &mut [E],
 ) {
-    let (f, hid, w) = (g.features, g.hidden, g.width());
+    let (cell, f, hid, w) = (g.cell, g.features, g.hidden, g.width());
     let (pre, rest) = scratch.split_at_mut(w);
     let (rec, rest) = rest.split_at_mut(w);
     let (h_prev, rest) = rest.split_at_mut(hid);
@@ -248,7 +263,6 @@ pub fn rnn_step<E: Scalar>(
 /// Forward pass over `n` sequences `x` (`[n, T, F]`). Writes every step's hidden state to `y`
 /// (`[n, T, H]`) when `all_steps`, else the last one (`[n, H]`).
 pub fn rnn_forward<E: Scalar>(
-    cell: Cell,
     g: &RnnGeom,
     n: usize,
     x: &[E],
@@ -257,7 +271,7 @@ pub fn rnn_forward<E: Scalar>(
     y: &mut [E],
     all_steps: bool,
 ) {
-    let (t, f, h, w) = (g.steps, g.features, g.hidden, g.width());
+    let (cell, t, f, h, w) = (g.cell, g.steps, g.features, g.hidden, g.width());
     transpose_batch_time(n, t, f, x, &mut buf.xt, true);
     // Input projection of every step at once: gates[T·n, G·H] = xt · W_ihᵀ + b_ih.
     let gates = &mut buf.gates[..t * n * w];
@@ -355,7 +369,6 @@ pub fn rnn_forward<E: Scalar>(
 /// and writes `∂L/∂x` (`[n, T, F]`) when asked.
 #[allow(clippy::too_many_arguments)]
 pub fn rnn_backward<E: Scalar>(
-    cell: Cell,
     g: &RnnGeom,
     n: usize,
     p: RnnWeights<'_, E>,
@@ -365,7 +378,7 @@ pub fn rnn_backward<E: Scalar>(
     grads: RnnGrads<'_, E>,
     dx: Option<&mut [E]>,
 ) {
-    let (t, f, h, w) = (g.steps, g.features, g.hidden, g.width());
+    let (cell, t, f, h, w) = (g.cell, g.steps, g.features, g.hidden, g.width());
     let RnnBuffers {
         xt,
         gates,

@@ -21,8 +21,6 @@ pub struct GruCell;
 
 impl CellKind for GruCell {
     const CELL: Cell = Cell::Gru;
-    const GATES: usize = 3;
-    const RECURRENT_BIAS: bool = true;
 }
 
 /// A GRU over `Seq<T, F>` with `H` units; `R` is [`Last`] (default, `Vector<H>`) or

@@ -21,8 +21,6 @@ pub struct LstmCell;
 
 impl CellKind for LstmCell {
     const CELL: Cell = Cell::Lstm;
-    const GATES: usize = 4;
-    const RECURRENT_BIAS: bool = false;
     fn init_bias<E: Scalar>(bias: &mut [E], hidden: usize) {
         bias[hidden..2 * hidden].fill(E::one());
     }

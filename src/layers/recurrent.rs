@@ -20,14 +20,10 @@ use core::marker::PhantomData;
 use generic_array::GenericArray;
 use rand::Rng;
 
-/// A recurrent cell kind: its gate count and bias layout.
+/// A recurrent cell kind, at type level.
 pub trait CellKind: 'static {
     /// The kernel's cell.
     const CELL: Cell;
-    /// Stacked gates.
-    const GATES: usize;
-    /// Whether a separate recurrent bias `b_hh` is kept (GRU: the reset gate multiplies it).
-    const RECURRENT_BIAS: bool;
     /// Sets the initial input-side bias (zero unless the cell says otherwise).
     fn init_bias<E: Scalar>(_bias: &mut [E], _hidden: usize) {}
 }
@@ -70,14 +66,14 @@ pub struct RecurrentT<C, F, H, R, E = f32> {
 }
 
 impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
-    const WIDTH: usize = C::GATES * H::USIZE;
+    const WIDTH: usize = C::CELL.gates() * H::USIZE;
 
     fn geometry(steps: usize) -> RnnGeom {
         RnnGeom {
+            cell: C::CELL,
             steps,
             features: F::USIZE,
             hidden: H::USIZE,
-            gates: C::GATES,
         }
     }
 
@@ -143,7 +139,6 @@ impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
     ) -> &'s GenericArray<E, H::Tn> {
         let g = Self::geometry(1);
         rnn_step(
-            C::CELL,
             &g,
             x,
             self.weights(),
@@ -176,7 +171,7 @@ impl<H: DimT, E: Scalar> RecurrentState<H, E> {
 
 impl<C: CellKind, F: DimT, H: DimT, R: 'static, E: Scalar> Params<E> for RecurrentT<C, F, H, R, E> {
     const PARAMS: usize = Self::WIDTH * (F::USIZE + H::USIZE)
-        + Self::WIDTH * (1 + if C::RECURRENT_BIAS { 1 } else { 0 });
+        + Self::WIDTH * (1 + if C::CELL.recurrent_bias() { 1 } else { 0 });
 
     // Keras: Glorot-uniform input kernel (fans F and G·H), orthogonal recurrent kernel, zero
     // biases (the cell may change its own, e.g. the LSTM forget gate).
@@ -194,7 +189,11 @@ impl<C: CellKind, F: DimT, H: DimT, R: 'static, E: Scalar> Params<E> for Recurre
             w_ih: zeros(Self::WIDTH * F::USIZE),
             w_hh: zeros(Self::WIDTH * H::USIZE),
             b_ih: zeros(Self::WIDTH),
-            b_hh: zeros(if C::RECURRENT_BIAS { Self::WIDTH } else { 0 }),
+            b_hh: zeros(if C::CELL.recurrent_bias() {
+                Self::WIDTH
+            } else {
+                0
+            }),
             dims: PhantomData,
         }
     }
@@ -255,7 +254,6 @@ where
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut RnnBuffers<E>) {
         rnn_forward(
-            C::CELL,
             &Self::geometry(T::USIZE),
             n,
             x,
@@ -284,7 +282,6 @@ where
             b_hh: &mut grads.b_hh,
         };
         rnn_backward(
-            C::CELL,
             &Self::geometry(T::USIZE),
             n,
             self.weights(),

@@ -11,8 +11,6 @@ pub struct TanhCell;
 
 impl CellKind for TanhCell {
     const CELL: Cell = Cell::Tanh;
-    const GATES: usize = 1;
-    const RECURRENT_BIAS: bool = false;
 }
 
 /// A tanh recurrent layer over `Seq<T, F>` with `H` units; `R` is [`Last`] (default, `Vector<H>`)
