@@ -2,7 +2,8 @@
 //!
 //! The scalar `L = Σ y ⊙ g` (with a fixed random `g`) is differentiated two ways: by the
 //! module's hand-derived backward pass, and by central differences `(L(θ+h) − L(θ−h)) / 2h`
-//! for every input value and every parameter. Use it to prove a layer of your own.
+//! for every input value and every parameter, in training mode with a fixed seed (so dropout
+//! keeps one mask). Use it to prove a layer of your own.
 //!
 //! ```
 //! use stratanet::prelude::*;
@@ -12,7 +13,7 @@
 //! ```
 
 use crate::init::unit_uniform;
-use crate::module::{Module, Params};
+use crate::module::{Mode, Module, Params};
 use crate::shape::Shape;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -26,14 +27,16 @@ pub fn relative_error(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-3)
 }
 
-fn weighted_output<In: Shape, M: Module<In, f64>>(
-    module: &M,
-    x: &[f64],
-    g: &[f64],
-    n: usize,
-) -> f64 {
+/// A fresh work in training mode with a fixed seed: every pass draws the same dropout mask.
+fn training_work<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> M::Work {
+    let mut work = M::work(n);
+    M::set_mode(&mut work, Mode::Training { seed });
+    work
+}
+
+fn weighted_output<In: Shape, M: Module<In, f64>>(module: &M, x: &[f64], g: &[f64], n: usize, seed: u64) -> f64 {
     let mut y = vec![0.0; n * M::Output::NUMEL];
-    module.forward(x, n, &mut y, &mut M::work(n));
+    module.forward(x, n, &mut y, &mut training_work::<In, M>(n, seed));
     y.iter().zip(g).map(|(a, b)| a * b).sum()
 }
 
@@ -75,7 +78,7 @@ pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
         .collect();
 
     let mut y = vec![0.0; n * M::Output::NUMEL];
-    let mut work = M::work(n);
+    let mut work = training_work::<In, M>(n, seed);
     module.forward(x, n, &mut y, &mut work);
     let mut dx = vec![0.0; x.len()];
     let mut grads = M::zeros();
@@ -85,9 +88,9 @@ pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
     let mut xp = x.to_vec();
     for (k, &analytic) in dx.iter().enumerate() {
         xp[k] = x[k] + STEP;
-        let up = weighted_output(&module, &xp, &g, n);
+        let up = weighted_output(&module, &xp, &g, n, seed);
         xp[k] = x[k] - STEP;
-        let down = weighted_output(&module, &xp, &g, n);
+        let down = weighted_output(&module, &xp, &g, n, seed);
         xp[k] = x[k];
         worst = worst.max(relative_error(analytic, (up - down) / (2.0 * STEP)));
     }
@@ -101,9 +104,9 @@ pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
     );
     for (k, &a) in analytic.iter().enumerate() {
         nth_param_mut(&mut module, k, |p| *p += STEP);
-        let up = weighted_output(&module, x, &g, n);
+        let up = weighted_output(&module, x, &g, n, seed);
         nth_param_mut(&mut module, k, |p| *p -= 2.0 * STEP);
-        let down = weighted_output(&module, x, &g, n);
+        let down = weighted_output(&module, x, &g, n, seed);
         nth_param_mut(&mut module, k, |p| *p += STEP);
         worst = worst.max(relative_error(a, (up - down) / (2.0 * STEP)));
     }

@@ -13,6 +13,7 @@
 use crate::error::Result;
 use crate::shape::Shape;
 use crate::Scalar;
+use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use rand::Rng;
@@ -66,6 +67,20 @@ pub trait Module<In: Shape, E: Scalar>: Params<E> {
         Ok(())
     }
 
+    /// Switches between training and inference behaviour (dropout masks, batch statistics).
+    /// Models set training mode (with a seed for any randomness) before training steps and
+    /// inference mode before evaluating or predicting; a fresh `work` is in inference mode.
+    fn set_mode(_work: &mut Self::Work, _mode: Mode) {}
+
+    /// Folds what the last training forward pass measured into the layer's non-trainable state
+    /// (batch-norm running statistics). Called once per training step.
+    fn update_state(&mut self, _work: &Self::Work) {}
+
+    /// Appends one row per layer to a model summary: name, output shape, parameter count.
+    fn describe(rows: &mut Vec<LayerSummary>) {
+        rows.push(LayerSummary::of::<Self, E>(Self::Output::DIMS));
+    }
+
     /// Forward pass: `x` holds `n` input samples, `y` receives `n` output samples.
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work);
 
@@ -84,6 +99,86 @@ pub trait Module<In: Shape, E: Scalar>: Params<E> {
         work: &mut Self::Work,
         grads: &mut Self,
     );
+}
+
+/// Training or inference behaviour; see [`Module::set_mode`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Deterministic inference: no dropout, running statistics.
+    Inference,
+    /// Training, with a seed for the layer's randomness (dropout masks).
+    Training {
+        /// Seeds the layer's random stream.
+        seed: u64,
+    },
+}
+
+impl Mode {
+    /// The mode for the `index`-th layer of a network: the same kind, a seed of its own.
+    pub fn for_layer(self, index: u64) -> Self {
+        match self {
+            Mode::Inference => Mode::Inference,
+            Mode::Training { seed } => Mode::Training {
+                seed: (seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15)).rotate_left(17).wrapping_add(index),
+            },
+        }
+    }
+}
+
+/// One row of a model summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerSummary {
+    /// The layer's type, without module paths, `Dim<N>` written `N` (`Dense<5, 10>`).
+    pub name: String,
+    /// The per-sample output shape.
+    pub output: &'static [usize],
+    /// Trainable parameters.
+    pub params: usize,
+}
+
+impl LayerSummary {
+    /// The row of layer `M` with output shape `output`.
+    pub fn of<M: Params<E>, E: Scalar>(output: &'static [usize]) -> Self {
+        Self { name: short_type_name(core::any::type_name::<M>()), output, params: M::PARAMS }
+    }
+}
+
+/// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>, f32>`
+/// → `Dense<5, 10>`: drops module paths, writes `Dim<N>` as `N`, drops a default `f32` and the
+/// `T` that marks a layer's generic struct.
+fn short_type_name(full: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String, next: Option<char>| {
+        let is_struct_t = word.len() > 1 && word.ends_with('T') && word.starts_with(char::is_uppercase) && next == Some('<');
+        out.push_str(if is_struct_t { &word[..word.len() - 1] } else { word });
+        word.clear();
+    };
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            word.clear(); // a module path segment
+        } else {
+            flush(&mut word, &mut out, Some(c));
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out, None);
+    // `Dim<N>` → `N`, then a trailing default element type.
+    let mut result = String::new();
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("Dim<") {
+        result.push_str(&rest[..at]);
+        let after = &rest[at + 4..];
+        let end = after.find('>').unwrap_or(after.len());
+        result.push_str(&after[..end]);
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    result.push_str(rest);
+    result.replace(", f32>", ">")
 }
 
 /// Pins a network's input and output shapes at item level (for `f32` networks):
@@ -163,6 +258,15 @@ impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     fn check_input(x: &[E]) -> Result<()> {
         M0::check_input(x)
     }
+    fn set_mode(work: &mut Self::Work, mode: Mode) {
+        M0::set_mode(work, mode)
+    }
+    fn update_state(&mut self, work: &Self::Work) {
+        self.0.update_state(work)
+    }
+    fn describe(rows: &mut Vec<LayerSummary>) {
+        M0::describe(rows)
+    }
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
         self.0.forward(x, n, y, work)
     }
@@ -215,6 +319,24 @@ macro_rules! tuple_module {
 
             fn check_input(x: &[E]) -> Result<()> {
                 $F::check_input(x)
+            }
+
+            fn set_mode(work: &mut Self::Work, mode: Mode) {
+                $F::set_mode(&mut work.layers.0, mode.for_layer(0));
+                $($M::set_mode(&mut work.layers.$i, mode.for_layer($i));)*
+                $L::set_mode(&mut work.layers.$j, mode.for_layer($j));
+            }
+
+            fn update_state(&mut self, work: &Self::Work) {
+                self.0.update_state(&work.layers.0);
+                $(self.$i.update_state(&work.layers.$i);)*
+                self.$j.update_state(&work.layers.$j);
+            }
+
+            fn describe(rows: &mut Vec<LayerSummary>) {
+                $F::describe(rows);
+                $($M::describe(rows);)*
+                $L::describe(rows);
             }
 
             fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {

@@ -5,6 +5,7 @@ pub mod avg_pool2d;
 pub mod conv1d;
 pub mod conv2d;
 pub mod dense;
+pub mod dropout;
 pub mod embedding;
 pub mod flatten;
 pub mod gelu;
@@ -26,8 +27,8 @@ mod weights;
 /// `Params` for a layer without trainable parameters that is not an [`activation::Activation`]
 /// (it must implement `Default`): `no_params!(Type)` or `no_params!(Type<A, B>; A, B)`.
 macro_rules! no_params {
-    ($t:ty $(; $($g:ident),*)?) => {
-        impl<E: $crate::Scalar $($(, $g: 'static)*)?> $crate::module::Params<E> for $t {
+    (@impl [$($generics:tt)*] $t:ty) => {
+        impl<E: $crate::Scalar, $($generics)*> $crate::module::Params<E> for $t {
             const PARAMS: usize = 0;
             fn init<R: rand::Rng + ?Sized>(_rng: &mut R) -> Self {
                 Self::default()
@@ -40,6 +41,12 @@ macro_rules! no_params {
             fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
         }
     };
+    ($t:ty; const $c:ident: usize) => {
+        $crate::layers::no_params!(@impl [const $c: usize] $t);
+    };
+    ($t:ty $(; $($g:ident),*)?) => {
+        $crate::layers::no_params!(@impl [$($($g: 'static),*)?] $t);
+    };
 }
 pub(crate) use no_params;
 
@@ -48,6 +55,7 @@ pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
 pub use conv1d::{Conv1d, Conv1dT};
 pub use conv2d::{Conv2d, Conv2dT};
 pub use dense::{Dense, DenseT};
+pub use dropout::Dropout;
 pub use embedding::{Embedding, EmbeddingT};
 pub use flatten::Flatten;
 pub use gelu::GELU;
