@@ -34,7 +34,13 @@ fn training_work<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> M::Work 
     work
 }
 
-fn weighted_output<In: Shape, M: Module<In, f64>>(module: &M, x: &[f64], g: &[f64], n: usize, seed: u64) -> f64 {
+fn weighted_output<In: Shape, M: Module<In, f64>>(
+    module: &M,
+    x: &[f64],
+    g: &[f64],
+    n: usize,
+    seed: u64,
+) -> f64 {
     let mut y = vec![0.0; n * M::Output::NUMEL];
     module.forward(x, n, &mut y, &mut training_work::<In, M>(n, seed));
     y.iter().zip(g).map(|(a, b)| a * b).sum()

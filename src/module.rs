@@ -119,7 +119,9 @@ impl Mode {
         match self {
             Mode::Inference => Mode::Inference,
             Mode::Training { seed } => Mode::Training {
-                seed: (seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15)).rotate_left(17).wrapping_add(index),
+                seed: (seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .rotate_left(17)
+                    .wrapping_add(index),
             },
         }
     }
@@ -139,7 +141,11 @@ pub struct LayerSummary {
 impl LayerSummary {
     /// The row of layer `M` with output shape `output`.
     pub fn of<M: Params<E>, E: Scalar>(output: &'static [usize]) -> Self {
-        Self { name: short_type_name(core::any::type_name::<M>()), output, params: M::PARAMS }
+        Self {
+            name: short_type_name(core::any::type_name::<M>()),
+            output,
+            params: M::PARAMS,
+        }
     }
 }
 
@@ -150,8 +156,15 @@ fn short_type_name(full: &str) -> String {
     let mut out = String::new();
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String, next: Option<char>| {
-        let is_struct_t = word.len() > 1 && word.ends_with('T') && word.starts_with(char::is_uppercase) && next == Some('<');
-        out.push_str(if is_struct_t { &word[..word.len() - 1] } else { word });
+        let is_struct_t = word.len() > 1
+            && word.ends_with('T')
+            && word.starts_with(char::is_uppercase)
+            && next == Some('<');
+        out.push_str(if is_struct_t {
+            &word[..word.len() - 1]
+        } else {
+            word
+        });
         word.clear();
     };
     let mut chars = full.chars().peekable();

@@ -43,7 +43,10 @@ impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
     type Work = DropoutWork<E>;
 
     fn work(capacity: usize) -> Self::Work {
-        DropoutWork { mask: vec![E::zero(); capacity * S::NUMEL], rng: None }
+        DropoutWork {
+            mask: vec![E::zero(); capacity * S::NUMEL],
+            rng: None,
+        }
     }
 
     fn set_mode(work: &mut Self::Work, mode: Mode) {
@@ -61,7 +64,11 @@ impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
         };
         let keep_scale = E::from_f64(1.0 / (1.0 - Self::RATE));
         for ((out, &v), m) in y[..len].iter_mut().zip(&x[..len]).zip(work.mask.iter_mut()) {
-            *m = if unit_uniform(rng) < Self::RATE { E::zero() } else { keep_scale };
+            *m = if unit_uniform(rng) < Self::RATE {
+                E::zero()
+            } else {
+                keep_scale
+            };
             *out = v * *m;
         }
     }

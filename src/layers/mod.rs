@@ -2,6 +2,7 @@
 
 pub mod activation;
 pub mod avg_pool2d;
+pub mod batch_norm;
 pub mod conv1d;
 pub mod conv2d;
 pub mod dense;
@@ -52,6 +53,7 @@ pub(crate) use no_params;
 
 pub use activation::Activation;
 pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
+pub use batch_norm::{BatchNorm, BatchNormT};
 pub use conv1d::{Conv1d, Conv1dT};
 pub use conv2d::{Conv2d, Conv2dT};
 pub use dense::{Dense, DenseT};

@@ -5,7 +5,7 @@
 //! over steps as they sum over samples.
 
 use crate::error::Result;
-use crate::module::{Module, Params};
+use crate::module::{Mode, Module, Params};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
 use rand::Rng;
@@ -56,6 +56,14 @@ where
 
     fn check_input(x: &[E]) -> Result<()> {
         M::check_input(x)
+    }
+
+    fn set_mode(work: &mut M::Work, mode: Mode) {
+        M::set_mode(work, mode)
+    }
+
+    fn update_state(&mut self, work: &M::Work) {
+        self.0.update_state(work)
     }
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut M::Work) {
