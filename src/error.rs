@@ -72,6 +72,20 @@ pub enum Error {
         /// Position of the first such value.
         index: usize,
     },
+    /// The training loss stopped being finite (see `StopOnNaN`).
+    NonFiniteLoss {
+        /// The epoch, from 0.
+        epoch: usize,
+        /// The batch within the epoch, from 0.
+        batch: usize,
+    },
+    /// A file could not be written or read.
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        detail: String,
+    },
     /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
     InvalidSetting {
         /// Which setting.
@@ -107,6 +121,10 @@ impl fmt::Display for Error {
                 write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
             }
             Error::InvalidSetting { what, detail } => write!(f, "{what}: {detail}"),
+            Error::NonFiniteLoss { epoch, batch } => {
+                write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
+            }
+            Error::Io { path, detail } => write!(f, "{path}: {detail}"),
         }
     }
 }

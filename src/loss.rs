@@ -40,8 +40,16 @@ pub trait Loss<Out: Shape, E: Scalar> {
     /// The loss of one sample. With `grad = Some((g, scale))`, also writes `scale · ∂loss/∂pred`
     /// into `g`.
     fn sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
+    /// Classes for accuracy and the confusion matrix: 2 for a 1-wide output, else its width.
+    const CLASSES: usize;
+    /// The class a prediction stands for.
+    fn predicted_class(&self, pred: &[E]) -> usize;
+    /// The class a label stands for.
+    fn true_class(&self, label: &[Self::Label]) -> usize;
     /// Whether the prediction counts as correct for accuracy.
-    fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool;
+    fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool {
+        self.predicted_class(pred) == self.true_class(label)
+    }
 }
 
 /// Index of the first largest value.
@@ -113,11 +121,21 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
             / count
     }
 
-    fn correct(&self, pred: &[E], label: &[E]) -> bool {
+    const CLASSES: usize = if S::NUMEL == 1 { 2 } else { S::NUMEL };
+
+    fn predicted_class(&self, pred: &[E]) -> usize {
         if S::NUMEL == 1 {
-            (pred[0].as_f64() > L::THRESHOLD) == (label[0].as_f64() > 0.5)
+            usize::from(pred[0].as_f64() > L::THRESHOLD)
         } else {
-            arg_max(pred) == arg_max(label)
+            arg_max(pred)
+        }
+    }
+
+    fn true_class(&self, label: &[E]) -> usize {
+        if S::NUMEL == 1 {
+            usize::from(label[0].as_f64() > 0.5)
+        } else {
+            arg_max(label)
         }
     }
 }
@@ -288,8 +306,14 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
         (lse - pred[label[0]]).as_f64()
     }
 
-    fn correct(&self, pred: &[E], label: &[usize]) -> bool {
-        arg_max(pred) == label[0]
+    const CLASSES: usize = C::USIZE;
+
+    fn predicted_class(&self, pred: &[E]) -> usize {
+        arg_max(pred)
+    }
+
+    fn true_class(&self, label: &[usize]) -> usize {
+        label[0]
     }
 }
 

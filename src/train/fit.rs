@@ -1,17 +1,20 @@
 //! Settings for [`super::CompiledModel::fit`] and what it returns.
 
+use super::callbacks::Callback;
+use crate::Scalar;
 use alloc::vec::Vec;
 use core::ops::Deref;
 
-/// How to train: epochs, batch size, shuffling, validation and printing (Keras's `fit` options).
+/// How to train: epochs, batch size, shuffling, validation, callbacks and printing (Keras's
+/// `fit` options). With `std`, `fit` shows a live progress bar per epoch on a terminal and one
+/// line per epoch otherwise, unless [`Fit::silent`].
 ///
 /// ```
 /// use stratanet::Fit;
 /// let settings: Fit<f32, f32> = Fit::epochs(20).batch_size(64).validation_split(0.2).silent();
 /// # let _ = settings;
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct Fit<'a, E, Label> {
+pub struct Fit<'a, E: Scalar, Label> {
     pub(crate) epochs: usize,
     pub(crate) batch_size: usize,
     pub(crate) shuffle: bool,
@@ -20,9 +23,10 @@ pub struct Fit<'a, E, Label> {
     // Printing needs `std`; without it `fit` is always silent.
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) verbose: bool,
+    pub(crate) callbacks: Vec<&'a mut dyn Callback<E>>,
 }
 
-impl<'a, E, Label> Fit<'a, E, Label> {
+impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
     /// Train for `epochs` passes over the data, batch size 32, shuffled, printing one line per
     /// epoch (with `std`).
     pub fn epochs(epochs: usize) -> Self {
@@ -33,7 +37,13 @@ impl<'a, E, Label> Fit<'a, E, Label> {
             validation_split: 0.0,
             validation_data: None,
             verbose: true,
+            callbacks: Vec::new(),
         }
+    }
+    /// Adds a callback (called in the order added); see [`super::callbacks`].
+    pub fn callback(mut self, callback: &'a mut dyn Callback<E>) -> Self {
+        self.callbacks.push(callback);
+        self
     }
     /// Samples per gradient step (the last batch of an epoch may be smaller). Use the data set's
     /// size for full-batch gradient descent.
@@ -78,6 +88,8 @@ pub struct EpochStats {
     pub val_loss: Option<f64>,
     /// Accuracy on the validation data after the epoch.
     pub val_accuracy: Option<f64>,
+    /// The learning rate used during the epoch.
+    pub learning_rate: f64,
 }
 
 /// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`].

@@ -4,22 +4,30 @@
 //! Training owns a workspace: every activation, gradient and optimizer-state buffer is sized
 //! once for the batch capacity and reused, so a steady-state step allocates nothing.
 
+pub mod callbacks;
 mod data;
 mod fit;
+mod metrics;
+#[cfg(feature = "std")]
+mod progress;
 
 pub use fit::{EpochStats, Evaluation, Fit, History};
+pub use metrics::ClassReport;
 
 use crate::error::{Error, Result};
 use crate::loss::Loss;
-use crate::module::Module;
+use crate::module::{LayerSummary, Mode, Module, Params};
 use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::tensor::Batch;
 use crate::Scalar;
 use alloc::format;
+use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use callbacks::{Callback, TrainContext};
 use core::marker::PhantomData;
+use num_traits::Float;
 use data::{check_inputs, check_labels};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -71,8 +79,53 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
         &mut self.net
     }
 
-    /// The number of trainable parameters.
+    /// The number of trainable parameters, a compile-time constant.
     pub const PARAMS: usize = Net::PARAMS;
+
+    /// One row per layer: name, output shape, parameters (all known at compile time).
+    pub fn summary_rows() -> Vec<LayerSummary> {
+        let mut rows = Vec::new();
+        Net::describe(&mut rows);
+        rows
+    }
+
+    /// A table of the layers, their output shapes and parameter counts, and the total
+    /// (Keras's `summary`).
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// type Seed = (Dense<5, 10>, ReLU, Dense<10, 10>, ReLU, Dense<10, 1>, Sigmoid);
+    /// let table = Model::<Vector<5>, Seed>::summary();
+    /// assert!(table.contains("Dense<5, 10>") && table.contains("Total params: 181"));
+    /// const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
+    /// assert_eq!(TOTAL, 181);
+    /// ```
+    pub fn summary() -> String {
+        let rows = Self::summary_rows();
+        let shape = |dims: &[usize]| format!("{dims:?}");
+        let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(5) + 2;
+        let mut table = format!(
+            "{:<width$}{:<20}{:>12}\n",
+            "Layer", "Output shape", "Params"
+        );
+        let rule = "-".repeat(width + 32);
+        table += &format!(
+            "{rule}\n{:<width$}{:<20}{:>12}\n",
+            "(input)",
+            shape(In::DIMS),
+            ""
+        );
+        for row in &rows {
+            table += &format!(
+                "{:<width$}{:<20}{:>12}\n",
+                row.name,
+                shape(row.output),
+                row.params
+            );
+        }
+        table += &format!("{rule}\nTotal params: {}\n", Net::PARAMS);
+        table
+    }
 
     /// Runs the network on `x`, a flat slice of whole `In` samples.
     pub fn predict(&self, x: &[E]) -> Result<Batch<Net::Output, E>> {
@@ -91,6 +144,7 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
         optimizer: O,
     ) -> CompiledModel<In, Net, L, O, E> {
         CompiledModel {
+            clip: None,
             grads: Net::zeros(),
             state: vec![E::zero(); Net::PARAMS * O::STATE_PER_PARAM],
             steps: 0,
@@ -149,12 +203,64 @@ pub struct StepStats {
     pub accuracy: f64,
 }
 
+/// Gradient clipping, applied before every optimizer update (Keras's `clipvalue`, `clipnorm`,
+/// `global_clipnorm`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Clip {
+    /// Clamp every gradient value to `[−v, v]`.
+    Value(f64),
+    /// Rescale each parameter tensor's gradient to an L2 norm of at most `v`.
+    Norm(f64),
+    /// Rescale all gradients together to a global L2 norm of at most `v`.
+    GlobalNorm(f64),
+}
+
+impl Clip {
+    /// Clips the gradients of a network in place.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::train::Clip;
+    /// let mut g = <Dense<2, 1> as Params<f32>>::zeros();
+    /// g.weight_mut().copy_from_slice(&[3.0, 4.0]); // norm 5
+    /// Clip::GlobalNorm(1.0).apply(&mut g);
+    /// assert!((g.weight()[0] - 0.6).abs() < 1e-6 && (g.weight()[1] - 0.8).abs() < 1e-6);
+    /// ```
+    pub fn apply<E: Scalar, P: Params<E>>(self, grads: &mut P) {
+        let norm = |s: &[E]| {
+            Float::sqrt(s.iter().fold(0.0, |acc, v| acc + v.as_f64() * v.as_f64()))
+        };
+        let rescale = |s: &mut [E], norm: f64, limit: f64| {
+            if norm > limit {
+                let factor = E::from_f64(limit / norm);
+                s.iter_mut().for_each(|v| *v = *v * factor);
+            }
+        };
+        match self {
+            Clip::Value(limit) => {
+                let (lo, hi) = (E::from_f64(-limit), E::from_f64(limit));
+                grads.visit_mut(&mut |s: &mut [E]| {
+                    s.iter_mut().for_each(|v| *v = v.max(lo).min(hi))
+                });
+            }
+            Clip::Norm(limit) => grads.visit_mut(&mut |s: &mut [E]| rescale(s, norm(s), limit)),
+            Clip::GlobalNorm(limit) => {
+                let mut squares: f64 = 0.0;
+                grads.visit(&mut |s: &[E]| squares += norm(s) * norm(s));
+                let total = Float::sqrt(squares);
+                grads.visit_mut(&mut |s: &mut [E]| rescale(s, total, limit));
+            }
+        }
+    }
+}
+
 /// A model with a loss and an optimizer: it can `fit`, `evaluate` and `predict`.
 pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, O, E: Scalar = f32>
 {
     model: Model<In, Net, E>,
     loss: L,
     optimizer: O,
+    clip: Option<Clip>,
     grads: Net,
     state: Vec<E>,
     steps: u64,
@@ -189,9 +295,22 @@ where
         &mut self.optimizer
     }
 
+    /// Clips gradients before every update.
+    pub fn with_clipping(self, clip: Clip) -> Self {
+        Self {
+            clip: Some(clip),
+            ..self
+        }
+    }
+
     /// Optimizer steps taken so far.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// A table of the network's layers, output shapes and parameter counts (Keras's `summary`).
+    pub fn summary(&self) -> String {
+        Model::<In, Net, E>::summary()
     }
 
     /// Makes sure the workspace holds at least `capacity` samples; allocates only when it grows.
@@ -206,7 +325,21 @@ where
         slot.as_mut().expect("workspace was just set")
     }
 
-    /// One step on the first `n` samples in the workspace: forward, loss, backward, update.
+    /// Puts the workspace's layers in `mode`.
+    fn set_mode(&mut self, mode: Mode) {
+        if let Some(ws) = self.workspace.as_mut() {
+            Net::set_mode(&mut ws.work, mode);
+        }
+    }
+
+    /// Training mode with a fresh seed from the model's random stream.
+    fn set_training(&mut self) {
+        let seed = self.model.rng.next_u64();
+        self.set_mode(Mode::Training { seed });
+    }
+
+    /// One step on the first `n` samples in the workspace: forward, loss, backward, clipping,
+    /// update, state update. Returns the batch's summed loss and correct count.
     fn step(&mut self, n: usize) -> (f64, usize) {
         let ws = self.workspace.as_mut().expect("step runs after reserve");
         let (din, dout, per) = (In::NUMEL, Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
@@ -216,26 +349,21 @@ where
         let scale = E::from_f64(1.0 / n as f64);
         let (mut loss_sum, mut correct) = (0.0, 0);
         for i in 0..n {
-            let pred = &ws.out[i * dout..(i + 1) * dout];
+            let rows = i * dout..(i + 1) * dout;
             let label = &ws.y[i * per..(i + 1) * per];
-            loss_sum += self.loss.sample(
-                pred,
-                label,
-                Some((&mut ws.d_out[i * dout..(i + 1) * dout], scale)),
-            );
+            let pred = &ws.out[rows.clone()];
+            loss_sum += self
+                .loss
+                .sample(pred, label, Some((&mut ws.d_out[rows], scale)));
             correct += usize::from(self.loss.correct(pred, label));
         }
 
         self.grads.visit_mut(&mut |g: &mut [E]| g.fill(E::zero()));
-        net.backward(
-            &ws.x[..n * din],
-            &ws.out[..n * dout],
-            &ws.d_out[..n * dout],
-            None,
-            n,
-            &mut ws.work,
-            &mut self.grads,
-        );
+        let (x, out, d_out) = (&ws.x[..n * din], &ws.out[..n * dout], &ws.d_out[..n * dout]);
+        net.backward(x, out, d_out, None, n, &mut ws.work, &mut self.grads);
+        if let Some(clip) = self.clip {
+            clip.apply(&mut self.grads);
+        }
 
         self.steps += 1;
         let (t, optimizer, state) = (self.steps, &self.optimizer, &mut self.state);
@@ -246,18 +374,20 @@ where
             optimizer.update(t, p, g, &mut state[offset * slots..(offset + len) * slots]);
             offset += len;
         });
+        net.update_state(&ws.work);
         (loss_sum, correct)
     }
 
     /// One gradient step on the given batch (Keras's `train_on_batch`); returns the batch's loss
     /// and accuracy before the update. After the first call with a batch of this size or
-    /// smaller it allocates nothing.
+    /// smaller it allocates nothing of its own.
     pub fn train_on_batch(&mut self, x: &[E], y: &[L::Label]) -> Result<StepStats> {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>(n, y)?;
         let ws = Self::reserve(&mut self.workspace, n);
         ws.x[..x.len()].copy_from_slice(x);
         ws.y[..y.len()].copy_from_slice(y);
+        self.set_training();
         let (loss_sum, correct) = self.step(n);
         Ok(StepStats {
             loss: loss_sum / n as f64,
@@ -265,8 +395,37 @@ where
         })
     }
 
+    /// Calls `event` on every callback with a fresh context; applies the learning rate they
+    /// leave and returns whether one asked to stop.
+    fn notify(
+        &mut self,
+        callbacks: &mut [&mut dyn Callback<E>],
+        epoch: usize,
+        epochs: usize,
+        mut event: impl FnMut(&mut dyn Callback<E>, &mut TrainContext<'_, E>) -> Result<()>,
+    ) -> Result<bool> {
+        if callbacks.is_empty() {
+            return Ok(false);
+        }
+        let learning_rate = self.optimizer.learning_rate();
+        let mut ctx = TrainContext {
+            epoch,
+            epochs,
+            learning_rate,
+            stop: false,
+            params: &mut self.model.net,
+        };
+        for callback in callbacks.iter_mut() {
+            event(&mut **callback, &mut ctx)?;
+        }
+        let (rate, stop) = (ctx.learning_rate, ctx.stop);
+        self.optimizer.set_learning_rate(rate);
+        Ok(stop)
+    }
+
     /// Trains on `x` (whole `In` samples, flat) with labels `y` as `settings` say, and returns
-    /// the per-epoch history. All data is checked before the first step.
+    /// the per-epoch history. All data is checked before the first step; a callback's `Err`
+    /// ends training and is returned.
     pub fn fit(
         &mut self,
         x: &[E],
@@ -313,41 +472,65 @@ where
             });
         }
 
+        let epochs = settings.epochs;
+        let mut callbacks = settings.callbacks;
         let capacity = settings.batch_size.min(n_train);
         Self::reserve(&mut self.workspace, capacity);
         let mut order: Vec<usize> = (0..n_train).collect();
         let mut history = History::default();
-        for epoch in 0..settings.epochs {
+        self.notify(&mut callbacks, 0, epochs, |c, ctx| c.on_train_begin(ctx))?;
+        for epoch in 0..epochs {
+            let stop = self.notify(&mut callbacks, epoch, epochs, |c, ctx| {
+                c.on_epoch_begin(ctx)
+            })?;
+            let learning_rate = self.optimizer.learning_rate();
             #[cfg(feature = "std")]
-            let started = std::time::Instant::now();
+            let mut progress = progress::Progress::new(
+                settings.verbose,
+                epoch,
+                epochs,
+                n_train.div_ceil(capacity),
+            );
             if settings.shuffle {
                 shuffle(&mut order, &mut self.model.rng);
             }
-            let (mut loss_sum, mut correct) = (0.0, 0);
-            for batch in order.chunks(capacity) {
-                self.gather(x, y, batch);
-                let (l, c) = self.step(batch.len());
-                loss_sum += l;
-                correct += c;
+            self.set_training();
+            let (mut loss_sum, mut correct, mut seen) = (0.0, 0, 0);
+            for (batch, indices) in order.chunks(capacity).enumerate() {
+                self.gather(x, y, indices);
+                let (l, c) = self.step(indices.len());
+                (loss_sum, correct, seen) = (loss_sum + l, correct + c, seen + indices.len());
+                let batch_loss = l / indices.len() as f64;
+                self.notify(&mut callbacks, epoch, epochs, |cb, ctx| {
+                    cb.on_batch_end(batch, batch_loss, ctx)
+                })?;
+                #[cfg(feature = "std")]
+                progress.batch_done(
+                    batch + 1,
+                    loss_sum / seen as f64,
+                    correct as f64 / seen as f64,
+                );
             }
             let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
-            history.epochs.push(EpochStats {
+            let stats = EpochStats {
                 loss: loss_sum / n_train as f64,
                 accuracy: correct as f64 / n_train as f64,
                 val_loss: evaluation.map(|e| e.loss),
                 val_accuracy: evaluation.map(|e| e.accuracy),
-            });
+                learning_rate,
+            };
             #[cfg(feature = "std")]
-            {
-                let seconds = started.elapsed().as_secs_f64();
-                history.seconds.push(seconds);
-                if settings.verbose {
-                    print_epoch(epoch + 1, settings.epochs, seconds, &history.epochs[epoch]);
-                }
+            history.seconds.push(progress.epoch_done(&stats));
+            history.epochs.push(stats);
+            let stop_now = self.notify(&mut callbacks, epoch, epochs, |c, ctx| {
+                c.on_epoch_end(&stats, ctx)
+            })?;
+            if stop || stop_now {
+                break;
             }
-            #[cfg(not(feature = "std"))]
-            let _ = epoch;
         }
+        let last = history.epochs.len().saturating_sub(1);
+        self.notify(&mut callbacks, last, epochs, |c, ctx| c.on_train_end(ctx))?;
         Ok(history)
     }
 
@@ -368,12 +551,19 @@ where
         Ok(self.evaluate_checked(x, y))
     }
 
-    fn evaluate_checked(&mut self, x: &[E], y: &[L::Label]) -> Evaluation {
-        let n = x.len() / In::NUMEL;
+    /// Runs inference over `x` in chunks of the workspace's capacity, calling `visit` with each
+    /// chunk's outputs and labels.
+    fn infer_chunks(
+        &mut self,
+        x: &[E],
+        y: &[L::Label],
+        mut visit: impl FnMut(&L, &[E], &[L::Label]),
+    ) {
         let capacity = self.workspace.as_ref().map_or(32, |ws| ws.capacity);
-        let ws = Self::reserve(&mut self.workspace, capacity);
+        Self::reserve(&mut self.workspace, capacity);
+        self.set_mode(Mode::Inference);
+        let ws = self.workspace.as_mut().expect("reserved above");
         let (dout, lpp) = (Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
-        let (mut loss_sum, mut correct) = (0.0, 0);
         for (xc, yc) in x.chunks(capacity * In::NUMEL).zip(y.chunks(capacity * lpp)) {
             let m = xc.len() / In::NUMEL;
             self.model
@@ -383,24 +573,47 @@ where
                 .chunks_exact(dout)
                 .zip(yc.chunks_exact(lpp))
             {
-                loss_sum += self.loss.sample(pred, label, None);
-                correct += usize::from(self.loss.correct(pred, label));
+                visit(&self.loss, pred, label);
             }
         }
+    }
+
+    fn evaluate_checked(&mut self, x: &[E], y: &[L::Label]) -> Evaluation {
+        let n = x.len() / In::NUMEL;
+        let (mut loss_sum, mut correct) = (0.0, 0);
+        self.infer_chunks(x, y, |loss, pred, label| {
+            loss_sum += loss.sample(pred, label, None);
+            correct += usize::from(loss.correct(pred, label));
+        });
         Evaluation {
             loss: loss_sum / n as f64,
             accuracy: correct as f64 / n as f64,
         }
     }
 
-    /// Runs the network on `x`, reusing the training workspace.
+    /// A confusion matrix with precision, recall and F1 per class on `x`, `y`; classes are those
+    /// of the loss's accuracy (two for a 1-wide output).
+    pub fn evaluate_classes(&mut self, x: &[E], y: &[L::Label]) -> Result<ClassReport> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>(n, y)?;
+        let classes = L::CLASSES;
+        let mut confusion = vec![0usize; classes * classes];
+        self.infer_chunks(x, y, |loss, pred, label| {
+            confusion[loss.true_class(label) * classes + loss.predicted_class(pred)] += 1;
+        });
+        Ok(ClassReport::new(classes, confusion))
+    }
+
+    /// Runs the network on `x` in inference mode, reusing the training workspace.
     pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         let capacity = self
             .workspace
             .as_ref()
             .map_or(n.min(PREDICT_CHUNK), |ws| ws.capacity);
-        let ws = Self::reserve(&mut self.workspace, capacity);
+        Self::reserve(&mut self.workspace, capacity);
+        self.set_mode(Mode::Inference);
+        let ws = self.workspace.as_mut().expect("reserved above");
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
         forward_in_chunks::<In, Net, E>(&self.model.net, &mut ws.work, capacity, x, &mut out);
         Batch::from_vec(out)
@@ -412,19 +625,4 @@ fn shuffle(order: &mut [usize], rng: &mut StdRng) {
     for i in (1..order.len()).rev() {
         order.swap(i, crate::init::index_below(rng, i + 1));
     }
-}
-
-#[cfg(feature = "std")]
-fn print_epoch(epoch: usize, epochs: usize, seconds: f64, stats: &EpochStats) {
-    use std::println;
-    let mut line = format!(
-        "Epoch {epoch}/{epochs} - {:.2} ms - loss: {:.4} - accuracy: {:.4}",
-        seconds * 1e3,
-        stats.loss,
-        stats.accuracy
-    );
-    if let (Some(l), Some(a)) = (stats.val_loss, stats.val_accuracy) {
-        line += &format!(" - val_loss: {l:.4} - val_accuracy: {a:.4}");
-    }
-    println!("{line}");
 }
