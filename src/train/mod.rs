@@ -27,8 +27,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use callbacks::{Callback, TrainContext};
 use core::marker::PhantomData;
-use num_traits::Float;
 use data::{check_inputs, check_labels};
+use num_traits::Float;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -227,9 +227,8 @@ impl Clip {
     /// assert!((g.weight()[0] - 0.6).abs() < 1e-6 && (g.weight()[1] - 0.8).abs() < 1e-6);
     /// ```
     pub fn apply<E: Scalar, P: Params<E>>(self, grads: &mut P) {
-        let norm = |s: &[E]| {
-            Float::sqrt(s.iter().fold(0.0, |acc, v| acc + v.as_f64() * v.as_f64()))
-        };
+        let norm =
+            |s: &[E]| Float::sqrt(s.iter().fold(0.0, |acc, v| acc + v.as_f64() * v.as_f64()));
         let rescale = |s: &mut [E], norm: f64, limit: f64| {
             if norm > limit {
                 let factor = E::from_f64(limit / norm);

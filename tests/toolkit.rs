@@ -1,0 +1,260 @@
+//! The training toolkit through `fit`: callbacks, clipping, dropout and batch norm in a model,
+//! the summary, and classification metrics.
+
+use rand::SeedableRng;
+use stratanet::module::Params;
+use stratanet::prelude::*;
+use stratanet::train::callbacks::{
+    CsvLogger, EarlyStopping, ExponentialDecay, LearningRateScheduler, ModelCheckpoint, Monitor,
+    StopOnNaN,
+};
+use stratanet::train::Clip;
+
+fn rng(seed: u64) -> rand::rngs::StdRng {
+    rand::rngs::StdRng::seed_from_u64(seed)
+}
+
+/// A deterministic 3-class problem on 8 features.
+fn blobs(n: usize) -> (Vec<f32>, Vec<usize>) {
+    let mut x = Vec::with_capacity(n * 8);
+    let mut y = Vec::with_capacity(n);
+    for i in 0..n {
+        let class = i % 3;
+        for j in 0..8 {
+            let center = if j % 3 == class { 1.0 } else { -0.5 };
+            x.push(center + 0.8 * ((i * 31 + j * 17) as f32 * 0.37).sin());
+        }
+        y.push(class);
+    }
+    (x, y)
+}
+
+type Net = (Dense<8, 32>, BatchNorm<32>, ReLU, Dropout<20>, Dense<32, 3>);
+
+#[test]
+fn seed_model_summary_matches_keras() {
+    type Seed = (
+        Dense<5, 10>,
+        ReLU,
+        Dense<10, 10>,
+        ReLU,
+        Dense<10, 1>,
+        Sigmoid,
+    );
+    let rows = Model::<Vector<5>, Seed>::summary_rows();
+    let params: Vec<usize> = rows.iter().map(|r| r.params).collect();
+    assert_eq!(params, [60, 0, 110, 0, 11, 0]);
+    assert_eq!(rows[0].name, "Dense<5, 10>");
+    assert_eq!(rows[4].output, &[1]);
+    const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
+    assert_eq!(TOTAL, 181);
+    // the compile-time count agrees with the parameters actually stored
+    let net = <Seed as Params<f32>>::init(&mut rng(0));
+    let mut stored = 0;
+    net.visit(&mut |s: &[f32]| stored += s.len());
+    assert_eq!(stored, TOTAL);
+    let table = Model::<Vector<5>, Seed>::summary();
+    assert!(table.contains("Total params: 181"), "{table}");
+
+    let cnn = Model::<Image<1, 8, 8>, (Conv2d<1, 4, 3, 1, 1>, MaxPool2d<2>, Flatten, Dense<64, 10>)>::summary_rows();
+    assert_eq!(cnn[0].name, "Conv2d<1, 4, 3, 1, 1>");
+    assert_eq!((cnn[1].output, cnn[2].output), (&[4, 4, 4][..], &[64][..]));
+}
+
+#[test]
+fn early_stopping_ends_fit_and_restores_the_best_weights() {
+    let (x, y) = blobs(120);
+    let mut model =
+        Model::<Vector<8>, Net>::new(&mut rng(1)).compile(SoftmaxCrossEntropy, Adam::new(0.05));
+    let mut stop = EarlyStopping::new(Monitor::ValLoss)
+        .patience(2)
+        .restore_best_weights();
+    let mut best = ModelCheckpoint::best(Monitor::ValLoss);
+    let history = model
+        .fit(
+            &x,
+            &y,
+            Fit::epochs(200)
+                .validation_split(0.25)
+                .callback(&mut stop)
+                .callback(&mut best)
+                .silent(),
+        )
+        .unwrap();
+    let stopped = stop
+        .stopped_epoch()
+        .expect("val_loss stops improving well before 200 epochs");
+    assert_eq!(history.len(), stopped + 1);
+    let (best_epoch, best_loss) = stop.best().unwrap();
+    assert_eq!(best.epoch(), Some(best_epoch));
+    assert_eq!(history[best_epoch].val_loss, Some(best_loss));
+    // the restored weights are the best epoch's: the checkpoint holds the same values
+    let mut now = Vec::new();
+    model
+        .model()
+        .network()
+        .visit(&mut |s: &[f32]| now.extend_from_slice(s));
+    assert_eq!(Some(now.as_slice()), best.weights());
+}
+
+#[test]
+fn schedule_sets_the_learning_rate_of_each_epoch() {
+    let (x, y) = blobs(30);
+    let mut model =
+        Model::<Vector<8>, Net>::new(&mut rng(2)).compile(SoftmaxCrossEntropy, Adam::new(0.01));
+    let mut schedule = LearningRateScheduler::new(ExponentialDecay { rate: 0.5 });
+    let history = model
+        .fit(&x, &y, Fit::epochs(4).callback(&mut schedule).silent())
+        .unwrap();
+    let rates: Vec<f64> = history.iter().map(|e| e.learning_rate).collect();
+    assert_eq!(rates, [0.01, 0.005, 0.0025, 0.00125]);
+}
+
+#[test]
+fn stop_on_nan_names_the_epoch_and_batch() {
+    let (x, _) = blobs(64);
+    let y: Vec<f32> = (0..64).map(|i| (i % 2) as f32 * 1e3).collect();
+    type Regressor = (Dense<8, 16>, ReLU, Dense<16, 1>);
+    let mut model = Model::<Vector<8>, Regressor>::new(&mut rng(3)).compile(Mse, Sgd::new(1e3));
+    let err = model
+        .fit(
+            &x,
+            &y,
+            Fit::epochs(50)
+                .batch_size(8)
+                .callback(&mut StopOnNaN)
+                .silent(),
+        )
+        .unwrap_err();
+    let Error::NonFiniteLoss { epoch, batch } = err else {
+        panic!("{err}")
+    };
+    assert!(epoch < 50 && batch < 8);
+    assert!(err
+        .to_string()
+        .contains(&format!("at epoch {epoch}, batch {batch}")));
+}
+
+#[test]
+fn csv_logger_writes_one_line_per_epoch() {
+    let path = std::env::temp_dir().join(format!("stratanet-log-{}.csv", std::process::id()));
+    let (x, y) = blobs(30);
+    let mut model =
+        Model::<Vector<8>, Net>::new(&mut rng(4)).compile(SoftmaxCrossEntropy, Adam::default());
+    let mut log = CsvLogger::new(&path);
+    model
+        .fit(
+            &x,
+            &y,
+            Fit::epochs(3)
+                .validation_split(0.2)
+                .callback(&mut log)
+                .silent(),
+        )
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "epoch,loss,accuracy,val_loss,val_accuracy,learning_rate"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines[3].starts_with("2,") && lines[3].split(',').count() == 6);
+}
+
+#[test]
+fn clipping_bounds_the_gradient_norms() {
+    type Pair = (Dense<4, 3, f64>, Dense<3, 2, f64>);
+    let mut grads = <Pair as Params<f64>>::zeros();
+    grads.visit_mut(&mut |s: &mut [f64]| {
+        s.iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = 10.0 * (i as f64 + 1.0))
+    });
+    let norms = |g: &Pair| {
+        let mut each = Vec::new();
+        g.visit(&mut |s: &[f64]| each.push(s.iter().map(|v| v * v).sum::<f64>().sqrt()));
+        each
+    };
+    let mut by_value = <Pair as Params<f64>>::zeros();
+    by_value.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    Clip::Value(15.0).apply(&mut by_value);
+    by_value.visit(&mut |s: &[f64]| assert!(s.iter().all(|v| v.abs() <= 15.0)));
+
+    let mut per_tensor = <Pair as Params<f64>>::zeros();
+    per_tensor.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    Clip::Norm(1.0).apply(&mut per_tensor);
+    assert!(norms(&per_tensor).iter().all(|n| (n - 1.0).abs() < 1e-12));
+
+    let mut global = <Pair as Params<f64>>::zeros();
+    global.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    Clip::GlobalNorm(2.0).apply(&mut global);
+    let total = norms(&global).iter().map(|n| n * n).sum::<f64>().sqrt();
+    assert!((total - 2.0).abs() < 1e-12);
+    // directions are kept: the ratio between two tensors' norms is unchanged
+    let (before, after) = (norms(&grads), norms(&global));
+    assert!((before[0] / before[1] - after[0] / after[1]).abs() < 1e-9);
+}
+
+#[test]
+fn clipped_training_still_learns() {
+    let (x, y) = blobs(90);
+    let mut model = Model::<Vector<8>, Net>::new(&mut rng(6))
+        .compile(SoftmaxCrossEntropy, Adam::new(0.01))
+        .with_clipping(Clip::GlobalNorm(1.0));
+    let history = model.fit(&x, &y, Fit::epochs(30).silent()).unwrap();
+    assert!(history.last().unwrap().accuracy > 0.9);
+}
+
+#[test]
+fn dropout_and_batch_norm_train_reproducibly_and_infer_deterministically() {
+    let (x, y) = blobs(90);
+    let run = || {
+        let mut model =
+            Model::<Vector<8>, Net>::new(&mut rng(7)).compile(SoftmaxCrossEntropy, Adam::new(0.01));
+        let history = model
+            .fit(&x, &y, Fit::epochs(5).batch_size(16).silent())
+            .unwrap();
+        (history.epochs, model)
+    };
+    let ((first, mut model), (second, _)) = (run(), run());
+    assert_eq!(first, second, "same seed, same dropout masks, same history");
+    // inference ignores dropout and uses running statistics: repeated predictions agree, and
+    // they match evaluate's accuracy
+    let (p1, p2) = (model.predict(&x).unwrap(), model.predict(&x).unwrap());
+    assert_eq!(p1, p2);
+    let correct = p1
+        .samples()
+        .zip(&y)
+        .filter(|(p, &c)| p.iter().enumerate().all(|(k, v)| k == c || *v <= p[c]))
+        .count();
+    let report = model.evaluate(&x, &y).unwrap();
+    assert!((report.accuracy - correct as f64 / 90.0).abs() < 1e-12);
+}
+
+#[test]
+fn classification_report_counts_every_sample() {
+    let (x, y) = blobs(90);
+    let mut model =
+        Model::<Vector<8>, Net>::new(&mut rng(8)).compile(SoftmaxCrossEntropy, Adam::new(0.01));
+    model.fit(&x, &y, Fit::epochs(20).silent()).unwrap();
+    let report = model.evaluate_classes(&x, &y).unwrap();
+    let total: usize = (0..3)
+        .flat_map(|a| (0..3).map(move |p| (a, p)))
+        .map(|(a, p)| report.count(a, p))
+        .sum();
+    assert_eq!((report.classes(), total), (3, 90));
+    assert!((report.accuracy() - model.evaluate(&x, &y).unwrap().accuracy).abs() < 1e-12);
+    for c in 0..3 {
+        let f1 = report.f1(c);
+        assert!(f1 > 0.0 && f1 <= 1.0);
+    }
+    // a binary (1-wide) output has two classes
+    type Binary = (Dense<8, 4>, ReLU, Dense<4, 1>, Sigmoid);
+    let targets: Vec<f32> = y.iter().map(|&c| f32::from(u8::from(c == 0))).collect();
+    let mut binary =
+        Model::<Vector<8>, Binary>::new(&mut rng(9)).compile(BinaryCrossEntropy, Adam::new(0.01));
+    binary.fit(&x, &targets, Fit::epochs(10).silent()).unwrap();
+    assert_eq!(binary.evaluate_classes(&x, &targets).unwrap().classes(), 2);
+}
