@@ -138,6 +138,57 @@ fn losses_match_pytorch() {
     assert_close("mse dpred", &grad, &data(&mse["dpred"]), 1e-12);
 }
 
+#[test]
+fn remaining_losses_match_pytorch() {
+    // Made by tests/fixtures/make_extra_losses.py with PyTorch (float64).
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extra_losses.json"
+    ))
+    .unwrap();
+    let cases: Value = serde_json::from_str(&text).unwrap();
+    let list = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let check = |name: &str, (loss, grad): (f64, Vec<f64>)| {
+        let case = &cases[name];
+        assert_close(
+            &format!("{name} loss"),
+            &[loss],
+            &[case["loss"].as_f64().unwrap()],
+            1e-12,
+        );
+        assert_close(
+            &format!("{name} dpred"),
+            &grad,
+            &list(&case["dpred"]),
+            1e-12,
+        );
+    };
+    let inputs = |name: &str| (list(&cases[name]["pred"]), list(&cases[name]["target"]));
+    let (p, t) = inputs("mae");
+    check("mae", batch_loss::<Vector<3>, _>(&Mae, &p, &t));
+    let (p, t) = inputs("huber_delta1");
+    check(
+        "huber_delta1",
+        batch_loss::<Vector<3>, _>(&Huber::default(), &p, &t),
+    );
+    let (p, t) = inputs("huber_delta0.5");
+    check(
+        "huber_delta0.5",
+        batch_loss::<Vector<3>, _>(&Huber { delta: 0.5 }, &p, &t),
+    );
+    let (p, t) = inputs("bce");
+    check(
+        "bce",
+        batch_loss::<Vector<1>, _>(&BinaryCrossEntropy, &p, &t),
+    );
+}
+
 /// Three steps of `optimizer` from the fixture's start, compared after each step.
 fn check_optimizer<O: Optimizer>(name: &str, optimizer: O) {
     let all = fixtures();
