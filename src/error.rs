@@ -72,6 +72,13 @@ pub enum Error {
         /// Position of the first such value.
         index: usize,
     },
+    /// An output buffer of the wrong length.
+    OutputLength {
+        /// Values the inputs produce.
+        expected: usize,
+        /// Values the buffer holds.
+        got: usize,
+    },
     /// The training loss stopped being finite (see `StopOnNaN`).
     NonFiniteLoss {
         /// The epoch, from 0.
@@ -125,6 +132,9 @@ impl fmt::Display for Error {
                 write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
             }
             Error::Io { path, detail } => write!(f, "{path}: {detail}"),
+            Error::OutputLength { expected, got } => {
+                write!(f, "output buffer: expected {expected} values, got {got}")
+            }
         }
     }
 }

@@ -99,9 +99,9 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         "allocations in 10 single-sample steps (cross-entropy, SGD)"
     );
 
-    // A CNN: a convolution's products (`C_out × C_in·K² × positions`) always go to
-    // matrixmultiply, one per sample for the forward pass, the weight gradient and (except in the
-    // first layer) the input gradient; everything else in the step is allocation-free.
+    // A CNN: a convolution runs one product per pass for the whole batch (the forward pass, the
+    // weight gradient and, except in the first layer, the input gradient), each through
+    // matrixmultiply; everything else in the step is allocation-free.
     type Cnn = (
         Conv2d<1, 4, 3, 1, 1>,
         ReLU,
@@ -120,7 +120,7 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         }
     });
     // conv 1 (the first layer: no input gradient), conv 2, and the dense layer (batched: 3).
-    let per_step = 4 * 2 + 4 * 3 + 3;
+    let per_step = 2 + 3 + 3;
     assert_eq!(
         steps,
         5 * per_step,

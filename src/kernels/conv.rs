@@ -1,8 +1,10 @@
 //! Convolution kernels (cross-correlation, as PyTorch) by im2col + matrix product.
 //!
-//! One sample `x` is `[C_in, H, W]`; its im2col matrix `cols` is `[C_in·KH·KW, OH·OW]`, row
-//! `(c, ki, kj)`, column `(oy, ox)`, holding `x[c, oy·SH + ki − PH, ox·SW + kj − PW]` (0 outside).
-//! Then `y = W·cols + b` with `W` `[C_out, C_in·KH·KW]` (PyTorch's `[C_out, C_in, KH, KW]`).
+//! One sample `x` is `[C_in, H, W]`; its im2col block has rows `(c, ki, kj)` and columns
+//! `(oy, ox)`, holding `x[c, oy·SH + ki − PH, ox·SW + kj − PW]` (0 outside). A batch of `n`
+//! samples puts the blocks side by side, `cols` = `[C_in·KH·KW, n·OH·OW]`, so one matrix product
+//! per pass serves the whole batch: `Z = W·cols` with `W` `[C_out, C_in·KH·KW]` (PyTorch's
+//! `[C_out, C_in, KH, KW]`), then `y[s, co, q] = Z[co, s·OH·OW + q] + b[co]`.
 //! Conv1d is the case `H = KH = 1`.
 
 use super::gemm::MatRef;
@@ -73,7 +75,8 @@ impl ConvGeom {
     }
 }
 
-/// Fills `cols` (`patch × positions`) from one input sample `x`.
+/// Fills one sample's im2col block (`patch × positions`) from `x`; row `r` of the block starts
+/// at `cols[r · ld]` (`ld = positions` for a block of its own).
 ///
 /// ```
 /// use stratanet::kernels::conv::{im2col, ConvGeom};
@@ -81,10 +84,10 @@ impl ConvGeom {
 /// let g = ConvGeom { c_in: 1, c_out: 1, h: 3, w: 3, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0, oh: 2, ow: 2 };
 /// let x: Vec<f32> = (0..9).map(|v| v as f32).collect();
 /// let mut cols = [0.0f32; 16];
-/// im2col(&g, &x, &mut cols);
+/// im2col(&g, &x, &mut cols, 4);
 /// assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]); // kernel offset (0, 0) at each position
 /// ```
-pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E]) {
+pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
     let q = g.positions();
     for c in 0..g.c_in {
         let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
@@ -93,14 +96,19 @@ pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E]) {
             for kj in 0..g.kw {
                 let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
                 let r = (c * g.kh + ki) * g.kw + kj;
-                let out = &mut cols[r * q..(r + 1) * q];
+                let out = &mut cols[r * ld..r * ld + q];
                 out.fill(E::zero());
                 for oy in rows.clone() {
                     let iy = oy * g.sh + ki - g.ph;
                     let src = &plane[iy * g.w..(iy + 1) * g.w];
                     let dst = &mut out[oy * g.ow..(oy + 1) * g.ow];
-                    for ox in cols_ok.clone() {
-                        dst[ox] = src[ox * g.sw + kj - g.pw];
+                    if g.sw == 1 {
+                        let first = cols_ok.start + kj - g.pw;
+                        dst[cols_ok.clone()].copy_from_slice(&src[first..first + cols_ok.len()]);
+                    } else {
+                        for ox in cols_ok.clone() {
+                            dst[ox] = src[ox * g.sw + kj - g.pw];
+                        }
                     }
                 }
             }
@@ -108,9 +116,9 @@ pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E]) {
     }
 }
 
-/// Adds `cols` (`patch × positions`) back into one input sample's gradient `dx` (the adjoint of
-/// [`im2col`]).
-pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], dx: &mut [E]) {
+/// Adds one sample's column block (`patch × positions`, row `r` at `cols[r · ld]`) back into its
+/// input gradient `dx` (the adjoint of [`im2col`]).
+pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) {
     let q = g.positions();
     for c in 0..g.c_in {
         let plane = &mut dx[c * g.h * g.w..(c + 1) * g.h * g.w];
@@ -119,14 +127,24 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], dx: &mut [E]) {
             for kj in 0..g.kw {
                 let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
                 let r = (c * g.kh + ki) * g.kw + kj;
-                let src = &cols[r * q..(r + 1) * q];
+                let src = &cols[r * ld..r * ld + q];
                 for oy in rows.clone() {
                     let iy = oy * g.sh + ki - g.ph;
                     let dst = &mut plane[iy * g.w..(iy + 1) * g.w];
                     let row = &src[oy * g.ow..(oy + 1) * g.ow];
-                    for ox in cols_ok.clone() {
-                        let ix = ox * g.sw + kj - g.pw;
-                        dst[ix] = dst[ix] + row[ox];
+                    if g.sw == 1 {
+                        let first = cols_ok.start + kj - g.pw;
+                        for (d, &v) in dst[first..first + cols_ok.len()]
+                            .iter_mut()
+                            .zip(&row[cols_ok.clone()])
+                        {
+                            *d = *d + v;
+                        }
+                    } else {
+                        for ox in cols_ok.clone() {
+                            let ix = ox * g.sw + kj - g.pw;
+                            dst[ix] = dst[ix] + row[ox];
+                        }
                     }
                 }
             }
@@ -134,8 +152,10 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], dx: &mut [E]) {
     }
 }
 
-/// Forward pass over `n` samples: `y_s = W·im2col(x_s) + b`. `cols` receives every sample's
-/// im2col matrix (`n · patch · positions` values), kept for the backward pass.
+/// Forward pass over `n` samples: `cols` receives the batch's im2col matrix
+/// (`patch × n·positions`, kept for the backward pass), `z` (`c_out × n·positions`) the product
+/// `W·cols`, and `y` the outputs `[n, c_out, positions]` with the bias added.
+#[allow(clippy::too_many_arguments)]
 pub fn conv_forward<E: Scalar>(
     g: &ConvGeom,
     n: usize,
@@ -143,31 +163,45 @@ pub fn conv_forward<E: Scalar>(
     w: &[E],
     b: &[E],
     cols: &mut [E],
+    z: &mut [E],
     y: &mut [E],
 ) {
     let (p, q) = (g.patch(), g.positions());
+    let ld = n * q;
     for s in 0..n {
-        let cols_s = &mut cols[s * p * q..(s + 1) * p * q];
-        im2col(g, &x[s * g.in_len()..(s + 1) * g.in_len()], cols_s);
-        let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
-        for (row, &bias) in y_s.chunks_exact_mut(q).zip(b) {
-            row.fill(bias);
-        }
-        matmul(
-            g.c_out,
-            p,
-            q,
-            MatRef::row_major(w, p),
-            MatRef::row_major(cols_s, q),
-            true,
-            y_s,
+        im2col(
+            g,
+            &x[s * g.in_len()..(s + 1) * g.in_len()],
+            &mut cols[s * q..],
+            ld,
         );
+    }
+    let z = &mut z[..g.c_out * ld];
+    matmul(
+        g.c_out,
+        p,
+        ld,
+        MatRef::row_major(w, p),
+        MatRef::row_major(&cols[..p * ld], ld),
+        false,
+        z,
+    );
+    for s in 0..n {
+        let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
+        for (co, (row, &bias)) in y_s.chunks_exact_mut(q).zip(b).enumerate() {
+            for (out, &v) in row
+                .iter_mut()
+                .zip(&z[co * ld + s * q..co * ld + (s + 1) * q])
+            {
+                *out = v + bias;
+            }
+        }
     }
 }
 
-/// Backward pass over `n` samples, given the forward's `cols`:
-/// `dW += Σ_s dy_s·cols_sᵀ`, `db += Σ_s Σ_positions dy_s`, and when asked
-/// `dx_s = col2im(Wᵀ·dy_s)`. `dcols` is scratch of `patch · positions` values.
+/// Backward pass over `n` samples, given the forward's `cols`: with `dZ` the output gradients
+/// laid out like `Z` (gathered into `dz`), `dW += dZ·colsᵀ`, `db += row sums of dZ`, and when
+/// asked `dcols = Wᵀ·dZ`, which col2im adds back onto each sample's input positions.
 #[allow(clippy::too_many_arguments)]
 pub fn conv_backward<E: Scalar>(
     g: &ConvGeom,
@@ -175,40 +209,49 @@ pub fn conv_backward<E: Scalar>(
     cols: &[E],
     w: &[E],
     dy: &[E],
-    mut dx: Option<&mut [E]>,
+    dx: Option<&mut [E]>,
     dw: &mut [E],
     db: &mut [E],
+    dz: &mut [E],
     dcols: &mut [E],
 ) {
     let (p, q) = (g.patch(), g.positions());
+    let ld = n * q;
+    let dz = &mut dz[..g.c_out * ld];
     for s in 0..n {
-        let cols_s = &cols[s * p * q..(s + 1) * p * q];
         let dy_s = &dy[s * g.out_len()..(s + 1) * g.out_len()];
-        matmul(
-            g.c_out,
-            q,
-            p,
-            MatRef::row_major(dy_s, q),
-            MatRef::transposed(cols_s, q),
-            true,
-            dw,
-        );
-        for (acc, row) in db.iter_mut().zip(dy_s.chunks_exact(q)) {
-            *acc = row.iter().fold(*acc, |sum, &v| sum + v);
+        for (co, row) in dy_s.chunks_exact(q).enumerate() {
+            dz[co * ld + s * q..co * ld + (s + 1) * q].copy_from_slice(row);
         }
-        if let Some(dx) = dx.as_deref_mut() {
-            matmul(
-                p,
-                g.c_out,
-                q,
-                MatRef::transposed(w, p),
-                MatRef::row_major(dy_s, q),
-                false,
-                dcols,
-            );
+    }
+    let cols = &cols[..p * ld];
+    matmul(
+        g.c_out,
+        ld,
+        p,
+        MatRef::row_major(dz, ld),
+        MatRef::transposed(cols, ld),
+        true,
+        dw,
+    );
+    for (acc, row) in db.iter_mut().zip(dz.chunks_exact(ld)) {
+        *acc = row.iter().fold(*acc, |sum, &v| sum + v);
+    }
+    if let Some(dx) = dx {
+        let dcols = &mut dcols[..p * ld];
+        matmul(
+            p,
+            g.c_out,
+            ld,
+            MatRef::transposed(w, p),
+            MatRef::row_major(dz, ld),
+            false,
+            dcols,
+        );
+        for s in 0..n {
             let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
             dx_s.fill(E::zero());
-            col2im_add(g, dcols, dx_s);
+            col2im_add(g, &dcols[s * q..], ld, dx_s);
         }
     }
 }
@@ -276,8 +319,9 @@ mod tests {
                 .collect();
             let b = [0.1, -0.2, 0.3];
             let mut cols = vec![0.0; g.patch() * g.positions()];
+            let mut z = vec![0.0; g.out_len()];
             let mut y = vec![0.0; g.out_len()];
-            conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut y);
+            conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut z, &mut y);
             for (a, e) in y.iter().zip(naive(&g, &x, &wt, &b)) {
                 assert!((a - e).abs() < 1e-12, "{h}x{w} k{k} s{s} p{p}");
             }
@@ -306,9 +350,9 @@ mod tests {
             .map(|i| (i as f64 * 0.9).cos())
             .collect();
         let mut cols = vec![0.0; c.len()];
-        im2col(&g, &x, &mut cols);
+        im2col(&g, &x, &mut cols, g.positions());
         let mut back = vec![0.0; x.len()];
-        col2im_add(&g, &c, &mut back);
+        col2im_add(&g, &c, g.positions(), &mut back);
         let lhs: f64 = cols.iter().zip(&c).map(|(a, b)| a * b).sum();
         let rhs: f64 = x.iter().zip(&back).map(|(a, b)| a * b).sum();
         assert!((lhs - rhs).abs() < 1e-12);

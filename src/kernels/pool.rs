@@ -1,5 +1,5 @@
 //! Pooling kernels over `[C, H, W]` samples, windows of `k×k` with stride `s`, no padding.
-//! Max pooling records the arg-max of each window for the backward pass.
+//! Max pooling finds each window's arg-max again in the backward pass.
 
 use crate::Scalar;
 
@@ -29,74 +29,75 @@ impl PoolGeom {
     fn out_len(&self) -> usize {
         self.c * self.oh * self.ow
     }
-    /// Visits every output position of sample-local channel planes: `(out index, input index of the
-    /// window's top-left corner)`.
-    fn windows(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        (0..self.c).flat_map(move |c| {
-            (0..self.oh).flat_map(move |oy| {
-                (0..self.ow).map(move |ox| {
-                    (
-                        (c * self.oh + oy) * self.ow + ox,
-                        (c * self.h + oy * self.s) * self.w + ox * self.s,
-                    )
-                })
-            })
-        })
+    /// Calls `f(out index, corner index)` for every output position of one sample, in output
+    /// order, with the input index of its window's top-left corner (plain loops, no division).
+    fn for_each_window(&self, mut f: impl FnMut(usize, usize)) {
+        let mut o = 0;
+        for c in 0..self.c {
+            for oy in 0..self.oh {
+                let top = (c * self.h + oy * self.s) * self.w;
+                for ox in 0..self.ow {
+                    f(o, top + ox * self.s);
+                    o += 1;
+                }
+            }
+        }
     }
 }
 
-/// `y` = window maxima of `n` samples; `argmax` receives each maximum's input index within its
-/// sample (the first one on ties).
+/// `y` = window maxima of `n` samples.
 ///
 /// ```
 /// use stratanet::kernels::pool::{max_pool_forward, PoolGeom};
 /// let g = PoolGeom { c: 1, h: 2, w: 2, k: 2, s: 2, oh: 1, ow: 1 };
-/// let (mut y, mut arg) = ([0.0f32], [0usize]);
-/// max_pool_forward(&g, 1, &[1.0, 4.0, 3.0, 2.0], &mut y, &mut arg);
-/// assert_eq!((y, arg), ([4.0], [1]));
+/// let mut y = [0.0f32];
+/// max_pool_forward(&g, 1, &[1.0, 4.0, 3.0, 2.0], &mut y);
+/// assert_eq!(y, [4.0]);
 /// ```
-pub fn max_pool_forward<E: Scalar>(
-    g: &PoolGeom,
-    n: usize,
-    x: &[E],
-    y: &mut [E],
-    argmax: &mut [usize],
-) {
+pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
     for s in 0..n {
         let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
-        let arg_s = &mut argmax[s * g.out_len()..(s + 1) * g.out_len()];
-        for (o, corner) in g.windows() {
-            let mut best = corner;
+        g.for_each_window(|o, corner| {
+            let mut best = x_s[corner];
             for ki in 0..g.k {
-                for kj in 0..g.k {
-                    let i = corner + ki * g.w + kj;
-                    if x_s[i] > x_s[best] {
-                        best = i;
-                    }
-                }
+                let row = corner + ki * g.w;
+                best = x_s[row..row + g.k].iter().fold(best, |m, &v| m.max(v));
             }
-            y_s[o] = x_s[best];
-            arg_s[o] = best;
-        }
+            y_s[o] = best;
+        });
     }
 }
 
-/// `dx` = each output gradient routed to its window's arg-max (summed where windows overlap).
+/// `dx` = each output gradient routed to the first position of its window that holds the
+/// maximum `y` (summed where windows overlap). Finding the position again here, rather than
+/// recording it in the forward pass, keeps the forward pass free of data-dependent branches.
 pub fn max_pool_backward<E: Scalar>(
     g: &PoolGeom,
     n: usize,
+    x: &[E],
+    y: &[E],
     dy: &[E],
-    argmax: &[usize],
     dx: &mut [E],
 ) {
     dx[..n * g.in_len()].fill(E::zero());
     for s in 0..n {
+        let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
-        let range = s * g.out_len()..(s + 1) * g.out_len();
-        for (&d, &i) in dy[range.clone()].iter().zip(&argmax[range]) {
-            dx_s[i] = dx_s[i] + d;
-        }
+        let (y_s, dy_s) = (&y[s * g.out_len()..], &dy[s * g.out_len()..]);
+        g.for_each_window(|o, corner| {
+            let mut at = corner;
+            'search: for ki in 0..g.k {
+                let row = corner + ki * g.w;
+                for (kj, &v) in x_s[row..row + g.k].iter().enumerate() {
+                    if v == y_s[o] {
+                        at = row + kj;
+                        break 'search;
+                    }
+                }
+            }
+            dx_s[at] = dx_s[at] + dy_s[o];
+        });
     }
 }
 
@@ -114,7 +115,7 @@ pub fn avg_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E])
     for s in 0..n {
         let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
-        for (o, corner) in g.windows() {
+        g.for_each_window(|o, corner| {
             let mut sum = E::zero();
             for ki in 0..g.k {
                 for &v in &x_s[corner + ki * g.w..corner + ki * g.w + g.k] {
@@ -122,7 +123,7 @@ pub fn avg_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E])
                 }
             }
             y_s[o] = sum * scale;
-        }
+        });
     }
 }
 
@@ -133,13 +134,13 @@ pub fn avg_pool_backward<E: Scalar>(g: &PoolGeom, n: usize, dy: &[E], dx: &mut [
     for s in 0..n {
         let dy_s = &dy[s * g.out_len()..(s + 1) * g.out_len()];
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
-        for (o, corner) in g.windows() {
+        g.for_each_window(|o, corner| {
             let share = dy_s[o] * scale;
             for ki in 0..g.k {
                 for v in &mut dx_s[corner + ki * g.w..corner + ki * g.w + g.k] {
                     *v = *v + share;
                 }
             }
-        }
+        });
     }
 }

@@ -154,12 +154,12 @@ fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h
         let (i, f, g, o) = (
             sigmoid(a[j]),
             sigmoid(a[h + j]),
-            a[2 * h + j].tanh(),
+            a[2 * h + j].fast_tanh(),
             sigmoid(a[3 * h + j]),
         );
         (a[j], a[h + j], a[2 * h + j], a[3 * h + j]) = (i, f, g, o);
         c_next[j] = f * c_prev[j] + i * g;
-        h_next[j] = o * c_next[j].tanh();
+        h_next[j] = o * c_next[j].fast_tanh();
     }
 }
 
@@ -177,7 +177,7 @@ fn gru_cell<E: Scalar>(
     for j in 0..h {
         let r = sigmoid(a[j] + rec[j]);
         let z = sigmoid(a[h + j] + rec[h + j]);
-        let cand = (a[2 * h + j] + r * rec[2 * h + j]).tanh();
+        let cand = (a[2 * h + j] + r * rec[2 * h + j]).fast_tanh();
         (a[j], a[h + j], a[2 * h + j]) = (r, z, cand);
         m[j] = rec[2 * h + j];
         h_next[j] = (E::one() - z) * cand + z * h_prev[j];
@@ -254,7 +254,7 @@ pub fn rnn_step<E: Scalar>(
                 pre,
             );
             for (hv, &a) in h.iter_mut().zip(pre.iter()) {
-                *hv = a.tanh();
+                *hv = a.fast_tanh();
             }
         }
     }
@@ -336,7 +336,7 @@ pub fn rnn_forward<E: Scalar>(
             );
             if cell == Cell::Tanh {
                 for (hv, a) in h_next.iter_mut().zip(pre.iter_mut()) {
-                    *a = a.tanh();
+                    *a = a.fast_tanh();
                     *hv = *a;
                 }
             } else {
@@ -429,7 +429,7 @@ pub fn rnn_backward<E: Scalar>(
                     for j in 0..h {
                         let k = s * h + j;
                         let (i, fg, gg, o) = (a[j], a[h + j], a[2 * h + j], a[3 * h + j]);
-                        let tc = c_now[k].tanh();
+                        let tc = c_now[k].fast_tanh();
                         let dcell = dc[k] + dh[k] * o * (E::one() - tc * tc);
                         d[j] = dcell * gg * i * (E::one() - i);
                         d[h + j] = dcell * c_prev[k] * fg * (E::one() - fg);

@@ -7,7 +7,7 @@
 
 use super::conv2d::ConvWork;
 use super::weights::{weight_bias_params, WeightBias};
-use crate::kernels::conv::{conv_backward, conv_forward, ConvGeom};
+use crate::kernels::conv::ConvGeom;
 use crate::module::Module;
 use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
 use crate::Scalar;
@@ -87,18 +87,10 @@ where
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
         let g = geometry::<CI, CO, K, S, P, L>();
-        conv_forward(
-            &g,
-            n,
-            x,
-            &self.params.weight,
-            &self.params.bias,
-            &mut work.cols,
-            y,
-        );
+        work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
     }
 
-    // As Conv2d with a height of 1: dW = Σ dy_s·cols_sᵀ, db = Σ dy, dx = col2im(Wᵀ·dy_s).
+    // As Conv2d with a height of 1: dW = dY·colsᵀ, db = Σ dy, dx = col2im(Wᵀ·dY).
     fn backward(
         &self,
         _x: &[E],
@@ -110,12 +102,7 @@ where
         grads: &mut Self,
     ) {
         let g = geometry::<CI, CO, K, S, P, L>();
-        let ConvWork { cols, dcols } = work;
-        let WeightBias {
-            weight: dw,
-            bias: db,
-        } = &mut grads.params;
-        conv_backward(&g, n, cols, &self.params.weight, dy, dx, dw, db, dcols);
+        work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
     }
 }
 

@@ -49,20 +49,63 @@ weight_bias_params!(
     fan_out = CO::USIZE * K::USIZE * K::USIZE
 );
 
-/// Buffers kept between forward and backward: every sample's im2col matrix, and scratch for
-/// one sample's column gradient.
+/// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
+/// the product `W·cols` or its gradient, and the column gradients.
 pub struct ConvWork<E> {
-    pub(crate) cols: Vec<E>,
-    pub(crate) dcols: Vec<E>,
+    cols: Vec<E>,
+    z: Vec<E>,
+    dcols: Vec<E>,
 }
 
 impl<E: Scalar> ConvWork<E> {
     pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
-        let per_sample = g.patch() * g.positions();
+        let columns = g.patch() * g.positions() * capacity;
         Self {
-            cols: vec![E::zero(); capacity * per_sample],
-            dcols: vec![E::zero(); per_sample],
+            cols: vec![E::zero(); columns],
+            z: vec![E::zero(); g.out_len() * capacity],
+            dcols: vec![E::zero(); columns],
         }
+    }
+
+    /// Forward pass of the convolution `g` with weights `w` and bias `b`.
+    pub(crate) fn forward(
+        &mut self,
+        g: &ConvGeom,
+        n: usize,
+        x: &[E],
+        w: &[E],
+        b: &[E],
+        y: &mut [E],
+    ) {
+        conv_forward(g, n, x, w, b, &mut self.cols, &mut self.z, y);
+    }
+
+    /// Backward pass after [`ConvWork::forward`]; adds the parameter gradients to `grads`.
+    pub(crate) fn backward(
+        &mut self,
+        g: &ConvGeom,
+        n: usize,
+        w: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        grads: &mut WeightBias<E>,
+    ) {
+        let WeightBias {
+            weight: dw,
+            bias: db,
+        } = grads;
+        conv_backward(
+            g,
+            n,
+            &self.cols,
+            w,
+            dy,
+            dx,
+            dw,
+            db,
+            &mut self.z,
+            &mut self.dcols,
+        );
     }
 }
 
@@ -113,20 +156,12 @@ where
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
         let g = geometry::<CI, CO, K, S, P, H, W>();
-        conv_forward(
-            &g,
-            n,
-            x,
-            &self.params.weight,
-            &self.params.bias,
-            &mut work.cols,
-            y,
-        );
+        work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
     }
 
-    // With cols = im2col(x) the layer is y = W·cols + b per sample, so (as for a dense layer)
-    // dW = Σ_s dy_s·cols_sᵀ, db = Σ dy over samples and positions, and dcols = Wᵀ·dy_s, which
-    // col2im (the adjoint of im2col) sums back onto the input positions each column came from.
+    // With cols = im2col(x) the layer is y = W·cols + b, so (as for a dense layer)
+    // dW = dY·colsᵀ, db = Σ dy over samples and positions, and dcols = Wᵀ·dY, which col2im
+    // (the adjoint of im2col) sums back onto the input positions each column came from.
     fn backward(
         &self,
         _x: &[E],
@@ -138,12 +173,7 @@ where
         grads: &mut Self,
     ) {
         let g = geometry::<CI, CO, K, S, P, H, W>();
-        let ConvWork { cols, dcols } = work;
-        let WeightBias {
-            weight: dw,
-            bias: db,
-        } = &mut grads.params;
-        conv_backward(&g, n, cols, &self.params.weight, dy, dx, dw, db, dcols);
+        work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
     }
 }
 

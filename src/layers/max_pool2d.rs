@@ -5,8 +5,6 @@ use crate::kernels::pool::{max_pool_backward, max_pool_forward, PoolGeom};
 use crate::module::Module;
 use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
 use crate::Scalar;
-use alloc::vec;
-use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 /// Max pooling with a `K×K` window and stride `S`; see [`MaxPool2d`].
@@ -59,31 +57,28 @@ where
     Rank3<C, Out<H, K, S>, Out<W, K, S>>: Shape,
 {
     type Output = Rank3<C, Out<H, K, S>, Out<W, K, S>>;
-    /// The arg-max of every window, per sample.
-    type Work = Vec<usize>;
+    type Work = ();
 
-    fn work(capacity: usize) -> Vec<usize> {
-        vec![0; capacity * Self::Output::NUMEL]
+    fn work(_capacity: usize) -> Self::Work {}
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+        max_pool_forward(&pool_geometry::<C, H, W, K, S>(), n, x, y);
     }
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], argmax: &mut Vec<usize>) {
-        max_pool_forward(&pool_geometry::<C, H, W, K, S>(), n, x, y, argmax);
-    }
-
-    // Each output is one input value, so its gradient flows to that value (the window's arg-max)
-    // and nowhere else.
+    // Each output is one input value, so its gradient flows to that value (the window's arg-max,
+    // the first position equal to the output) and nowhere else.
     fn backward(
         &self,
-        _x: &[E],
-        _y: &[E],
+        x: &[E],
+        y: &[E],
         dy: &[E],
         dx: Option<&mut [E]>,
         n: usize,
-        argmax: &mut Vec<usize>,
+        _work: &mut (),
         _grads: &mut Self,
     ) {
         if let Some(dx) = dx {
-            max_pool_backward(&pool_geometry::<C, H, W, K, S>(), n, dy, argmax, dx);
+            max_pool_backward(&pool_geometry::<C, H, W, K, S>(), n, x, y, dy, dx);
         }
     }
 }

@@ -15,7 +15,7 @@ pub struct Tanh;
 
 impl Activation for Tanh {
     fn apply<E: Scalar>(&self, x: E) -> E {
-        x.tanh()
+        x.fast_tanh()
     }
     fn derivative<E: Scalar>(&self, _x: E, y: E) -> E {
         E::one() - y * y

@@ -603,9 +603,22 @@ where
         Ok(ClassReport::new(classes, confusion))
     }
 
-    /// Runs the network on `x` in inference mode, reusing the training workspace.
-    pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
+    /// Runs the network on `x` in inference mode into `out` (`n · Output::NUMEL` values),
+    /// reusing the training workspace: no allocation once the workspace exists.
+    pub fn predict_into(&mut self, x: &[E], out: &mut [E]) -> Result<()> {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
+        let expected = n * Net::Output::NUMEL;
+        if out.len() != expected {
+            return Err(Error::OutputLength {
+                expected,
+                got: out.len(),
+            });
+        }
+        self.predict_checked(x, n, out);
+        Ok(())
+    }
+
+    fn predict_checked(&mut self, x: &[E], n: usize, out: &mut [E]) {
         let capacity = self
             .workspace
             .as_ref()
@@ -613,8 +626,14 @@ where
         Self::reserve(&mut self.workspace, capacity);
         self.set_mode(Mode::Inference);
         let ws = self.workspace.as_mut().expect("reserved above");
+        forward_in_chunks::<In, Net, E>(&self.model.net, &mut ws.work, capacity, x, out);
+    }
+
+    /// Runs the network on `x` in inference mode, reusing the training workspace.
+    pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
-        forward_in_chunks::<In, Net, E>(&self.model.net, &mut ws.work, capacity, x, &mut out);
+        self.predict_checked(x, n, &mut out);
         Batch::from_vec(out)
     }
 }

@@ -1,0 +1,133 @@
+//! The reference workloads of the PyTorch benchmark (`benches/torch_bench.py`): the same
+//! architectures, batch sizes, losses and Adam, on random fixed inputs. Prints one line per
+//! workload, `<name> <median microseconds per step>`; a step is forward, loss, backward and the
+//! optimizer update (training) or one forward pass (inference).
+//!
+//!     cargo run --release --example workloads                  # one thread
+//!     cargo run --release --features threading --example workloads -- --threads 2
+//!     cargo run --release --example workloads -- --only lstm_train_b64
+
+use rand::SeedableRng;
+use std::hint::black_box;
+use std::time::Instant;
+use stratanet::init::unit_uniform;
+use stratanet::prelude::*;
+
+type SeedMlp = (
+    Dense<5, 10>,
+    ReLU,
+    Dense<10, 10>,
+    ReLU,
+    Dense<10, 1>,
+    Sigmoid,
+);
+type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
+type Cnn = (
+    Conv2d<1, 8, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Conv2d<8, 16, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Flatten,
+    Dense<784, 10>,
+);
+type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
+
+/// Median seconds per call of `step` over 7 rounds of `k` calls, after a warm-up of
+/// `max(3, k/5)` calls (as the PyTorch script times).
+fn median_seconds(k: usize, mut step: impl FnMut()) -> f64 {
+    for _ in 0..(k / 5).max(3) {
+        step();
+    }
+    let mut rounds: Vec<f64> = (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..k {
+                step();
+            }
+            start.elapsed().as_secs_f64() / k as f64
+        })
+        .collect();
+    rounds.sort_by(f64::total_cmp);
+    rounds[3]
+}
+
+fn normal(len: usize, rng: &mut rand::rngs::StdRng) -> Vec<f32> {
+    (0..len)
+        .map(|_| {
+            let (u1, u2) = (1.0 - unit_uniform(rng), unit_uniform(rng));
+            ((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()) as f32
+        })
+        .collect()
+}
+
+/// Runs and prints a workload unless `--only` names another.
+fn run(only: Option<&str>, name: &str, k: usize, step: impl FnMut()) {
+    if only.is_none_or(|o| o == name) {
+        println!("{name} {:.1}", median_seconds(k, step) * 1e6);
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--threads") {
+        let threads = args.get(at + 1).ok_or("--threads needs a number")?;
+        if !cfg!(feature = "threading") {
+            return Err(
+                "--threads needs the `threading` feature (cargo run --features threading ...)"
+                    .into(),
+            );
+        }
+        // matrixmultiply reads this once, at its first product.
+        std::env::set_var("MATMUL_NUM_THREADS", threads);
+    }
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|at| args.get(at + 1))
+        .map(String::as_str);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
+
+    let x = normal(32 * 5, &mut rng);
+    let y: Vec<f32> = (0..32)
+        .map(|_| f32::from(u8::from(unit_uniform(&mut rng) > 0.5)))
+        .collect();
+    let mut seed = Model::<Vector<5>, SeedMlp>::new(&mut rng).compile(Mse, Adam::default());
+    run(only, "seed_mlp_train_b32", 2000, || {
+        drop(black_box(seed.train_on_batch(&x, &y)))
+    });
+
+    let x = normal(64 * 784, &mut rng);
+    let mut mnist =
+        Model::<Vector<784>, MnistMlp>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    run(only, "mnist_mlp_train_b64", 200, || {
+        drop(black_box(mnist.train_on_batch(&x, &labels)))
+    });
+
+    let mut cnn =
+        Model::<Image<1, 28, 28>, Cnn>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    run(only, "cnn_train_b64", 50, || {
+        drop(black_box(cnn.train_on_batch(&x, &labels)))
+    });
+
+    let mut lstm =
+        Model::<Seq<28, 28>, LstmNet>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    run(only, "lstm_train_b64", 30, || {
+        drop(black_box(lstm.train_on_batch(&x, &labels)))
+    });
+
+    let one = normal(784, &mut rng);
+    let mut out = vec![0.0f32; 10];
+    run(only, "seed_mlp_infer_b1", 5000, || {
+        seed.predict_into(&one[..5], &mut out[..1]).unwrap()
+    });
+    run(only, "mnist_mlp_infer_b1", 3000, || {
+        mnist.predict_into(&one, &mut out).unwrap()
+    });
+    run(only, "cnn_infer_b1", 1000, || {
+        cnn.predict_into(&one, &mut out).unwrap()
+    });
+    Ok(())
+}
