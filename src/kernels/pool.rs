@@ -55,17 +55,33 @@ impl PoolGeom {
 /// assert_eq!(y, [4.0]);
 /// ```
 pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
-    for s in 0..n {
-        let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
-        let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
-        g.for_each_window(|o, corner| {
-            let mut best = x_s[corner];
-            for ki in 0..g.k {
-                let row = corner + ki * g.w;
-                best = x_s[row..row + g.k].iter().fold(best, |m, &v| m.max(v));
+    // Row by row: each input row of a window band updates the whole output row at once.
+    for (x_s, y_s) in x
+        .chunks_exact(g.in_len())
+        .zip(y.chunks_exact_mut(g.out_len()))
+        .take(n)
+    {
+        for (c, y_plane) in y_s.chunks_exact_mut(g.oh * g.ow).enumerate() {
+            for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
+                for ki in 0..g.k {
+                    let start = (c * g.h + oy * g.s + ki) * g.w;
+                    let row = &x_s[start..start + g.w];
+                    if g.k == 2 && g.s == 2 {
+                        // The common 2×2 pooling, with the window width known to the compiler.
+                        for (out, pair) in y_row.iter_mut().zip(row.chunks_exact(2)) {
+                            let m = pair[0].max(pair[1]);
+                            *out = if ki == 0 { m } else { out.max(m) };
+                        }
+                        continue;
+                    }
+                    for (ox, out) in y_row.iter_mut().enumerate() {
+                        let window = &row[ox * g.s..ox * g.s + g.k];
+                        let first = if ki == 0 { window[0] } else { *out };
+                        *out = window.iter().fold(first, |m, &v| m.max(v));
+                    }
+                }
             }
-            y_s[o] = best;
-        });
+        }
     }
 }
 
@@ -85,6 +101,22 @@ pub fn max_pool_backward<E: Scalar>(
         let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
         let (y_s, dy_s) = (&y[s * g.out_len()..], &dy[s * g.out_len()..]);
+        if g.k == 2 && g.s == 2 {
+            // Non-overlapping 2×2 windows: route with selects instead of a search.
+            g.for_each_window(|o, corner| {
+                let (top, bottom) = (corner, corner + g.w);
+                let (m, d) = (y_s[o], dy_s[o]);
+                let hit = [x_s[top] == m, x_s[top + 1] == m, x_s[bottom] == m];
+                let first = [hit[0], hit[1] && !hit[0], hit[2] && !hit[0] && !hit[1]];
+                let rest = !(hit[0] || hit[1] || hit[2]);
+                let pick = |chosen: bool| if chosen { d } else { E::zero() };
+                dx_s[top] = pick(first[0]);
+                dx_s[top + 1] = pick(first[1]);
+                dx_s[bottom] = pick(first[2]);
+                dx_s[bottom + 1] = pick(rest);
+            });
+            continue;
+        }
         g.for_each_window(|o, corner| {
             let mut at = corner;
             'search: for ki in 0..g.k {
