@@ -65,7 +65,7 @@ fn normal(len: usize, rng: &mut rand::rngs::StdRng) -> Vec<f32> {
 /// Runs and prints a workload unless `--only` names another.
 fn run(only: Option<&str>, name: &str, k: usize, step: impl FnMut()) {
     if only.is_none_or(|o| o == name) {
-        println!("{name} {:.1}", median_seconds(k, step) * 1e6);
+        println!("{name} {:.2}", median_seconds(k, step) * 1e6);
     }
 }
 

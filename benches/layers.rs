@@ -1,0 +1,124 @@
+//! Criterion benchmarks: forward and backward of each layer kind at two sizes, and the training
+//! steps of the reference workloads. Run: `cargo bench --bench layers` (add `-- <filter>` to pick).
+//! The side-by-side comparison with PyTorch is `benches/compare_pytorch.sh`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use rand::SeedableRng;
+use std::hint::black_box;
+use stratanet::init::unit_uniform;
+use stratanet::prelude::*;
+
+const BATCH: usize = 64;
+
+fn random(len: usize, seed: u64) -> Vec<f32> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..len)
+        .map(|_| 2.0 * unit_uniform(&mut rng) as f32 - 1.0)
+        .collect()
+}
+
+/// Benchmarks `M`'s forward pass and its backward pass (input and parameter gradients) on a
+/// batch of 64 random samples.
+fn layer<In: Shape, M: Module<In, f32>>(c: &mut Criterion, kind: &str, size: &str) {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let layer = M::init(&mut rng);
+    let x = random(BATCH * In::NUMEL, 2);
+    let dy = random(BATCH * M::Output::NUMEL, 3);
+    let (mut y, mut dx) = (vec![0.0; dy.len()], vec![0.0; x.len()]);
+    let mut work = M::work(BATCH);
+    M::set_mode(&mut work, stratanet::module::Mode::Training { seed: 4 });
+    let mut grads = M::zeros();
+    let mut group = c.benchmark_group(kind);
+    group.bench_function(BenchmarkId::new("forward", size), |b| {
+        b.iter(|| layer.forward(black_box(&x), BATCH, &mut y, &mut work))
+    });
+    layer.forward(&x, BATCH, &mut y, &mut work);
+    group.bench_function(BenchmarkId::new("backward", size), |b| {
+        b.iter(|| {
+            layer.backward(
+                black_box(&x),
+                &y,
+                &dy,
+                Some(&mut dx),
+                BATCH,
+                &mut work,
+                &mut grads,
+            )
+        })
+    });
+    group.finish();
+}
+
+fn layers(c: &mut Criterion) {
+    layer::<Vector<64>, Dense<64, 32>>(c, "dense", "64x32");
+    layer::<Vector<784>, Dense<784, 128>>(c, "dense", "784x128");
+    layer::<Image<1, 28, 28>, Conv2d<1, 8, 3, 1, 1>>(c, "conv2d", "1-8_k3_28x28");
+    layer::<Image<8, 14, 14>, Conv2d<8, 16, 3, 1, 1>>(c, "conv2d", "8-16_k3_14x14");
+    layer::<Image<8, 28, 28>, MaxPool2d<2>>(c, "max_pool2d", "8x28x28");
+    layer::<Image<16, 14, 14>, MaxPool2d<2>>(c, "max_pool2d", "16x14x14");
+    layer::<Seq<8, 8>, Lstm<8, 32>>(c, "lstm", "8x8-32");
+    layer::<Seq<28, 28>, Lstm<28, 64>>(c, "lstm", "28x28-64");
+    layer::<Seq<8, 8>, Gru<8, 32>>(c, "gru", "8x8-32");
+    layer::<Seq<28, 28>, Gru<28, 64>>(c, "gru", "28x28-64");
+    layer::<Vector<128>, Tanh>(c, "tanh", "128");
+    layer::<Vector<4000>, Tanh>(c, "tanh", "4000");
+    layer::<Vector<128>, BatchNorm<128>>(c, "batch_norm", "128");
+    layer::<Image<16, 14, 14>, BatchNorm<16>>(c, "batch_norm", "16x14x14");
+}
+
+/// One training step (forward, loss, backward, Adam) of a workload of the PyTorch reference.
+fn steps(c: &mut Criterion) {
+    type SeedMlp = (
+        Dense<5, 10>,
+        ReLU,
+        Dense<10, 10>,
+        ReLU,
+        Dense<10, 1>,
+        Sigmoid,
+    );
+    type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
+    type Cnn = (
+        Conv2d<1, 8, 3, 1, 1>,
+        ReLU,
+        MaxPool2d<2>,
+        Conv2d<8, 16, 3, 1, 1>,
+        ReLU,
+        MaxPool2d<2>,
+        Flatten,
+        Dense<784, 10>,
+    );
+    type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
+    let x = random(64 * 784, 5);
+    let mut group = c.benchmark_group("train_step");
+
+    let targets: Vec<f32> = (0..32).map(|i| (i % 2) as f32).collect();
+    let mut seed = Model::<Vector<5>, SeedMlp>::new(&mut rng).compile(Mse, Adam::default());
+    group.bench_function("seed_mlp_b32", |b| {
+        b.iter(|| seed.train_on_batch(black_box(&x[..32 * 5]), &targets))
+    });
+    let mut mnist =
+        Model::<Vector<784>, MnistMlp>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    group.bench_function("mnist_mlp_b64", |b| {
+        b.iter(|| mnist.train_on_batch(black_box(&x), &labels))
+    });
+    let mut cnn =
+        Model::<Image<1, 28, 28>, Cnn>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    group.bench_function("cnn_b64", |b| {
+        b.iter(|| cnn.train_on_batch(black_box(&x), &labels))
+    });
+    let mut lstm =
+        Model::<Seq<28, 28>, LstmNet>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    group.bench_function("lstm_b64", |b| {
+        b.iter(|| lstm.train_on_batch(black_box(&x), &labels))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = layers, steps
+}
+criterion_main!(benches);
