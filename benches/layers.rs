@@ -2,11 +2,15 @@
 //! steps of the reference workloads. Run: `cargo bench --bench layers` (add `-- <filter>` to pick).
 //! The side-by-side comparison with PyTorch is `benches/compare_pytorch.sh`.
 
+#[path = "../examples/util/workload_nets.rs"]
+mod workload_nets;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::SeedableRng;
 use std::hint::black_box;
 use stratanet::init::unit_uniform;
 use stratanet::prelude::*;
+use workload_nets::{Cnn, LstmNet, MnistMlp, SeedMlp};
 
 const BATCH: usize = 64;
 
@@ -68,26 +72,6 @@ fn layers(c: &mut Criterion) {
 
 /// One training step (forward, loss, backward, Adam) of a workload of the PyTorch reference.
 fn steps(c: &mut Criterion) {
-    type SeedMlp = (
-        Dense<5, 10>,
-        ReLU,
-        Dense<10, 10>,
-        ReLU,
-        Dense<10, 1>,
-        Sigmoid,
-    );
-    type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
-    type Cnn = (
-        Conv2d<1, 8, 3, 1, 1>,
-        ReLU,
-        MaxPool2d<2>,
-        Conv2d<8, 16, 3, 1, 1>,
-        ReLU,
-        MaxPool2d<2>,
-        Flatten,
-        Dense<784, 10>,
-    );
-    type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
     let x = random(64 * 784, 5);

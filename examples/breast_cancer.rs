@@ -11,10 +11,7 @@ use stratanet::prelude::*;
 type Net = (Dense<30, 16>, ReLU, Dense<16, 1>, Sigmoid);
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let table = util::read_csv("breast_cancer.csv", 1)?;
-    let (train_idx, test_idx) = util::split(table.rows(), 0.2, 11);
-    let (mut train, mut test) = (table.select(&train_idx), table.select(&test_idx));
-    util::standardize(&mut train, &mut test);
+    let (train, test) = util::breast_cancer()?;
     println!(
         "breast cancer: {} train, {} test samples",
         train.rows(),

@@ -12,10 +12,7 @@ type Net = (Lstm<8, 64>, Dense<64, 10>);
 const _: () = check::<Seq<8, 8>, Net, Vector<10>>();
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut digits = util::read_csv("digits.csv", 0)?;
-    digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
-    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let (train, test) = util::digits()?;
     println!(
         "digits: {} train, {} test sequences of 8 steps × 8 pixels",
         train.rows(),

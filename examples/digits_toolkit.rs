@@ -26,10 +26,7 @@ type Net = (
 const PARAMS: usize = Model::<Vector<64>, Net>::PARAMS;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut digits = util::read_csv("digits.csv", 0)?;
-    digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
-    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let (train, test) = util::digits()?;
 
     print!("{}", Model::<Vector<64>, Net>::summary());
     println!("(a compile-time constant: PARAMS = {PARAMS})");

@@ -13,26 +13,9 @@ use std::time::Instant;
 use stratanet::init::unit_uniform;
 use stratanet::prelude::*;
 
-type SeedMlp = (
-    Dense<5, 10>,
-    ReLU,
-    Dense<10, 10>,
-    ReLU,
-    Dense<10, 1>,
-    Sigmoid,
-);
-type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
-type Cnn = (
-    Conv2d<1, 8, 3, 1, 1>,
-    ReLU,
-    MaxPool2d<2>,
-    Conv2d<8, 16, 3, 1, 1>,
-    ReLU,
-    MaxPool2d<2>,
-    Flatten,
-    Dense<784, 10>,
-);
-type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
+#[path = "util/workload_nets.rs"]
+mod workload_nets;
+use workload_nets::{Cnn, LstmNet, MnistMlp, SeedMlp};
 
 /// Median seconds per call of `step` over 7 rounds of `k` calls, after a warm-up of
 /// `max(3, k/5)` calls (as the PyTorch script times).

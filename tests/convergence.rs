@@ -8,10 +8,7 @@ use stratanet::prelude::*;
 
 #[test]
 fn digits_mlp_reaches_95_percent() {
-    let mut digits = util::read_csv("digits.csv", 0).unwrap();
-    digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
-    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let (train, test) = util::digits().unwrap();
     type Net = (Dense<64, 64>, ReLU, Dense<64, 10>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model =
@@ -25,10 +22,7 @@ fn digits_mlp_reaches_95_percent() {
 
 #[test]
 fn breast_cancer_reaches_94_percent() {
-    let table = util::read_csv("breast_cancer.csv", 1).unwrap();
-    let (train_idx, test_idx) = util::split(table.rows(), 0.2, 11);
-    let (mut train, mut test) = (table.select(&train_idx), table.select(&test_idx));
-    util::standardize(&mut train, &mut test);
+    let (train, test) = util::breast_cancer().unwrap();
     type Net = (Dense<30, 16>, ReLU, Dense<16, 1>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
     let mut model = Model::<Vector<30>, Net>::new(&mut rng)
@@ -46,10 +40,7 @@ fn breast_cancer_reaches_94_percent() {
 
 #[test]
 fn digits_cnn_reaches_97_percent() {
-    let mut digits = util::read_csv("digits.csv", 0).unwrap();
-    digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
-    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let (train, test) = util::digits().unwrap();
     type Net = (
         Conv2d<1, 16, 3, 1, 1>,
         ReLU,
@@ -72,10 +63,7 @@ fn digits_cnn_reaches_97_percent() {
 
 #[test]
 fn digits_lstm_reaches_95_percent() {
-    let mut digits = util::read_csv("digits.csv", 0).unwrap();
-    digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = util::split(digits.rows(), 0.2, 7);
-    let (train, test) = (digits.select(&train_idx), digits.select(&test_idx));
+    let (train, test) = util::digits().unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model = Model::<Seq<8, 8>, (Lstm<8, 64>, Dense<64, 10>)>::new(&mut rng)
         .compile(SoftmaxCrossEntropy, Adam::new(0.005));

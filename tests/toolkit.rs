@@ -1,7 +1,10 @@
 //! The training toolkit through `fit`: callbacks, clipping, dropout and batch norm in a model,
 //! the summary, and classification metrics.
 
-use rand::SeedableRng;
+mod common;
+
+use common::{blobs as blobs_with, rng};
+
 use stratanet::module::Params;
 use stratanet::prelude::*;
 use stratanet::train::callbacks::{
@@ -10,23 +13,9 @@ use stratanet::train::callbacks::{
 };
 use stratanet::train::Clip;
 
-fn rng(seed: u64) -> rand::rngs::StdRng {
-    rand::rngs::StdRng::seed_from_u64(seed)
-}
-
-/// A deterministic 3-class problem on 8 features.
+/// The 3-class blobs of `common`, with this file's spread.
 fn blobs(n: usize) -> (Vec<f32>, Vec<usize>) {
-    let mut x = Vec::with_capacity(n * 8);
-    let mut y = Vec::with_capacity(n);
-    for i in 0..n {
-        let class = i % 3;
-        for j in 0..8 {
-            let center = if j % 3 == class { 1.0 } else { -0.5 };
-            x.push(center + 0.8 * ((i * 31 + j * 17) as f32 * 0.37).sin());
-        }
-        y.push(class);
-    }
-    (x, y)
+    blobs_with(n, 0.8)
 }
 
 type Net = (Dense<8, 32>, BatchNorm<32>, ReLU, Dropout<20>, Dense<32, 3>);

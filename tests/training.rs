@@ -1,26 +1,15 @@
 //! The training API end to end: deep and nested networks, determinism, Keras's `fit` semantics.
 
-use rand::SeedableRng;
+mod common;
+
+use common::{blobs as blobs_with, rng};
+
 use stratanet::gradcheck::check_gradients;
 use stratanet::prelude::*;
 
-fn rng(seed: u64) -> rand::rngs::StdRng {
-    rand::rngs::StdRng::seed_from_u64(seed)
-}
-
-/// A deterministic 3-class problem on 8 features.
+/// The 3-class blobs of `common`, with this file's spread.
 fn blobs(n: usize) -> (Vec<f32>, Vec<usize>) {
-    let mut x = Vec::with_capacity(n * 8);
-    let mut y = Vec::with_capacity(n);
-    for i in 0..n {
-        let class = i % 3;
-        for j in 0..8 {
-            let center = if j % 3 == class { 1.0 } else { -0.5 };
-            x.push(center + 0.4 * ((i * 31 + j * 17) as f32 * 0.37).sin());
-        }
-        y.push(class);
-    }
-    (x, y)
+    blobs_with(n, 0.4)
 }
 
 type Sixteen = (

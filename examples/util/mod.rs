@@ -82,6 +82,24 @@ pub fn read_csv(name: &str, header_lines: usize) -> Result<Table, Box<dyn Error>
     })
 }
 
+/// The bundled digits, pixels scaled to [0, 1], split 80/20 (seed 7): `(train, test)`.
+pub fn digits() -> Result<(Table, Table), Box<dyn Error>> {
+    let mut digits = read_csv("digits.csv", 0)?;
+    digits.x.iter_mut().for_each(|v| *v /= 16.0);
+    let (train_idx, test_idx) = split(digits.rows(), 0.2, 7);
+    Ok((digits.select(&train_idx), digits.select(&test_idx)))
+}
+
+/// The bundled breast-cancer table, split 80/20 (seed 11) and standardized with the training
+/// statistics: `(train, test)`.
+pub fn breast_cancer() -> Result<(Table, Table), Box<dyn Error>> {
+    let table = read_csv("breast_cancer.csv", 1)?;
+    let (train_idx, test_idx) = split(table.rows(), 0.2, 11);
+    let (mut train, mut test) = (table.select(&train_idx), table.select(&test_idx));
+    standardize(&mut train, &mut test);
+    Ok((train, test))
+}
+
 /// A seeded shuffle of `0..n` split into (train, test) with `test_fraction` held out.
 pub fn split(n: usize, test_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
     let mut rng = StdRng::seed_from_u64(seed);

@@ -1,0 +1,29 @@
+//! The networks of the reference workloads (`benches/torch_bench.py`), shared by
+//! `examples/workloads.rs` and `benches/layers.rs`.
+
+use stratanet::prelude::*;
+
+/// The seed's Keras model: 5 → 10 relu → 10 relu → 1 sigmoid.
+pub type SeedMlp = (
+    Dense<5, 10>,
+    ReLU,
+    Dense<10, 10>,
+    ReLU,
+    Dense<10, 1>,
+    Sigmoid,
+);
+/// The MNIST-size MLP: 784 → 128 relu → 64 relu → 10.
+pub type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
+/// The small CNN on 1×28×28.
+pub type Cnn = (
+    Conv2d<1, 8, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Conv2d<8, 16, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Flatten,
+    Dense<784, 10>,
+);
+/// LSTM over 28 steps of 28 features → 64 hidden, last state → 10.
+pub type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
