@@ -89,12 +89,12 @@ impl ConvGeom {
 /// ```
 pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
     let q = g.positions();
-    for c in 0..g.c_in {
-        let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
-        for ki in 0..g.kh {
-            let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
-            for kj in 0..g.kw {
-                let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+    for ki in 0..g.kh {
+        let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+        for kj in 0..g.kw {
+            let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+            for c in 0..g.c_in {
+                let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
                 let r = (c * g.kh + ki) * g.kw + kj;
                 let out = &mut cols[r * ld..r * ld + q];
                 out.fill(E::zero());
@@ -120,12 +120,12 @@ pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
 /// input gradient `dx` (the adjoint of [`im2col`]).
 pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) {
     let q = g.positions();
-    for c in 0..g.c_in {
-        let plane = &mut dx[c * g.h * g.w..(c + 1) * g.h * g.w];
-        for ki in 0..g.kh {
-            let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
-            for kj in 0..g.kw {
-                let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+    for ki in 0..g.kh {
+        let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+        for kj in 0..g.kw {
+            let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+            for c in 0..g.c_in {
+                let plane = &mut dx[c * g.h * g.w..(c + 1) * g.h * g.w];
                 let r = (c * g.kh + ki) * g.kw + kj;
                 let src = &cols[r * ld..r * ld + q];
                 for oy in rows.clone() {

@@ -100,21 +100,43 @@ pub fn max_pool_backward<E: Scalar>(
     for s in 0..n {
         let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
-        let (y_s, dy_s) = (&y[s * g.out_len()..], &dy[s * g.out_len()..]);
+        let out = s * g.out_len()..(s + 1) * g.out_len();
+        let (y_s, dy_s) = (&y[out.clone()], &dy[out]);
         if g.k == 2 && g.s == 2 {
-            // Non-overlapping 2×2 windows: route with selects instead of a search.
-            g.for_each_window(|o, corner| {
-                let (top, bottom) = (corner, corner + g.w);
-                let (m, d) = (y_s[o], dy_s[o]);
-                let hit = [x_s[top] == m, x_s[top + 1] == m, x_s[bottom] == m];
-                let first = [hit[0], hit[1] && !hit[0], hit[2] && !hit[0] && !hit[1]];
-                let rest = !(hit[0] || hit[1] || hit[2]);
-                let pick = |chosen: bool| if chosen { d } else { E::zero() };
-                dx_s[top] = pick(first[0]);
-                dx_s[top + 1] = pick(first[1]);
-                dx_s[bottom] = pick(first[2]);
-                dx_s[bottom + 1] = pick(rest);
-            });
+            // Non-overlapping 2×2 windows, row by row: route with selects instead of a search.
+            for (c, (y_plane, dy_plane)) in y_s
+                .chunks_exact(g.oh * g.ow)
+                .zip(dy_s.chunks_exact(g.oh * g.ow))
+                .enumerate()
+            {
+                for (oy, (y_row, dy_row)) in y_plane
+                    .chunks_exact(g.ow)
+                    .zip(dy_plane.chunks_exact(g.ow))
+                    .enumerate()
+                {
+                    let top = (c * g.h + 2 * oy) * g.w;
+                    let (x_top, x_bottom) = (
+                        &x_s[top..top + 2 * g.ow],
+                        &x_s[top + g.w..top + g.w + 2 * g.ow],
+                    );
+                    let (dx_top, dx_rest) = dx_s[top..].split_at_mut(g.w);
+                    let (dx_top, dx_bottom) = (&mut dx_top[..2 * g.ow], &mut dx_rest[..2 * g.ow]);
+                    let windows = x_top.chunks_exact(2).zip(x_bottom.chunks_exact(2));
+                    let grads = dx_top
+                        .chunks_exact_mut(2)
+                        .zip(dx_bottom.chunks_exact_mut(2));
+                    for (((xt, xb), (dt, db)), (&m, &d)) in
+                        windows.zip(grads).zip(y_row.iter().zip(dy_row))
+                    {
+                        let hit = [xt[0] == m, xt[1] == m, xb[0] == m];
+                        let pick = |chosen: bool| if chosen { d } else { E::zero() };
+                        dt[0] = pick(hit[0]);
+                        dt[1] = pick(hit[1] && !hit[0]);
+                        db[0] = pick(hit[2] && !hit[0] && !hit[1]);
+                        db[1] = pick(!(hit[0] || hit[1] || hit[2]));
+                    }
+                }
+            }
             continue;
         }
         g.for_each_window(|o, corner| {
