@@ -1,6 +1,7 @@
 //! Errors for data handed in at run time. Each message says what was expected and what came.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 /// What went wrong with run-time data or settings.
@@ -72,6 +73,29 @@ pub enum Error {
         /// Position of the first such value.
         index: usize,
     },
+    /// A weights file that is not well formed.
+    Format {
+        /// The byte where the problem starts.
+        offset: usize,
+        /// What was expected and what came.
+        detail: String,
+    },
+    /// A weights file whose tensor names differ from the network's.
+    TensorName {
+        /// The name the network expects at this position.
+        expected: String,
+        /// The name in the file.
+        found: String,
+    },
+    /// A weights file whose tensor has another shape than the network's.
+    TensorShape {
+        /// The tensor.
+        tensor: String,
+        /// The network's shape.
+        expected: Vec<usize>,
+        /// The file's shape (empty when even the rank differs).
+        found: Vec<usize>,
+    },
     /// An output buffer of the wrong length.
     OutputLength {
         /// Values the inputs produce.
@@ -132,6 +156,13 @@ impl fmt::Display for Error {
                 write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
             }
             Error::Io { path, detail } => write!(f, "{path}: {detail}"),
+            Error::Format { offset, detail } => write!(f, "weights file at byte {offset}: {detail}"),
+            Error::TensorName { expected, found } => {
+                write!(f, "weights file: expected tensor `{expected}`, got `{found}`")
+            }
+            Error::TensorShape { tensor, expected, found } => {
+                write!(f, "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found:?}")
+            }
             Error::OutputLength { expected, got } => {
                 write!(f, "output buffer: expected {expected} values, got {got}")
             }

@@ -42,6 +42,7 @@ pub mod layers;
 pub mod loss;
 pub mod module;
 pub mod optim;
+pub mod persist;
 pub mod scalar;
 pub mod shape;
 pub mod tensor;

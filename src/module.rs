@@ -41,6 +41,37 @@ pub trait Params<E: Scalar>: Sized {
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E]));
     /// Visits this value's slices paired with the matching slices of `other`.
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E]));
+    /// Appends the name and shape of every tensor [`Params::visit_tensors`] visits, in that
+    /// order, each name prefixed with `prefix` (a network's layers are `0.`, `1.`, …).
+    fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>);
+    /// Visits every stored tensor: the parameters, then non-trainable state (batch-norm running
+    /// statistics). This is what a saved model holds.
+    fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
+        self.visit(f)
+    }
+    /// Visits every stored tensor mutably, in the order of [`Params::visit_tensors`].
+    fn visit_tensors_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+        self.visit_mut(f)
+    }
+}
+
+/// The name and shape of one stored tensor (PyTorch's layouts, row-major).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorSpec {
+    /// The tensor's name, e.g. `0.weight`.
+    pub name: String,
+    /// Its dimensions, outermost first.
+    pub shape: Vec<usize>,
+}
+
+impl TensorSpec {
+    /// A spec named `prefix` + `name`.
+    pub fn new(prefix: &str, name: &str, shape: &[usize]) -> Self {
+        Self {
+            name: alloc::format!("{prefix}{name}"),
+            shape: shape.to_vec(),
+        }
+    }
 }
 
 /// A layer or network that maps a batch of `In`-shaped samples to `Self::Output`-shaped ones.
@@ -237,6 +268,7 @@ impl<E: Scalar> Params<E> for () {
     fn visit(&self, _: &mut dyn FnMut(&[E])) {}
     fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
     fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
+    fn tensor_specs(_: &str, _: &mut Vec<TensorSpec>) {}
 }
 
 macro_rules! tuple_params {
@@ -257,6 +289,15 @@ macro_rules! tuple_params {
             }
             fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
                 $(self.$i.visit_with(&other.$i, f);)+
+            }
+            fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>) {
+                $($M::tensor_specs(&alloc::format!("{prefix}{}.", $i), out);)+
+            }
+            fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
+                $(self.$i.visit_tensors(f);)+
+            }
+            fn visit_tensors_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+                $(self.$i.visit_tensors_mut(f);)+
             }
         }
     };

@@ -29,6 +29,7 @@ impl<E: Scalar, A: Activation> Params<E> for A {
     fn visit(&self, _: &mut dyn FnMut(&[E])) {}
     fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
     fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
+    fn tensor_specs(_: &str, _: &mut alloc::vec::Vec<crate::module::TensorSpec>) {}
 }
 
 /// Implements [`Module`] for every shape on an [`Activation`] type (the crate does this for its

@@ -9,7 +9,7 @@
 //! `dx = (γ/(m·√(σ²+ε)))·(m·dy − Σ dy − x̂·Σ dy·x̂)` — the mean and variance depend on every `x`.
 
 use crate::kernels::batch_norm::{batch_norm_backward, batch_norm_train, normalize, NormStats};
-use crate::module::{Mode, Module, Params};
+use crate::module::{Mode, Module, Params, TensorSpec};
 use crate::shape::{Dim, DimT, Rank1, Rank3, Shape};
 use crate::Scalar;
 use alloc::boxed::Box;
@@ -96,6 +96,35 @@ impl<C: DimT, E: Scalar> Params<E> for BatchNormT<C, E> {
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         f(&mut self.gamma, &other.gamma);
         f(&mut self.beta, &other.beta);
+    }
+
+    // PyTorch's state_dict names: γ is `weight`, β is `bias`.
+    fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>) {
+        for name in ["weight", "bias", "running_mean", "running_var"] {
+            out.push(TensorSpec::new(prefix, name, &[C::USIZE]));
+        }
+    }
+
+    fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
+        for part in [
+            &self.gamma,
+            &self.beta,
+            &self.running_mean,
+            &self.running_var,
+        ] {
+            f(part);
+        }
+    }
+
+    fn visit_tensors_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+        for part in [
+            &mut self.gamma,
+            &mut self.beta,
+            &mut self.running_mean,
+            &mut self.running_var,
+        ] {
+            f(part);
+        }
     }
 }
 

@@ -41,7 +41,8 @@ weight_bias_params!(
     weights = CO::USIZE * CI::USIZE * K::USIZE,
     biases = CO::USIZE,
     fan_in = CI::USIZE * K::USIZE,
-    fan_out = CO::USIZE * K::USIZE
+    fan_out = CO::USIZE * K::USIZE,
+    weight_shape = [CO::USIZE, CI::USIZE, K::USIZE]
 );
 
 type Out<L, K, S, P> = <L as WindowOut<K, S, P>>::Out;

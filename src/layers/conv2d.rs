@@ -46,7 +46,8 @@ weight_bias_params!(
     weights = CO::USIZE * CI::USIZE * K::USIZE * K::USIZE,
     biases = CO::USIZE,
     fan_in = CI::USIZE * K::USIZE * K::USIZE,
-    fan_out = CO::USIZE * K::USIZE * K::USIZE
+    fan_out = CO::USIZE * K::USIZE * K::USIZE,
+    weight_shape = [CO::USIZE, CI::USIZE, K::USIZE, K::USIZE]
 );
 
 /// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),

@@ -33,7 +33,8 @@ pub type Dense<const I: usize, const O: usize, E = f32> = DenseT<Dim<I>, Dim<O>,
 
 weight_bias_params!(
     impl<I: DimT, O: DimT> DenseT<I, O, E>;
-    weights = I::USIZE * O::USIZE, biases = O::USIZE, fan_in = I::USIZE, fan_out = O::USIZE
+    weights = I::USIZE * O::USIZE, biases = O::USIZE, fan_in = I::USIZE, fan_out = O::USIZE,
+    weight_shape = [O::USIZE, I::USIZE]
 );
 
 impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O, E> {

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::init::unit_uniform;
-use crate::module::{Module, Params};
+use crate::module::{Module, Params, TensorSpec};
 use crate::shape::{Dim, DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
 use alloc::boxed::Box;
@@ -69,6 +69,10 @@ impl<V: DimT, D: DimT, E: Scalar> Params<E> for EmbeddingT<V, D, E> {
 
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         f(&mut self.table, &other.table);
+    }
+
+    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<TensorSpec>) {
+        out.push(TensorSpec::new(prefix, "weight", &[V::USIZE, D::USIZE]));
     }
 }
 

@@ -40,6 +40,7 @@ macro_rules! no_params {
             fn visit(&self, _: &mut dyn FnMut(&[E])) {}
             fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
             fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
+            fn tensor_specs(_: &str, _: &mut alloc::vec::Vec<$crate::module::TensorSpec>) {}
         }
     };
     ($t:ty; const $c:ident: usize) => {

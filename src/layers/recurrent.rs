@@ -233,6 +233,27 @@ impl<C: CellKind, F: DimT, H: DimT, R: 'static, E: Scalar> Params<E> for Recurre
             }
         }
     }
+
+    // PyTorch's names; for the tanh RNN and the LSTM the one bias is PyTorch's b_ih + b_hh.
+    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<crate::module::TensorSpec>) {
+        use crate::module::TensorSpec;
+        out.push(TensorSpec::new(
+            prefix,
+            "weight_ih_l0",
+            &[Self::WIDTH, F::USIZE],
+        ));
+        out.push(TensorSpec::new(
+            prefix,
+            "weight_hh_l0",
+            &[Self::WIDTH, H::USIZE],
+        ));
+        if C::CELL.recurrent_bias() {
+            out.push(TensorSpec::new(prefix, "bias_ih_l0", &[Self::WIDTH]));
+            out.push(TensorSpec::new(prefix, "bias_hh_l0", &[Self::WIDTH]));
+        } else {
+            out.push(TensorSpec::new(prefix, "bias_l0", &[Self::WIDTH]));
+        }
+    }
 }
 
 impl<C, T, F, H, R, E> Module<Rank2<T, F>, E> for RecurrentT<C, F, H, R, E>

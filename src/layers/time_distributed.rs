@@ -35,6 +35,15 @@ impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         self.0.visit_with(&other.0, f)
     }
+    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<crate::module::TensorSpec>) {
+        M::tensor_specs(prefix, out)
+    }
+    fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
+        self.0.visit_tensors(f)
+    }
+    fn visit_tensors_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+        self.0.visit_tensors_mut(f)
+    }
 }
 
 impl<T, F, O, M, E> Module<Rank2<T, F>, E> for TimeDistributed<M>

@@ -55,7 +55,8 @@ impl<E: Scalar> WeightBias<E> {
 macro_rules! weight_bias_params {
     (
         impl<$($g:ident: DimT),*> $t:ty;
-        weights = $weights:expr, biases = $biases:expr, fan_in = $fan_in:expr, fan_out = $fan_out:expr
+        weights = $weights:expr, biases = $biases:expr, fan_in = $fan_in:expr, fan_out = $fan_out:expr,
+        weight_shape = $shape:expr
     ) => {
         impl<$($g: $crate::shape::DimT,)* E: $crate::Scalar> $crate::module::Params<E> for $t {
             const PARAMS: usize = $weights + $biases;
@@ -76,6 +77,10 @@ macro_rules! weight_bias_params {
             }
             fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
                 self.params.visit_with(&other.params, f)
+            }
+            fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<$crate::module::TensorSpec>) {
+                out.push($crate::module::TensorSpec::new(prefix, "weight", &$shape));
+                out.push($crate::module::TensorSpec::new(prefix, "bias", &[$biases]));
             }
         }
 

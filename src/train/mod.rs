@@ -79,6 +79,20 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
         &mut self.net
     }
 
+    /// The weights (parameters and batch-norm statistics) in stratanet's format; see
+    /// [`crate::persist`].
+    pub fn save_weights(&self) -> Vec<u8> {
+        crate::persist::save_weights(&self.net)
+    }
+
+    /// Replaces the weights with those in `bytes` (written by [`Model::save_weights`] for a
+    /// network of the same type). On any mismatch or malformed input the model is unchanged
+    /// and the `Err` names what was expected and what came.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<()> {
+        self.net = crate::persist::load_weights(bytes)?;
+        Ok(())
+    }
+
     /// The number of trainable parameters, a compile-time constant.
     pub const PARAMS: usize = Net::PARAMS;
 

@@ -1,0 +1,379 @@
+//! Saving and loading a network's weights in stratanet's own binary format.
+//!
+//! Layout, all integers little-endian:
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `STRATNET` |
+//! | 4 | format version (1) |
+//! | 1 | element size: 4 (`f32`) or 8 (`f64`) |
+//! | 4 | tensor count |
+//! | per tensor | name length (4), UTF-8 name, rank (4), each dimension (8) |
+//! | per tensor | its values, row-major, little-endian |
+//!
+//! Tensors are every parameter and non-trainable state of the network in
+//! [`Params::visit_tensors`] order, named and shaped as [`Params::tensor_specs`] says (PyTorch's
+//! `state_dict` names and layouts). Loading checks the whole file against the network's type
+//! before it builds anything, so a malformed file yields an `Err` and never a partial model.
+//!
+//! ```
+//! use stratanet::prelude::*;
+//! use stratanet::persist::{load_weights, save_weights};
+//! use rand::SeedableRng;
+//! type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+//! let net = <Net as Params<f32>>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
+//! let bytes = save_weights(&net);
+//! let back: Net = load_weights(&bytes)?;
+//! assert_eq!(back.0.weight(), net.0.weight());
+//! // a network of another shape refuses the file, naming the tensor
+//! let err = load_weights::<f32, (Dense<3, 5>, ReLU, Dense<5, 2>)>(&bytes).err().unwrap();
+//! assert!(err.to_string().contains("0.weight"));
+//! # Ok::<(), stratanet::Error>(())
+//! ```
+
+use crate::error::{Error, Result};
+use crate::module::{Params, TensorSpec};
+use crate::Scalar;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The first bytes of every weights file.
+pub const MAGIC: &[u8; 8] = b"STRATNET";
+/// The format version this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+fn specs<E: Scalar, P: Params<E>>() -> Vec<TensorSpec> {
+    let mut specs = Vec::new();
+    P::tensor_specs("", &mut specs);
+    specs
+}
+
+/// The weights of `network` in the format described in this module.
+pub fn save_weights<E: Scalar, P: Params<E>>(network: &P) -> Vec<u8> {
+    let specs = specs::<E, P>();
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.push(core::mem::size_of::<E>() as u8);
+    out.extend_from_slice(&(specs.len() as u32).to_le_bytes());
+    for spec in &specs {
+        out.extend_from_slice(&(spec.name.len() as u32).to_le_bytes());
+        out.extend_from_slice(spec.name.as_bytes());
+        out.extend_from_slice(&(spec.shape.len() as u32).to_le_bytes());
+        for &d in &spec.shape {
+            out.extend_from_slice(&(d as u64).to_le_bytes());
+        }
+    }
+    network.visit_tensors(&mut |values: &[E]| {
+        for &v in values {
+            if core::mem::size_of::<E>() == 4 {
+                out.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
+            } else {
+                out.extend_from_slice(&v.as_f64().to_le_bytes());
+            }
+        }
+    });
+    out
+}
+
+/// A cursor over untrusted bytes: every read is checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8]> {
+        let end = self
+            .at
+            .checked_add(len)
+            .filter(|&end| end <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(Error::Format {
+                offset: self.at,
+                detail: format!(
+                    "expected {len} bytes of {what}, got {}",
+                    self.bytes.len() - self.at
+                ),
+            });
+        };
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32> {
+        let b = self.take(4, what)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64(&mut self, what: &str) -> Result<u64> {
+        let b = self.take(8, what)?;
+        Ok(u64::from_le_bytes([
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+        ]))
+    }
+}
+
+fn format_error(offset: usize, detail: String) -> Error {
+    Error::Format { offset, detail }
+}
+
+/// Reads a network of type `P` from `bytes` written by [`save_weights`]. The file must match
+/// the type exactly — version, element type, and every tensor's name and shape in order —
+/// or the `Err` says what was expected and what came.
+pub fn load_weights<E: Scalar, P: Params<E>>(bytes: &[u8]) -> Result<P> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(8, "magic")? != MAGIC {
+        return Err(format_error(
+            0,
+            "expected the magic bytes STRATNET, got others".into(),
+        ));
+    }
+    let version = r.u32("version")?;
+    if version != VERSION {
+        return Err(format_error(
+            8,
+            format!("expected format version {VERSION}, got {version}"),
+        ));
+    }
+    let size = r.take(1, "element size")?[0] as usize;
+    if size != core::mem::size_of::<E>() {
+        return Err(format_error(
+            12,
+            format!(
+                "expected {}-byte elements, got {size}-byte elements",
+                core::mem::size_of::<E>()
+            ),
+        ));
+    }
+    let specs = specs::<E, P>();
+    let at = r.at;
+    let count = r.u32("tensor count")? as usize;
+    if count != specs.len() {
+        return Err(format_error(
+            at,
+            format!("expected {} tensors, got {count}", specs.len()),
+        ));
+    }
+    for spec in &specs {
+        let at = r.at;
+        let name_len = r.u32("name length")? as usize;
+        let name = core::str::from_utf8(r.take(name_len, "tensor name")?)
+            .map_err(|_| format_error(at + 4, "expected a UTF-8 tensor name".into()))?;
+        if name != spec.name {
+            return Err(Error::TensorName {
+                expected: spec.name.clone(),
+                found: name.into(),
+            });
+        }
+        let rank = r.u32("rank")? as usize;
+        if rank != spec.shape.len() {
+            return Err(Error::TensorShape {
+                tensor: spec.name.clone(),
+                expected: spec.shape.clone(),
+                found: Vec::new(),
+            });
+        }
+        let mut shape = Vec::with_capacity(rank);
+        for _ in 0..rank {
+            shape.push(usize::try_from(r.u64("dimension")?).unwrap_or(usize::MAX));
+        }
+        if shape != spec.shape {
+            return Err(Error::TensorShape {
+                tensor: spec.name.clone(),
+                expected: spec.shape.clone(),
+                found: shape,
+            });
+        }
+    }
+    let values: usize = specs
+        .iter()
+        .map(|s| s.shape.iter().product::<usize>())
+        .sum();
+    let data = r.take(values * size, "tensor data")?;
+    if r.at != bytes.len() {
+        return Err(format_error(
+            r.at,
+            format!(
+                "expected the end of the file, got {} more bytes",
+                bytes.len() - r.at
+            ),
+        ));
+    }
+    let mut network = P::zeros();
+    let mut chunks = data.chunks_exact(size);
+    network.visit_tensors_mut(&mut |slice: &mut [E]| {
+        for (v, b) in slice.iter_mut().zip(&mut chunks) {
+            *v = if size == 4 {
+                E::from_f64(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            } else {
+                E::from_f64(f64::from_le_bytes([
+                    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                ]))
+            };
+        }
+    });
+    Ok(network)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::*;
+    use crate::shape::Dim;
+    use alloc::string::ToString;
+    use alloc::vec;
+    use rand::SeedableRng;
+
+    type Everything = (
+        Conv2d<1, 2, 3, 1, 1>,
+        BatchNorm<2>,
+        MaxPool2d<2>,
+        crate::layers::Flatten,
+        Dense<8, 6>,
+        Dropout<10>,
+        ReLU,
+    );
+
+    fn net<P: Params<f32>>(seed: u64) -> P {
+        P::init(&mut rand::rngs::StdRng::seed_from_u64(seed))
+    }
+
+    fn all_values<P: Params<f32>>(p: &P) -> Vec<f32> {
+        let mut v = Vec::new();
+        p.visit_tensors(&mut |s: &[f32]| v.extend_from_slice(s));
+        v
+    }
+
+    #[test]
+    fn specs_cover_every_stored_value() {
+        fn check<P: Params<f32>>() {
+            let p: P = net(1);
+            let mut lens = Vec::new();
+            p.visit_tensors(&mut |s: &[f32]| lens.push(s.len()));
+            let specs = specs::<f32, P>();
+            let spec_lens: Vec<usize> = specs.iter().map(|s| s.shape.iter().product()).collect();
+            assert_eq!(lens, spec_lens, "{specs:?}");
+        }
+        check::<Everything>();
+        check::<(
+            Embedding<10, 4>,
+            Lstm<4, 3>,
+            Gru<3, 2, Sequence>,
+            SimpleRnn<2, 5>,
+            Dense<5, 1>,
+        )>();
+        check::<(Conv1d<2, 3, 3>, TimeDistributed<Dense<3, 2>>)>();
+        let names: Vec<String> = specs::<f32, (Dense<2, 3>, ReLU, Lstm<3, 4>)>()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "0.weight",
+                "0.bias",
+                "2.weight_ih_l0",
+                "2.weight_hh_l0",
+                "2.bias_l0"
+            ]
+        );
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let original: Everything = net(3);
+        let back: Everything = load_weights(&save_weights(&original)).unwrap();
+        assert_eq!(all_values(&back), all_values(&original));
+        type Recurrent = (Embedding<10, 4>, Gru<4, 3>, Dense<3, 2, f32>);
+        let original: Recurrent = net(4);
+        let back: Recurrent = load_weights(&save_weights(&original)).unwrap();
+        assert_eq!(all_values(&back), all_values(&original));
+    }
+
+    #[test]
+    fn every_malformed_input_is_an_error() {
+        type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+        let bytes = save_weights(&net::<Net>(5));
+        // every truncation
+        for len in 0..bytes.len() {
+            assert!(
+                load_weights::<f32, Net>(&bytes[..len]).is_err(),
+                "truncated to {len}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(matches!(
+            load_weights::<f32, Net>(&longer),
+            Err(Error::Format { .. })
+        ));
+        // wrong element type, version, magic
+        assert!(load_weights::<
+            f64,
+            (
+                DenseT<Dim<3>, Dim<4>, f64>,
+                ReLU,
+                DenseT<Dim<4>, Dim<2>, f64>
+            ),
+        >(&bytes)
+        .is_err());
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert_eq!(
+            load_weights::<f32, Net>(&v2).err().unwrap().to_string(),
+            "weights file at byte 8: expected format version 1, got 2"
+        );
+        let mut magic = bytes.clone();
+        magic[0] = b'X';
+        assert!(load_weights::<f32, Net>(&magic).is_err());
+        // another network's file
+        let err = load_weights::<f32, (Dense<3, 5>, ReLU, Dense<5, 2>)>(&bytes)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err,
+            Error::TensorShape {
+                tensor: "0.weight".into(),
+                expected: vec![5, 3],
+                found: vec![4, 3]
+            }
+        );
+        assert!(load_weights::<f32, (Dense<3, 4>, Dense<4, 2>)>(&bytes).is_err());
+    }
+
+    #[test]
+    fn random_and_mutated_bytes_never_panic() {
+        type Net = (Dense<3, 4>, ReLU, Lstm<4, 2, Sequence>);
+        let bytes = save_weights(&net::<Net>(6));
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut accepted = 0;
+        for round in 0..100_000 {
+            let mut input = if round % 10 == 0 {
+                let len = crate::init::index_below(&mut rng, 2 * bytes.len());
+                (0..len)
+                    .map(|_| rand::Rng::next_u32(&mut rng) as u8)
+                    .collect()
+            } else {
+                bytes.clone()
+            };
+            for _ in 0..1 + crate::init::index_below(&mut rng, 4) {
+                if input.is_empty() {
+                    break;
+                }
+                let at = crate::init::index_below(&mut rng, input.len());
+                match crate::init::index_below(&mut rng, 3) {
+                    0 => input[at] = rand::Rng::next_u32(&mut rng) as u8,
+                    1 => input.truncate(at),
+                    _ => input.insert(at, rand::Rng::next_u32(&mut rng) as u8),
+                }
+            }
+            if load_weights::<f32, Net>(&input).is_ok() {
+                accepted += 1; // a flipped data byte is still a valid file
+            }
+        }
+        assert!(accepted < 100_000);
+    }
+}
