@@ -96,6 +96,11 @@ pub enum Error {
         /// The file's shape (empty when even the rank differs).
         found: Vec<usize>,
     },
+    /// A weights file without a tensor the network needs.
+    MissingTensor {
+        /// The tensor's name.
+        name: String,
+    },
     /// An output buffer of the wrong length.
     OutputLength {
         /// Values the inputs produce.
@@ -163,6 +168,7 @@ impl fmt::Display for Error {
             Error::TensorShape { tensor, expected, found } => {
                 write!(f, "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found:?}")
             }
+            Error::MissingTensor { name } => write!(f, "weights file: expected tensor `{name}`, got none"),
             Error::OutputLength { expected, got } => {
                 write!(f, "output buffer: expected {expected} values, got {got}")
             }

@@ -218,6 +218,131 @@ pub fn load_weights<E: Scalar, P: Params<E>>(bytes: &[u8]) -> Result<P> {
     Ok(network)
 }
 
+/// Import and export as `.safetensors` with PyTorch's `state_dict` names and layouts (feature
+/// `safetensors`), so a model trained in PyTorch loads into the matching typed network.
+///
+/// Names are [`Params::tensor_specs`]'s: a tuple network's layers are `0.`, `1.`, … as in an
+/// `nn.Sequential`. The tanh RNN and LSTM keep one bias (`bias_l0`): import sums PyTorch's
+/// `bias_ih_l0` and `bias_hh_l0`, export writes it as `bias_ih_l0` with a zero `bias_hh_l0`.
+/// Batch norm's `num_batches_tracked` is neither read nor written (load with `strict=False`).
+/// `F32` and `F64` tensors are accepted and converted to the network's element type.
+#[cfg(feature = "safetensors")]
+pub mod safetensors {
+    use super::specs;
+    use crate::error::{Error, Result};
+    use crate::module::Params;
+    use crate::Scalar;
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec;
+    use alloc::vec::Vec;
+    use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+    fn format_error(detail: String) -> Error {
+        Error::Format { offset: 0, detail }
+    }
+
+    /// One tensor's values as `f64`, checked against `shape`.
+    fn read(file: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f64>> {
+        let view = file
+            .tensor(name)
+            .map_err(|_| Error::MissingTensor { name: name.into() })?;
+        if view.shape() != shape {
+            return Err(Error::TensorShape {
+                tensor: name.into(),
+                expected: shape.to_vec(),
+                found: view.shape().to_vec(),
+            });
+        }
+        let data = view.data();
+        Ok(match view.dtype() {
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+                .collect(),
+            Dtype::F64 => data
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+                .collect(),
+            other => {
+                return Err(format_error(format!(
+                    "tensor `{name}`: expected F32 or F64, got {other:?}"
+                )))
+            }
+        })
+    }
+
+    /// Reads a network of type `P` from `.safetensors` bytes. Tensors the network does not use
+    /// are ignored; a missing tensor or a shape that differs is an `Err` naming it.
+    pub fn from_safetensors<E: Scalar, P: Params<E>>(bytes: &[u8]) -> Result<P> {
+        let file = SafeTensors::deserialize(bytes)
+            .map_err(|e| format_error(format!("not a safetensors file: {e}")))?;
+        let mut tensors = Vec::new();
+        for spec in specs::<E, P>() {
+            let values = match spec.name.strip_suffix("bias_l0") {
+                Some(prefix) => {
+                    let ih = read(&file, &format!("{prefix}bias_ih_l0"), &spec.shape)?;
+                    let hh = read(&file, &format!("{prefix}bias_hh_l0"), &spec.shape)?;
+                    ih.iter().zip(&hh).map(|(a, b)| a + b).collect()
+                }
+                None => read(&file, &spec.name, &spec.shape)?,
+            };
+            tensors.push(values);
+        }
+        let mut network = P::zeros();
+        let mut next = tensors.into_iter();
+        network.visit_tensors_mut(&mut |slice: &mut [E]| {
+            if let Some(values) = next.next() {
+                for (v, &x) in slice.iter_mut().zip(&values) {
+                    *v = E::from_f64(x);
+                }
+            }
+        });
+        Ok(network)
+    }
+
+    /// The network's tensors as `.safetensors` bytes (`F32` for an `f32` network, `F64` for
+    /// `f64`), named as PyTorch names them.
+    pub fn to_safetensors<E: Scalar, P: Params<E>>(network: &P) -> Result<Vec<u8>> {
+        let mut values: Vec<Vec<u8>> = Vec::new();
+        network.visit_tensors(&mut |slice: &[E]| {
+            let mut bytes = Vec::with_capacity(slice.len() * core::mem::size_of::<E>());
+            for &v in slice {
+                if core::mem::size_of::<E>() == 4 {
+                    bytes.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
+                } else {
+                    bytes.extend_from_slice(&v.as_f64().to_le_bytes());
+                }
+            }
+            values.push(bytes);
+        });
+        let dtype = if core::mem::size_of::<E>() == 4 {
+            Dtype::F32
+        } else {
+            Dtype::F64
+        };
+        let specs = specs::<E, P>();
+        let mut named: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        for (spec, data) in specs.into_iter().zip(values) {
+            match spec.name.strip_suffix("bias_l0") {
+                Some(prefix) => {
+                    let zeros = vec![0u8; data.len()];
+                    named.push((format!("{prefix}bias_ih_l0"), spec.shape.clone(), data));
+                    named.push((format!("{prefix}bias_hh_l0"), spec.shape, zeros));
+                }
+                None => named.push((spec.name, spec.shape, data)),
+            }
+        }
+        let mut views = Vec::new();
+        for (name, shape, data) in &named {
+            let view = TensorView::new(dtype, shape.clone(), data)
+                .map_err(|e| format_error(format!("{name}: {e}")))?;
+            views.push((name.as_str(), view));
+        }
+        safetensors::serialize(views, None).map_err(|e| format_error(format!("{e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

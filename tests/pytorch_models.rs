@@ -1,0 +1,95 @@
+//! Models trained in PyTorch (tests/fixtures/make_pytorch_models.py) load from .safetensors into
+//! the matching typed networks and reproduce PyTorch's outputs.
+#![cfg(feature = "safetensors")]
+
+use serde_json::Value;
+use stratanet::persist::safetensors::{from_safetensors, to_safetensors};
+use stratanet::prelude::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn outputs() -> Value {
+    serde_json::from_slice(&fixture("pytorch_outputs.json")).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
+}
+
+fn assert_close(what: &str, got: &[f32], want: &[f32]) {
+    assert_eq!(got.len(), want.len());
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-5 * (1.0 + w.abs()),
+            "{what}[{i}]: {g} vs PyTorch {w}"
+        );
+    }
+}
+
+type Cnn = (
+    Conv2d<1, 8, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Flatten,
+    Dense<128, 10>,
+);
+type Recurrent = (Lstm<8, 16>, Dense<16, 10>);
+
+#[test]
+fn pytorch_cnn_reproduces_its_outputs() {
+    let expected = outputs();
+    let net: Cnn = from_safetensors(&fixture("pytorch_cnn.safetensors")).unwrap();
+    let model = Model::<Image<1, 8, 8>, Cnn>::from_network(net, 0);
+    let got = model.predict(&floats(&expected["inputs"])).unwrap();
+    assert_close("cnn", got.as_slice(), &floats(&expected["cnn"]));
+}
+
+#[test]
+fn pytorch_lstm_reproduces_its_outputs() {
+    let expected = outputs();
+    let net: Recurrent = from_safetensors(&fixture("pytorch_lstm.safetensors")).unwrap();
+    let model = Model::<Seq<8, 8>, Recurrent>::from_network(net, 0);
+    let got = model.predict(&floats(&expected["inputs"])).unwrap();
+    assert_close("lstm", got.as_slice(), &floats(&expected["lstm"]));
+}
+
+#[test]
+fn export_round_trips_and_mismatches_are_named() {
+    let net: Recurrent = from_safetensors(&fixture("pytorch_lstm.safetensors")).unwrap();
+    let again: Recurrent = from_safetensors(&to_safetensors(&net).unwrap()).unwrap();
+    let x = floats(&outputs()["inputs"]);
+    let (a, b) = (
+        Model::<Seq<8, 8>, Recurrent>::from_network(net, 0),
+        Model::<Seq<8, 8>, Recurrent>::from_network(again, 0),
+    );
+    assert_eq!(a.predict(&x).unwrap(), b.predict(&x).unwrap());
+
+    let err =
+        from_safetensors::<f32, (Lstm<8, 32>, Dense<32, 10>)>(&fixture("pytorch_lstm.safetensors"))
+            .err()
+            .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "weights file: tensor `0.weight_ih_l0`: expected shape [128, 8], got [64, 8]"
+    );
+    let err = from_safetensors::<f32, Cnn>(&fixture("pytorch_lstm.safetensors"))
+        .err()
+        .unwrap();
+    assert_eq!(
+        err,
+        Error::MissingTensor {
+            name: "0.weight".into()
+        }
+    );
+    assert!(from_safetensors::<f32, Cnn>(b"not a safetensors file").is_err());
+}
