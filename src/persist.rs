@@ -306,7 +306,7 @@ pub mod safetensors {
     pub fn to_safetensors<E: Scalar, P: Params<E>>(network: &P) -> Result<Vec<u8>> {
         let mut values: Vec<Vec<u8>> = Vec::new();
         network.visit_tensors(&mut |slice: &[E]| {
-            let mut bytes = Vec::with_capacity(slice.len() * core::mem::size_of::<E>());
+            let mut bytes = Vec::with_capacity(core::mem::size_of_val(slice));
             for &v in slice {
                 if core::mem::size_of::<E>() == 4 {
                     bytes.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
