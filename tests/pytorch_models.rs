@@ -93,3 +93,22 @@ fn export_round_trips_and_mismatches_are_named() {
     );
     assert!(from_safetensors::<f32, Cnn>(b"not a safetensors file").is_err());
 }
+
+#[test]
+fn mutated_safetensors_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let original = fixture("pytorch_lstm.safetensors");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for _ in 0..20_000 {
+        let mut bytes = original.clone();
+        for _ in 0..1 + rng.next_u32() % 4 {
+            let at = rng.next_u32() as usize % bytes.len();
+            match rng.next_u32() % 3 {
+                0 => bytes[at] = rng.next_u32() as u8,
+                1 => bytes.truncate(at.max(1)),
+                _ => bytes.insert(at, rng.next_u32() as u8),
+            }
+        }
+        let _ = from_safetensors::<f32, Recurrent>(&bytes);
+    }
+}
