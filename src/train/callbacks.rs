@@ -29,12 +29,14 @@ pub(crate) trait ParamAccess<E> {
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E]));
 }
 
+/// Weights here are every stored tensor — parameters and batch-norm statistics — as a saved
+/// model holds them.
 impl<E: Scalar, P: Params<E>> ParamAccess<E> for P {
     fn visit(&self, f: &mut dyn FnMut(&[E])) {
-        Params::visit(self, f)
+        self.visit_tensors(f)
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
-        Params::visit_mut(self, f)
+        self.visit_tensors_mut(f)
     }
 }
 
@@ -52,7 +54,8 @@ pub struct TrainContext<'a, E> {
 }
 
 impl<E: Scalar> TrainContext<'_, E> {
-    /// Copies every weight, in the network's parameter order, into `out` (replacing its content).
+    /// Copies every weight (parameters, then batch-norm statistics, in the network's order) into
+    /// `out`, replacing its content.
     pub fn copy_weights(&self, out: &mut Vec<E>) {
         out.clear();
         self.params.visit(&mut |s: &[E]| out.extend_from_slice(s));
@@ -282,7 +285,8 @@ impl<E: Scalar> Callback<E> for EarlyStopping<E> {
 
 /// Keeps a copy of the weights in memory: of the best epoch by a monitored metric, or of the
 /// latest epoch (Keras's `ModelCheckpoint` with `save_best_only` or without). Copy them back
-/// with [`ModelCheckpoint::restore`].
+/// with [`ModelCheckpoint::restore`], or get them as a weights file with
+/// [`ModelCheckpoint::weights_file`].
 pub struct ModelCheckpoint<E> {
     best: Option<(Monitor, Best)>,
     epoch: Option<usize>,
@@ -314,13 +318,36 @@ impl<E: Scalar> ModelCheckpoint<E> {
     pub fn weights(&self) -> Option<&[E]> {
         self.epoch.map(|_| self.weights.as_slice())
     }
+    /// The kept weights as a weights file of network type `P` (see [`crate::persist`]), for
+    /// writing to disk.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::train::callbacks::{ModelCheckpoint, Monitor};
+    /// use rand::SeedableRng;
+    /// type Net = (Dense<2, 3>, Tanh, Dense<3, 1>);
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(Mse, Adam::new(0.01));
+    /// let mut best = ModelCheckpoint::best(Monitor::Loss);
+    /// model.fit(&[0.0, 1.0, 1.0, 0.0], &[1.0, 0.0], Fit::epochs(5).callback(&mut best).silent())?;
+    /// let bytes = best.weights_file::<Net>().expect("an epoch was kept");
+    /// let mut restored = Model::<Vector<2>, Net>::new(&mut rng);
+    /// restored.load_weights(&bytes)?;
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn weights_file<P: Params<E>>(&self) -> Option<Vec<u8>> {
+        let mut network = P::zeros();
+        self.restore(&mut network)
+            .then(|| crate::persist::save_weights(&network))
+    }
+
     /// Copies the kept weights into `network`; returns whether there were any.
     pub fn restore<P: Params<E>>(&self, network: &mut P) -> bool {
         let Some(weights) = self.weights() else {
             return false;
         };
         let mut offset = 0;
-        network.visit_mut(&mut |s: &mut [E]| {
+        network.visit_tensors_mut(&mut |s: &mut [E]| {
             s.copy_from_slice(&weights[offset..offset + s.len()]);
             offset += s.len();
         });
