@@ -82,7 +82,7 @@ fn early_stopping_ends_fit_and_restores_the_best_weights() {
     model
         .model()
         .network()
-        .visit(&mut |s: &[f32]| now.extend_from_slice(s));
+        .visit_tensors(&mut |s: &[f32]| now.extend_from_slice(s));
     assert_eq!(Some(now.as_slice()), best.weights());
 }
 
