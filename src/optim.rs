@@ -318,14 +318,25 @@ fn adam_update<E: Scalar>(
         E::from_f64(adam.weight_decay),
         E::from_f64(shrink),
     );
-    let c2 = E::from_f64(correction2_sqrt);
+    let inv_c2 = E::from_f64(1.0 / correction2_sqrt);
+    let (keep1, keep2) = (E::one() - b1, E::one() - b2);
     let (m, v) = state.split_at_mut(params.len());
-    for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
+    let moments = params.iter_mut().zip(grads).zip(m).zip(v);
+    if adam.weight_decay == 0.0 && shrink == E::one() {
+        // The common case, without the decay terms (a tighter loop that vectorizes).
+        for (((p, &g), m), v) in moments {
+            *m = b1 * *m + keep1 * g;
+            *v = b2 * *v + keep2 * g * g;
+            *p = *p - step * *m / (v.sqrt() * inv_c2 + eps);
+        }
+        return;
+    }
+    for (((p, &g), m), v) in moments {
         *p = *p * shrink;
         let g = g + wd * *p;
-        *m = b1 * *m + (E::one() - b1) * g;
-        *v = b2 * *v + (E::one() - b2) * g * g;
-        *p = *p - step * *m / (v.sqrt() / c2 + eps);
+        *m = b1 * *m + keep1 * g;
+        *v = b2 * *v + keep2 * g * g;
+        *p = *p - step * *m / (v.sqrt() * inv_c2 + eps);
     }
 }
 
