@@ -150,16 +150,18 @@ fn transpose_batch_time<E: Scalar>(
 /// One LSTM cell for one sample: `a` holds the pre-activations `[i, f, g, o]` (each `h` wide) and
 /// receives the activations; `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`.
 fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h_next: &mut [E]) {
+    // The nonlinearities run over contiguous gate blocks, so the loops vectorize.
+    let (input_forget, rest) = a.split_at_mut(2 * h);
+    let (cell, output) = rest.split_at_mut(h);
+    input_forget
+        .iter_mut()
+        .chain(output.iter_mut())
+        .for_each(|v| *v = sigmoid(*v));
+    cell.iter_mut().for_each(|v| *v = v.fast_tanh());
+    let (i, f) = input_forget.split_at(h);
     for j in 0..h {
-        let (i, f, g, o) = (
-            sigmoid(a[j]),
-            sigmoid(a[h + j]),
-            a[2 * h + j].fast_tanh(),
-            sigmoid(a[3 * h + j]),
-        );
-        (a[j], a[h + j], a[2 * h + j], a[3 * h + j]) = (i, f, g, o);
-        c_next[j] = f * c_prev[j] + i * g;
-        h_next[j] = o * c_next[j].fast_tanh();
+        c_next[j] = f[j] * c_prev[j] + i[j] * cell[j];
+        h_next[j] = output[j] * c_next[j].fast_tanh();
     }
 }
 

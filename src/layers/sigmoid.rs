@@ -14,14 +14,11 @@ use crate::Scalar;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sigmoid;
 
-/// The logistic function, stable at both ends (`e^x` is only taken of a non-positive number).
+/// The logistic function `1/(1 + e^(−x))`, branch-free so that loops over it vectorize; finite at
+/// both ends (`e^(−x)` overflows to infinity or saturates, giving 0, and underflows toward 0,
+/// giving 1).
 pub(crate) fn logistic<E: Scalar>(x: E) -> E {
-    if x >= E::zero() {
-        E::one() / (E::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (E::one() + e)
-    }
+    E::one() / (E::one() + (-x).fast_exp())
 }
 
 impl Activation for Sigmoid {
