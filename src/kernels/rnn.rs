@@ -153,10 +153,12 @@ fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h
     // The nonlinearities run over contiguous gate blocks, so the loops vectorize.
     let (input_forget, rest) = a.split_at_mut(2 * h);
     let (cell, output) = rest.split_at_mut(h);
-    input_forget
-        .iter_mut()
-        .chain(output.iter_mut())
-        .for_each(|v| *v = sigmoid(*v));
+    for v in input_forget.iter_mut() {
+        *v = sigmoid(*v);
+    }
+    for v in output.iter_mut() {
+        *v = sigmoid(*v);
+    }
     cell.iter_mut().for_each(|v| *v = v.fast_tanh());
     let (i, f) = input_forget.split_at(h);
     for j in 0..h {
