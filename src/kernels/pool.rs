@@ -130,10 +130,11 @@ pub fn max_pool_backward<E: Scalar>(
                     {
                         let hit = [xt[0] == m, xt[1] == m, xb[0] == m];
                         let pick = |chosen: bool| if chosen { d } else { E::zero() };
+                        // `&` and `|`, not `&&` and `||`: no data-dependent branches.
                         dt[0] = pick(hit[0]);
-                        dt[1] = pick(hit[1] && !hit[0]);
-                        db[0] = pick(hit[2] && !hit[0] && !hit[1]);
-                        db[1] = pick(!(hit[0] || hit[1] || hit[2]));
+                        dt[1] = pick(hit[1] & !hit[0]);
+                        db[0] = pick(hit[2] & !hit[0] & !hit[1]);
+                        db[1] = pick(!(hit[0] | hit[1] | hit[2]));
                     }
                 }
             }
