@@ -1,11 +1,8 @@
 //! 2-D average pooling: `y[c, oy, ox] = (1/K²) Σ_{ki, kj < K} x[c, oy·S + ki, ox·S + kj]`, no
 //! padding, for `Image<C, H, W>` → `Image<C, (H − K)/S + 1, (W − K)/S + 1>`.
 
-use super::max_pool2d::pool_geometry;
 use crate::kernels::pool::{avg_pool_backward, avg_pool_forward};
-use crate::module::Module;
-use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
-use crate::Scalar;
+use crate::shape::Dim;
 use core::marker::PhantomData;
 
 /// Average pooling with a `K×K` window and stride `S`; see [`AvgPool2d`].
@@ -27,44 +24,12 @@ impl<K, S> Default for AvgPool2dT<K, S> {
 
 super::no_params!(AvgPool2dT<K, S>; K, S);
 
-type Out<D, K, S> = <D as WindowOut<K, S, Dim<0>>>::Out;
-
-impl<C, H, W, K, S, E> Module<Rank3<C, H, W>, E> for AvgPool2dT<K, S>
-where
-    C: DimT,
-    H: DimT + WindowOut<K, S, Dim<0>>,
-    W: DimT + WindowOut<K, S, Dim<0>>,
-    K: DimT,
-    S: DimT,
-    E: Scalar,
-    Rank3<C, H, W>: Shape,
-    Rank3<C, Out<H, K, S>, Out<W, K, S>>: Shape,
-{
-    type Output = Rank3<C, Out<H, K, S>, Out<W, K, S>>;
-    type Work = ();
-
-    fn work(_capacity: usize) -> Self::Work {}
-
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        avg_pool_forward(&pool_geometry::<C, H, W, K, S>(), n, x, y);
-    }
-
-    // Each output is the mean of K² inputs: each of them receives dy/K².
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        _grads: &mut Self,
-    ) {
-        if let Some(dx) = dx {
-            avg_pool_backward(&pool_geometry::<C, H, W, K, S>(), n, dy, dx);
-        }
-    }
-}
+// Each output is the mean of K² inputs: each of them receives dy/K².
+super::max_pool2d::pool2d_module!(
+    AvgPool2dT,
+    forward = avg_pool_forward,
+    backward = |g, n, _x: &[_], _y: &[_], dy, dx| avg_pool_backward(g, n, dy, dx)
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,9 +2,7 @@
 //! for `Image<C, H, W>` → `Image<C, (H − K)/S + 1, (W − K)/S + 1>` (computed by the compiler).
 
 use crate::kernels::pool::{max_pool_backward, max_pool_forward, PoolGeom};
-use crate::module::Module;
-use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
-use crate::Scalar;
+use crate::shape::{Dim, DimT, WindowOut};
 use core::marker::PhantomData;
 
 /// Max pooling with a `K×K` window and stride `S`; see [`MaxPool2d`].
@@ -27,7 +25,8 @@ impl<K, S> Default for MaxPool2dT<K, S> {
 
 super::no_params!(MaxPool2dT<K, S>; K, S);
 
-type Out<D, K, S> = <D as WindowOut<K, S, Dim<0>>>::Out;
+/// Output height or width of a pooling window over `D`.
+pub(crate) type Out<D, K, S> = <D as WindowOut<K, S, Dim<0>>>::Out;
 
 pub(crate) fn pool_geometry<C: DimT, H, W, K: DimT, S: DimT>() -> PoolGeom
 where
@@ -45,43 +44,68 @@ where
     }
 }
 
-impl<C, H, W, K, S, E> Module<Rank3<C, H, W>, E> for MaxPool2dT<K, S>
-where
-    C: DimT,
-    H: DimT + WindowOut<K, S, Dim<0>>,
-    W: DimT + WindowOut<K, S, Dim<0>>,
-    K: DimT,
-    S: DimT,
-    E: Scalar,
-    Rank3<C, H, W>: Shape,
-    Rank3<C, Out<H, K, S>, Out<W, K, S>>: Shape,
-{
-    type Output = Rank3<C, Out<H, K, S>, Out<W, K, S>>;
-    type Work = ();
+/// The `Module` implementation shared by the pooling layers `$layer<K, S>` over
+/// `Image<C, H, W>`: output `Image<C, (H − K)/S + 1, (W − K)/S + 1>`, no buffers; `$forward(g, n,
+/// x, y)` and `$backward(g, n, x, y, dy, dx)` are the kernels.
+macro_rules! pool2d_module {
+    ($layer:ident, forward = $forward:expr, backward = $backward:expr) => {
+        impl<C, H, W, K, S, E> $crate::module::Module<$crate::shape::Rank3<C, H, W>, E>
+            for $layer<K, S>
+        where
+            C: $crate::shape::DimT,
+            H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            E: $crate::Scalar,
+            $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
+            $crate::shape::Rank3<
+                C,
+                $crate::layers::max_pool2d::Out<H, K, S>,
+                $crate::layers::max_pool2d::Out<W, K, S>,
+            >: $crate::shape::Shape,
+        {
+            type Output = $crate::shape::Rank3<
+                C,
+                $crate::layers::max_pool2d::Out<H, K, S>,
+                $crate::layers::max_pool2d::Out<W, K, S>,
+            >;
+            type Work = ();
 
-    fn work(_capacity: usize) -> Self::Work {}
+            fn work(_capacity: usize) -> Self::Work {}
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        max_pool_forward(&pool_geometry::<C, H, W, K, S>(), n, x, y);
-    }
+            fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+                let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                ($forward)(&geometry, n, x, y);
+            }
 
-    // Each output is one input value, so its gradient flows to that value (the window's arg-max,
-    // the first position equal to the output) and nowhere else.
-    fn backward(
-        &self,
-        x: &[E],
-        y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        _grads: &mut Self,
-    ) {
-        if let Some(dx) = dx {
-            max_pool_backward(&pool_geometry::<C, H, W, K, S>(), n, x, y, dy, dx);
+            fn backward(
+                &self,
+                x: &[E],
+                y: &[E],
+                dy: &[E],
+                dx: Option<&mut [E]>,
+                n: usize,
+                _work: &mut (),
+                _grads: &mut Self,
+            ) {
+                if let Some(dx) = dx {
+                    let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                    ($backward)(&geometry, n, x, y, dy, dx);
+                }
+            }
         }
-    }
+    };
 }
+pub(crate) use pool2d_module;
+
+// Each output is one input value, so its gradient flows to that value (the window's arg-max,
+// the first position equal to the output) and nowhere else.
+pool2d_module!(
+    MaxPool2dT,
+    forward = max_pool_forward,
+    backward = max_pool_backward
+);
 
 #[cfg(test)]
 mod tests {
