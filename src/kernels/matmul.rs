@@ -42,7 +42,8 @@ pub fn matmul<E: Scalar>(
 }
 
 /// The direct loops of [`matmul`] at any size; returns `false` (and does nothing) when neither
-/// `B`'s rows nor `A`'s rows and `B`'s columns are contiguous. Exposed for benchmarks.
+/// `B`'s rows nor `A`'s rows and `B`'s columns are contiguous. Public so that the crossover
+/// with `matrixmultiply` can be measured at any size.
 ///
 /// ```
 /// use stratanet::kernels::{gemm::MatRef, matmul::matmul_direct};

@@ -241,8 +241,7 @@ impl Clip {
     /// assert!((g.weight()[0] - 0.6).abs() < 1e-6 && (g.weight()[1] - 0.8).abs() < 1e-6);
     /// ```
     pub fn apply<E: Scalar, P: Params<E>>(self, grads: &mut P) {
-        let norm =
-            |s: &[E]| Float::sqrt(s.iter().fold(0.0, |acc, v| acc + v.as_f64() * v.as_f64()));
+        let squares = |s: &[E]| s.iter().fold(0.0, |acc, v| acc + v.as_f64() * v.as_f64());
         let rescale = |s: &mut [E], norm: f64, limit: f64| {
             if norm > limit {
                 let factor = E::from_f64(limit / norm);
@@ -256,11 +255,13 @@ impl Clip {
                     s.iter_mut().for_each(|v| *v = v.max(lo).min(hi))
                 });
             }
-            Clip::Norm(limit) => grads.visit_mut(&mut |s: &mut [E]| rescale(s, norm(s), limit)),
+            Clip::Norm(limit) => {
+                grads.visit_mut(&mut |s: &mut [E]| rescale(s, Float::sqrt(squares(s)), limit))
+            }
             Clip::GlobalNorm(limit) => {
-                let mut squares: f64 = 0.0;
-                grads.visit(&mut |s: &[E]| squares += norm(s) * norm(s));
-                let total = Float::sqrt(squares);
+                let mut sum: f64 = 0.0;
+                grads.visit(&mut |s: &[E]| sum += squares(s));
+                let total = Float::sqrt(sum);
                 grads.visit_mut(&mut |s: &mut [E]| rescale(s, total, limit));
             }
         }
