@@ -26,8 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &train.float_labels(),
         Fit::epochs(50).batch_size(16),
     )?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     let report = model.evaluate(&test.x, &test.float_labels())?;
     println!("test_loss: {:.4}", report.loss);

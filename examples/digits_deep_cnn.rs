@@ -34,8 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.002));
     println!("parameters: {}", Model::<Image<1, 8, 8>, Net>::PARAMS);
     let history = model.fit(&train.x, &train.labels, Fit::epochs(20).batch_size(32))?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     let report = model.evaluate(&test.x, &test.labels)?;
     println!("test_loss: {:.4}", report.loss);

@@ -27,8 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &train.labels,
         Fit::epochs(40).batch_size(32).validation_split(0.1),
     )?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     let report = model.evaluate(&test.x, &test.labels)?;
     println!("test_loss: {:.4}", report.loss);

@@ -60,8 +60,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => println!("trained all {} epochs", history.len()),
     }
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     print!("{}", model.evaluate_classes(&test.x, &test.labels)?);
     let report = model.evaluate(&test.x, &test.labels)?;

@@ -47,8 +47,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     let mut model = Model::<Vector<5>, Net>::new(&mut rng).compile(Mse, Adam::default());
     let history = model.fit(x_train, y_train, Fit::epochs(100))?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.3} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.3} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     let report = model.evaluate(x_test, y_test)?;
     println!("test_loss: {:.4}", report.loss);

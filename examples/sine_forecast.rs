@@ -34,8 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut model = Model::<Seq<WINDOW, 1>, Net>::new(&mut rng).compile(Mse, Adam::new(0.005));
     let history = model.fit(&x_train, &y_train, Fit::epochs(15).batch_size(32))?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
 
     let naive: f64 = x_test
         .chunks_exact(WINDOW)

@@ -43,8 +43,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut model =
         Model::<Vector<LEN>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.01));
     let history = model.fit(&x_train, &y_train, Fit::epochs(12).batch_size(32))?;
-    let seconds: f64 = history.seconds.iter().sum::<f64>() / history.seconds.len() as f64;
-    println!("mean epoch time: {:.2} ms", seconds * 1e3);
+    println!(
+        "mean epoch time: {:.2} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
     let report = model.evaluate(&x_test, &y_test)?;
     println!("test_accuracy: {:.4}", report.accuracy);
     Ok(())

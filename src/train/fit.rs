@@ -102,6 +102,23 @@ pub struct History {
     pub seconds: Vec<f64>,
 }
 
+#[cfg(feature = "std")]
+impl History {
+    /// The mean wall-clock seconds of an epoch (0 when no epoch ran).
+    ///
+    /// ```
+    /// let history = stratanet::History { epochs: vec![], seconds: vec![0.5, 1.5] };
+    /// assert_eq!(history.mean_epoch_seconds(), 1.0);
+    /// ```
+    pub fn mean_epoch_seconds(&self) -> f64 {
+        if self.seconds.is_empty() {
+            0.0
+        } else {
+            self.seconds.iter().sum::<f64>() / self.seconds.len() as f64
+        }
+    }
+}
+
 impl Deref for History {
     type Target = [EpochStats];
     fn deref(&self) -> &[EpochStats] {
