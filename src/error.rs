@@ -2,6 +2,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use crate::infer::WeightsError;
 use core::fmt;
 
 /// What went wrong with run-time data or settings.
@@ -80,13 +81,8 @@ pub enum Error {
         /// What was expected and what came.
         detail: String,
     },
-    /// A weights file whose tensor names differ from the network's.
-    TensorName {
-        /// The name the network expects at this position.
-        expected: String,
-        /// The name in the file.
-        found: String,
-    },
+    /// A weights file in stratanet's format that does not match the network.
+    Weights(WeightsError),
     /// A weights file whose tensor has another shape than the network's.
     TensorShape {
         /// The tensor.
@@ -162,9 +158,7 @@ impl fmt::Display for Error {
             }
             Error::Io { path, detail } => write!(f, "{path}: {detail}"),
             Error::Format { offset, detail } => write!(f, "weights file at byte {offset}: {detail}"),
-            Error::TensorName { expected, found } => {
-                write!(f, "weights file: expected tensor `{expected}`, got `{found}`")
-            }
+            Error::Weights(e) => e.fmt(f),
             Error::TensorShape { tensor, expected, found } => {
                 write!(f, "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found:?}")
             }
@@ -177,6 +171,12 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<WeightsError> for Error {
+    fn from(e: WeightsError) -> Self {
+        Error::Weights(e)
+    }
+}
 
 /// The crate's result type.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -30,38 +30,59 @@
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
 pub mod error;
+#[cfg(feature = "alloc")]
 pub mod gradcheck;
+pub mod infer;
+#[cfg(feature = "alloc")]
 pub mod init;
 pub mod kernels;
 pub mod layers;
+#[cfg(feature = "alloc")]
 pub mod loss;
 pub mod module;
+#[cfg(feature = "alloc")]
 pub mod optim;
+#[cfg(feature = "alloc")]
 pub mod persist;
 pub mod scalar;
 pub mod shape;
+#[cfg(feature = "alloc")]
 pub mod tensor;
+#[cfg(feature = "alloc")]
 pub mod train;
 
+#[cfg(feature = "alloc")]
 pub use error::{Error, Result};
 pub use scalar::Scalar;
+#[cfg(feature = "alloc")]
 pub use train::{CompiledModel, Evaluation, Fit, History, Model};
 /// The crates in stratanet's public types, re-exported so that versions always match.
 pub use {generic_array, rand, typenum};
 
 /// Everything a network definition and a training loop need.
 pub mod prelude {
+    pub use crate::infer::{Frozen, Infer};
     pub use crate::layers::*;
+    #[cfg(feature = "alloc")]
     pub use crate::loss::*;
+    pub use crate::module::{Layer, TensorLayout};
+    #[cfg(feature = "alloc")]
     pub use crate::module::{check, check_as, Module, Params};
+    #[cfg(feature = "alloc")]
     pub use crate::optim::*;
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
+    #[cfg(feature = "alloc")]
     pub use crate::tensor::Batch;
+    #[cfg(feature = "alloc")]
     pub use crate::train::{CompiledModel, Evaluation, Fit, History, Model};
-    pub use crate::{Error, Scalar};
+    pub use crate::Scalar;
+    #[cfg(feature = "alloc")]
+    pub use crate::Error;
 }

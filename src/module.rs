@@ -1,8 +1,14 @@
-//! Layers and networks: the [`Module`] trait, tuple networks, and item-level shape pinning.
+//! Layers and networks: the [`Layer`] and [`Module`] traits, tuple networks, and item-level
+//! shape pinning.
 //!
-//! A network is a tuple of layers. `(M0, M1, …)` is a `Module<In>` when `M0` accepts `In`, `M1`
+//! A network is a tuple of layers. `(M0, M1, …)` is a `Layer<In>` when `M0` accepts `In`, `M1`
 //! accepts `M0`'s output, and so on: the compiler computes every intermediate shape, and a layer
 //! that does not fit its input is a type-check error naming the layer and the shape.
+//!
+//! Three traits describe a network without owning any memory, so they exist without the
+//! `alloc` feature: [`Layer`] (its output shape), [`TensorLayout`] (the names and shapes of its
+//! stored tensors) and [`Infer`](crate::infer::Infer) (allocation-free single-sample inference).
+//! [`Params`] and [`Module`] (with `alloc`) own the weights and train them.
 //!
 //! ```
 //! use stratanet::prelude::*;
@@ -10,13 +16,158 @@
 //! const _: () = check::<Vector<5>, Net, Vector<1>>();
 //! ```
 
+#[cfg(feature = "alloc")]
 use crate::error::Result;
+use crate::infer::Infer;
 use crate::shape::Shape;
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use alloc::string::String;
+#[cfg(feature = "alloc")]
 use alloc::vec;
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
+use generic_array::GenericArray;
+#[cfg(feature = "alloc")]
 use rand::Rng;
+
+/// A layer or network that maps `In`-shaped samples to `Self::Output`-shaped ones; the
+/// compiler computes the output shape.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::module::Output;
+/// fn same<A, B>() where A: Layer<Image<1, 8, 8>, Output = B> {}
+/// same::<(Conv2d<1, 4, 3>, MaxPool2d<2>, Flatten), Vector<36>>();
+/// let _ = core::marker::PhantomData::<Output<Flatten, Image<4, 3, 3>>>;
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "shape mismatch: `{Self}` cannot take input of shape `{In}`",
+    label = "this layer/network does not accept that input shape",
+    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`"
+)]
+pub trait Layer<In: Shape> {
+    /// The per-sample output shape.
+    type Output: Shape;
+}
+
+/// The output shape of layer or network `M` on input `In`.
+pub type Output<M, In> = <M as Layer<In>>::Output;
+
+/// One stored tensor of a layer: its name (PyTorch's, e.g. `weight`) and dimensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TensorShape {
+    /// The name within the layer.
+    pub name: &'static str,
+    /// The dimensions, outermost first (PyTorch's layouts, row-major).
+    pub dims: &'static [usize],
+}
+
+impl TensorShape {
+    /// The number of values.
+    pub const fn numel(&self) -> usize {
+        let mut n = 1;
+        let mut i = 0;
+        while i < self.dims.len() {
+            n *= self.dims[i];
+            i += 1;
+        }
+        n
+    }
+}
+
+/// The stored tensors of a layer or network as a compile-time tree: a layer lists its tensors,
+/// a tuple network lists its layers (which name them `0.`, `1.`, … as `nn.Sequential` does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A layer's own tensors, in storage order.
+    Tensors(&'static [TensorShape]),
+    /// A network's layers, in order; layer `i`'s tensor names get the prefix `i.`.
+    Layers(&'static [Layout]),
+}
+
+impl Layout {
+    /// The number of stored values.
+    pub const fn numel(&self) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        match self {
+            Layout::Tensors(tensors) => {
+                while i < tensors.len() {
+                    n += tensors[i].numel();
+                    i += 1;
+                }
+            }
+            Layout::Layers(layers) => {
+                while i < layers.len() {
+                    n += layers[i].numel();
+                    i += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// The number of stored tensors.
+    pub const fn tensor_count(&self) -> usize {
+        match self {
+            Layout::Tensors(tensors) => tensors.len(),
+            Layout::Layers(layers) => {
+                let mut n = 0;
+                let mut i = 0;
+                while i < layers.len() {
+                    n += layers[i].tensor_count();
+                    i += 1;
+                }
+                n
+            }
+        }
+    }
+
+    /// Calls `f` with each tensor's layer path (tuple indices, outermost first) and shape, in
+    /// storage order.
+    pub fn for_each(&self, f: &mut dyn FnMut(&[u16], &TensorShape)) {
+        fn walk(layout: &Layout, path: &mut [u16; MAX_DEPTH], depth: usize, f: &mut dyn FnMut(&[u16], &TensorShape)) {
+            match layout {
+                Layout::Tensors(tensors) => {
+                    for t in *tensors {
+                        f(&path[..depth], t);
+                    }
+                }
+                Layout::Layers(layers) => {
+                    for (i, layer) in layers.iter().enumerate() {
+                        path[depth] = i as u16;
+                        walk(layer, path, depth + 1, f);
+                    }
+                }
+            }
+        }
+        walk(self, &mut [0; MAX_DEPTH], 0, f)
+    }
+}
+
+/// The deepest nesting of tuple networks a [`Layout`] may have.
+pub const MAX_DEPTH: usize = 8;
+
+/// The names and shapes of what a layer or network stores: its parameters, then non-trainable
+/// state (batch-norm running statistics). This is what a weights file holds, in this order.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// type Net = (Dense<5, 10>, ReLU, Dense<10, 1>);
+/// assert_eq!(<Net as TensorLayout>::STORED, 60 + 11);
+/// let mut names = Vec::new();
+/// <Net as TensorLayout>::LAYOUT.for_each(&mut |path, t| names.push((path.to_vec(), t.name, t.dims)));
+/// assert_eq!(names[0], (vec![0], "weight", &[10usize, 5][..]));
+/// assert_eq!(names[3], (vec![2], "bias", &[1usize][..]));
+/// ```
+pub trait TensorLayout {
+    /// The tensors, as a tree.
+    const LAYOUT: Layout;
+    /// The number of stored values (what a weights array for this network holds).
+    const STORED: usize = Self::LAYOUT.numel();
+}
+
 
 /// The trainable parameters of a layer or network, visited as flat slices in a fixed order.
 ///
@@ -28,7 +179,8 @@ use rand::Rng;
 /// type Net = (Dense<5, 10>, ReLU, Dense<10, 1>);
 /// assert_eq!(<Net as Params<f32>>::PARAMS, 60 + 11);
 /// ```
-pub trait Params<E: Scalar>: Sized {
+#[cfg(feature = "alloc")]
+pub trait Params<E: Scalar>: TensorLayout + Sized {
     /// The number of trainable parameters.
     const PARAMS: usize;
     /// A freshly initialized value (Keras's initializers, drawn from `rng`).
@@ -41,9 +193,23 @@ pub trait Params<E: Scalar>: Sized {
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E]));
     /// Visits this value's slices paired with the matching slices of `other`.
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E]));
-    /// Appends the name and shape of every tensor [`Params::visit_tensors`] visits, in that
-    /// order, each name prefixed with `prefix` (a network's layers are `0.`, `1.`, …).
-    fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>);
+    /// The name and shape of every tensor [`Params::visit_tensors`] visits, in that order, with
+    /// full names (a network's layers are `0.`, `1.`, …), from [`TensorLayout::LAYOUT`].
+    fn tensor_specs() -> Vec<TensorSpec> {
+        let mut specs = Vec::new();
+        Self::LAYOUT.for_each(&mut |path, tensor| {
+            let mut name = String::new();
+            for i in path {
+                name.push_str(&alloc::format!("{i}."));
+            }
+            name.push_str(tensor.name);
+            specs.push(TensorSpec {
+                name,
+                shape: tensor.dims.to_vec(),
+            });
+        });
+        specs
+    }
     /// Visits every stored tensor: the parameters, then non-trainable state (batch-norm running
     /// statistics). This is what a saved model holds.
     fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
@@ -55,7 +221,8 @@ pub trait Params<E: Scalar>: Sized {
     }
 }
 
-/// The name and shape of one stored tensor (PyTorch's layouts, row-major).
+/// The full name and shape of one stored tensor (PyTorch's layouts, row-major).
+#[cfg(feature = "alloc")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TensorSpec {
     /// The tensor's name, e.g. `0.weight`.
@@ -64,17 +231,8 @@ pub struct TensorSpec {
     pub shape: Vec<usize>,
 }
 
-impl TensorSpec {
-    /// A spec named `prefix` + `name`.
-    pub fn new(prefix: &str, name: &str, shape: &[usize]) -> Self {
-        Self {
-            name: alloc::format!("{prefix}{name}"),
-            shape: shape.to_vec(),
-        }
-    }
-}
-
-/// A layer or network that maps a batch of `In`-shaped samples to `Self::Output`-shaped ones.
+/// A layer or network that maps a batch of `In`-shaped samples to `Self::Output`-shaped ones,
+/// and back-propagates through them.
 ///
 /// Batches are flat row-major slices of `n` samples; `n` is a run-time number, shapes are not.
 /// Buffers are owned by the caller (the training workspace), so a step allocates nothing.
@@ -83,9 +241,8 @@ impl TensorSpec {
     label = "this layer/network does not accept that input shape",
     note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`"
 )]
-pub trait Module<In: Shape, E: Scalar>: Params<E> {
-    /// The per-sample output shape, computed by the compiler.
-    type Output: Shape;
+#[cfg(feature = "alloc")]
+pub trait Module<In: Shape, E: Scalar>: Layer<In> + Params<E> {
     /// Buffers this module keeps between forward and backward (intermediate activations).
     type Work;
 
@@ -132,6 +289,7 @@ pub trait Module<In: Shape, E: Scalar>: Params<E> {
     );
 }
 
+#[cfg(feature = "alloc")]
 /// Training or inference behaviour; see [`Module::set_mode`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -144,6 +302,7 @@ pub enum Mode {
     },
 }
 
+#[cfg(feature = "alloc")]
 impl Mode {
     /// The mode for the `index`-th layer of a network: the same kind, a seed of its own.
     pub fn for_layer(self, index: u64) -> Self {
@@ -158,6 +317,7 @@ impl Mode {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// One row of a model summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerSummary {
@@ -169,6 +329,7 @@ pub struct LayerSummary {
     pub params: usize,
 }
 
+#[cfg(feature = "alloc")]
 impl LayerSummary {
     /// The row of layer `M` with output shape `output`.
     pub fn of<M: Params<E>, E: Scalar>(output: &'static [usize]) -> Self {
@@ -180,6 +341,7 @@ impl LayerSummary {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>, f32>`
 /// → `Dense<5, 10>`: drops module paths, writes `Dim<N>` as `N`, drops a default `f32` and the
 /// `T` that marks a layer's generic struct.
@@ -225,6 +387,7 @@ fn short_type_name(full: &str) -> String {
     result.replace(", f32>", ">")
 }
 
+#[cfg(feature = "alloc")]
 /// Pins a network's input and output shapes at item level (for `f32` networks):
 /// `const _: () = check::<Vector<64>, Net, Vector<10>>();` fails to compile on a mismatch.
 ///
@@ -234,6 +397,7 @@ fn short_type_name(full: &str) -> String {
 /// ```
 pub const fn check<In: Shape, M: Module<In, f32, Output = Out>, Out: Shape>() {}
 
+#[cfg(feature = "alloc")]
 /// [`check`] for a network of element type `E`.
 ///
 /// ```
@@ -242,6 +406,7 @@ pub const fn check<In: Shape, M: Module<In, f32, Output = Out>, Out: Shape>() {}
 /// ```
 pub const fn check_as<In: Shape, M: Module<In, E, Output = Out>, Out: Shape, E: Scalar>() {}
 
+#[cfg(feature = "alloc")]
 /// Intermediate buffers of a tuple network: each boundary's activations and their gradients.
 pub struct ChainWork<W, E> {
     layers: W,
@@ -249,18 +414,25 @@ pub struct ChainWork<W, E> {
     grads: Vec<Vec<E>>,
 }
 
+#[cfg(feature = "alloc")]
 /// `(&v[i], &mut v[i + 1])`, each cut to `len_a` / `len_b`.
 fn read_write<E>(v: &mut [Vec<E>], i: usize, len_a: usize, len_b: usize) -> (&[E], &mut [E]) {
     let (lo, hi) = v.split_at_mut(i + 1);
     (&lo[i][..len_a], &mut hi[0][..len_b])
 }
 
+#[cfg(feature = "alloc")]
 /// `(&v[i + 1], &mut v[i])`, each cut to `len_a` / `len_b`.
 fn read_next_write<E>(v: &mut [Vec<E>], i: usize, len_a: usize, len_b: usize) -> (&[E], &mut [E]) {
     let (lo, hi) = v.split_at_mut(i + 1);
     (&hi[0][..len_a], &mut lo[i][..len_b])
 }
 
+impl TensorLayout for () {
+    const LAYOUT: Layout = Layout::Layers(&[]);
+}
+
+#[cfg(feature = "alloc")]
 impl<E: Scalar> Params<E> for () {
     const PARAMS: usize = 0;
     fn init<R: Rng + ?Sized>(_: &mut R) -> Self {}
@@ -268,11 +440,15 @@ impl<E: Scalar> Params<E> for () {
     fn visit(&self, _: &mut dyn FnMut(&[E])) {}
     fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
     fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
-    fn tensor_specs(_: &str, _: &mut Vec<TensorSpec>) {}
 }
 
 macro_rules! tuple_params {
     ($($M:ident $i:tt),+) => {
+        impl<$($M: TensorLayout),+> TensorLayout for ($($M,)+) {
+            const LAYOUT: Layout = Layout::Layers(&[$($M::LAYOUT),+]);
+        }
+
+        #[cfg(feature = "alloc")]
         impl<E: Scalar, $($M: Params<E>),+> Params<E> for ($($M,)+) {
             const PARAMS: usize = 0 $(+ $M::PARAMS)+;
             fn init<R: Rng + ?Sized>(rng: &mut R) -> Self {
@@ -290,9 +466,6 @@ macro_rules! tuple_params {
             fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
                 $(self.$i.visit_with(&other.$i, f);)+
             }
-            fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>) {
-                $($M::tensor_specs(&alloc::format!("{prefix}{}.", $i), out);)+
-            }
             fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
                 $(self.$i.visit_tensors(f);)+
             }
@@ -303,8 +476,18 @@ macro_rules! tuple_params {
     };
 }
 
-impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
+impl<In: Shape, M0: Layer<In>> Layer<In> for (M0,) {
     type Output = M0::Output;
+}
+
+impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        M0::infer(tensors, x, y)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     type Work = M0::Work;
     fn work(capacity: usize) -> Self::Work {
         M0::work(capacity)
@@ -338,9 +521,6 @@ impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     }
 }
 
-/// The output shape of module `M` on input `In`.
-pub type Output<M, In, E> = <M as Module<In, E>>::Output;
-
 /// A tuple network of two or more layers: the first layer `F` produces `S1`; a middle layer
 /// `M i S Sprev` (tuple index `i`) reads boundary `i - 1` (shape `Sprev`) and writes boundary `i`
 /// (shape `S`); the last layer `L` (index `j`) reads boundary `j - 1` (shape `Sl`).
@@ -353,13 +533,43 @@ macro_rules! tuple_module {
         middle: [$($M:ident $i:tt $S:ty, $Sprev:ty);*];
         last: $L:ident $j:tt $Sl:ty
     ) => {
+        impl<In: Shape, $F, $($M,)* $L> Layer<In> for ($F, $($M,)* $L,)
+        where
+            $F: Layer<In>,
+            $($M: Layer<$Sprev>,)*
+            $L: Layer<$Sl>,
+        {
+            type Output = Output<$L, $Sl>;
+        }
+
+        impl<In: Shape, E: Scalar, $F, $($M,)* $L> Infer<In, E> for ($F, $($M,)* $L,)
+        where
+            $F: Infer<In, E>,
+            $($M: Infer<$Sprev, E>,)*
+            $L: Infer<$Sl, E>,
+        {
+            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+                // Each boundary's activations live on the stack, sized by its shape's type.
+                let (own, rest) = tensors.split_at($F::STORED);
+                let mut prev = GenericArray::<E, <$S1 as Shape>::Numel>::default();
+                $F::infer(own, x, &mut prev);
+                $(
+                    let (own, rest) = rest.split_at($M::STORED);
+                    let mut next = GenericArray::<E, <$S as Shape>::Numel>::default();
+                    $M::infer(own, &prev, &mut next);
+                    let prev = next;
+                )*
+                $L::infer(rest, &prev, y);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
         impl<In: Shape, E: Scalar, $F, $($M,)* $L> Module<In, E> for ($F, $($M,)* $L,)
         where
             $F: Module<In, E>,
             $($M: Module<$Sprev, E>,)*
             $L: Module<$Sl, E>,
         {
-            type Output = Output<$L, $Sl, E>;
             type Work = ChainWork<($F::Work, $($M::Work,)* $L::Work), E>;
 
             fn work(capacity: usize) -> Self::Work {
@@ -483,18 +693,18 @@ tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10
 tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13, M14 14, M15 15);
 
 // S1 = Output<M0, In, E>, S2 = Output<M1, S1, E>, …, written out.
-tuple_module!(first: M0 Output<M0, In, E>; middle: []; last: M1 1 Output<M0, In, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>]; last: M2 2 Output<M1, Output<M0, In, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>]; last: M3 3 Output<M2, Output<M1, Output<M0, In, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>]; last: M4 4 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>]; last: M5 5 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>]; last: M6 6 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>]; last: M7 7 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>]; last: M8 8 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>]; last: M9 9 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M10 10 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M11 11 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M12 12 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M13 13 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M13 13 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M14 14 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
-tuple_module!(first: M0 Output<M0, In, E>; middle: [M1 1 Output<M1, Output<M0, In, E>, E>, Output<M0, In, E>; M2 2 Output<M2, Output<M1, Output<M0, In, E>, E>, E>, Output<M1, Output<M0, In, E>, E>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, Output<M2, Output<M1, Output<M0, In, E>, E>, E>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M13 13 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>; M14 14 Output<M14, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>]; last: M15 15 Output<M14, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>, E>);
+tuple_module!(first: M0 Output<M0, In>; middle: []; last: M1 1 Output<M0, In>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>]; last: M2 2 Output<M1, Output<M0, In>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>]; last: M3 3 Output<M2, Output<M1, Output<M0, In>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>]; last: M4 4 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>]; last: M5 5 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>]; last: M6 6 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>]; last: M7 7 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>]; last: M8 8 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>]; last: M9 9 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>]; last: M10 10 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>]; last: M11 11 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>]; last: M12 12 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>]; last: M13 13 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>; M13 13 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>]; last: M14 14 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>);
+tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>; M3 3 Output<M3, Output<M2, Output<M1, Output<M0, In>>>>, Output<M2, Output<M1, Output<M0, In>>>; M4 4 Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>; M5 5 Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>; M6 6 Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>; M7 7 Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>; M8 8 Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>; M9 9 Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>; M10 10 Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>; M11 11 Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>; M12 12 Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>; M13 13 Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>; M14 14 Output<M14, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>>, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>]; last: M15 15 Output<M14, Output<M13, Output<M12, Output<M11, Output<M10, Output<M9, Output<M8, Output<M7, Output<M6, Output<M5, Output<M4, Output<M3, Output<M2, Output<M1, Output<M0, In>>>>>>>>>>>>>>>);

@@ -31,27 +31,16 @@
 //! # Ok::<(), stratanet::Error>(())
 //! ```
 
-use crate::error::{Error, Result};
-use crate::module::{Params, TensorSpec};
+use crate::error::Result;
+use crate::infer::{check_weights, decode_values};
+pub use crate::infer::{MAGIC, VERSION};
+use crate::module::Params;
 use crate::Scalar;
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
-
-/// The first bytes of every weights file.
-pub const MAGIC: &[u8; 8] = b"STRATNET";
-/// The format version this crate writes and reads.
-pub const VERSION: u32 = 1;
-
-fn specs<E: Scalar, P: Params<E>>() -> Vec<TensorSpec> {
-    let mut specs = Vec::new();
-    P::tensor_specs("", &mut specs);
-    specs
-}
 
 /// The weights of `network` in the format described in this module.
 pub fn save_weights<E: Scalar, P: Params<E>>(network: &P) -> Vec<u8> {
-    let specs = specs::<E, P>();
+    let specs = P::tensor_specs();
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
@@ -77,143 +66,18 @@ pub fn save_weights<E: Scalar, P: Params<E>>(network: &P) -> Vec<u8> {
     out
 }
 
-/// A cursor over untrusted bytes: every read is checked.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8]> {
-        let end = self
-            .at
-            .checked_add(len)
-            .filter(|&end| end <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(Error::Format {
-                offset: self.at,
-                detail: format!(
-                    "expected {len} bytes of {what}, got {}",
-                    self.bytes.len() - self.at
-                ),
-            });
-        };
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self, what: &str) -> Result<u32> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u64(&mut self, what: &str) -> Result<u64> {
-        let b = self.take(8, what)?;
-        Ok(u64::from_le_bytes([
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-        ]))
-    }
-}
-
-fn format_error(offset: usize, detail: String) -> Error {
-    Error::Format { offset, detail }
-}
-
 /// Reads a network of type `P` from `bytes` written by [`save_weights`]. The file must match
 /// the type exactly — version, element type, and every tensor's name and shape in order —
-/// or the `Err` says what was expected and what came.
+/// or the `Err` says what was expected and what came (see [`check_weights`], which this shares
+/// with allocation-free loading).
 pub fn load_weights<E: Scalar, P: Params<E>>(bytes: &[u8]) -> Result<P> {
-    let mut r = Reader { bytes, at: 0 };
-    if r.take(8, "magic")? != MAGIC {
-        return Err(format_error(
-            0,
-            "expected the magic bytes STRATNET, got others".into(),
-        ));
-    }
-    let version = r.u32("version")?;
-    if version != VERSION {
-        return Err(format_error(
-            8,
-            format!("expected format version {VERSION}, got {version}"),
-        ));
-    }
-    let size = r.take(1, "element size")?[0] as usize;
-    if size != core::mem::size_of::<E>() {
-        return Err(format_error(
-            12,
-            format!(
-                "expected {}-byte elements, got {size}-byte elements",
-                core::mem::size_of::<E>()
-            ),
-        ));
-    }
-    let specs = specs::<E, P>();
-    let at = r.at;
-    let count = r.u32("tensor count")? as usize;
-    if count != specs.len() {
-        return Err(format_error(
-            at,
-            format!("expected {} tensors, got {count}", specs.len()),
-        ));
-    }
-    for spec in &specs {
-        let at = r.at;
-        let name_len = r.u32("name length")? as usize;
-        let name = core::str::from_utf8(r.take(name_len, "tensor name")?)
-            .map_err(|_| format_error(at + 4, "expected a UTF-8 tensor name".into()))?;
-        if name != spec.name {
-            return Err(Error::TensorName {
-                expected: spec.name.clone(),
-                found: name.into(),
-            });
-        }
-        let rank = r.u32("rank")? as usize;
-        if rank != spec.shape.len() {
-            return Err(Error::TensorShape {
-                tensor: spec.name.clone(),
-                expected: spec.shape.clone(),
-                found: Vec::new(),
-            });
-        }
-        let mut shape = Vec::with_capacity(rank);
-        for _ in 0..rank {
-            shape.push(usize::try_from(r.u64("dimension")?).unwrap_or(usize::MAX));
-        }
-        if shape != spec.shape {
-            return Err(Error::TensorShape {
-                tensor: spec.name.clone(),
-                expected: spec.shape.clone(),
-                found: shape,
-            });
-        }
-    }
-    let values: usize = specs
-        .iter()
-        .map(|s| s.shape.iter().product::<usize>())
-        .sum();
-    let data = r.take(values * size, "tensor data")?;
-    if r.at != bytes.len() {
-        return Err(format_error(
-            r.at,
-            format!(
-                "expected the end of the file, got {} more bytes",
-                bytes.len() - r.at
-            ),
-        ));
-    }
+    let start = check_weights(bytes, &P::LAYOUT, core::mem::size_of::<E>())?;
     let mut network = P::zeros();
-    let mut chunks = data.chunks_exact(size);
+    let mut data = &bytes[start..];
     network.visit_tensors_mut(&mut |slice: &mut [E]| {
-        for (v, b) in slice.iter_mut().zip(&mut chunks) {
-            *v = if size == 4 {
-                E::from_f64(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-            } else {
-                E::from_f64(f64::from_le_bytes([
-                    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                ]))
-            };
-        }
+        let (own, rest) = data.split_at(core::mem::size_of_val(slice));
+        decode_values(own, slice);
+        data = rest;
     });
     Ok(network)
 }
@@ -228,7 +92,6 @@ pub fn load_weights<E: Scalar, P: Params<E>>(bytes: &[u8]) -> Result<P> {
 /// `F32` and `F64` tensors are accepted and converted to the network's element type.
 #[cfg(feature = "safetensors")]
 pub mod safetensors {
-    use super::specs;
     use crate::error::{Error, Result};
     use crate::module::Params;
     use crate::Scalar;
@@ -278,7 +141,7 @@ pub mod safetensors {
         let file = SafeTensors::deserialize(bytes)
             .map_err(|e| format_error(format!("not a safetensors file: {e}")))?;
         let mut tensors = Vec::new();
-        for spec in specs::<E, P>() {
+        for spec in P::tensor_specs() {
             let values = match spec.name.strip_suffix("bias_l0") {
                 Some(prefix) => {
                     let ih = read(&file, &format!("{prefix}bias_ih_l0"), &spec.shape)?;
@@ -321,7 +184,7 @@ pub mod safetensors {
         } else {
             Dtype::F64
         };
-        let specs = specs::<E, P>();
+        let specs = P::tensor_specs();
         let mut named: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
         for (spec, data) in specs.into_iter().zip(values) {
             match spec.name.strip_suffix("bias_l0") {
@@ -346,10 +209,11 @@ pub mod safetensors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::infer::WeightsError;
     use crate::layers::*;
     use crate::shape::Dim;
-    use alloc::string::ToString;
-    use alloc::vec;
+    use crate::Error;
+    use alloc::string::{String, ToString};
     use rand::SeedableRng;
 
     type Everything = (
@@ -378,7 +242,7 @@ mod tests {
             let p: P = net(1);
             let mut lens = Vec::new();
             p.visit_tensors(&mut |s: &[f32]| lens.push(s.len()));
-            let specs = specs::<f32, P>();
+            let specs = <P as Params<f32>>::tensor_specs();
             let spec_lens: Vec<usize> = specs.iter().map(|s| s.shape.iter().product()).collect();
             assert_eq!(lens, spec_lens, "{specs:?}");
         }
@@ -391,7 +255,7 @@ mod tests {
             Dense<5, 1>,
         )>();
         check::<(Conv1d<2, 3, 3>, TimeDistributed<Dense<3, 2>>)>();
-        let names: Vec<String> = specs::<f32, (Dense<2, 3>, ReLU, Lstm<3, 4>)>()
+        let names: Vec<String> = <(Dense<2, 3>, ReLU, Lstm<3, 4>) as Params<f32>>::tensor_specs()
             .into_iter()
             .map(|s| s.name)
             .collect();
@@ -433,7 +297,7 @@ mod tests {
         longer.push(0);
         assert!(matches!(
             load_weights::<f32, Net>(&longer),
-            Err(Error::Format { .. })
+            Err(Error::Weights(WeightsError::TrailingBytes { extra: 1, .. }))
         ));
         // wrong element type, version, magic
         assert!(load_weights::<
@@ -459,14 +323,15 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(
-            err,
-            Error::TensorShape {
-                tensor: "0.weight".into(),
-                expected: vec![5, 3],
-                found: vec![4, 3]
-            }
+            err.to_string(),
+            "weights file: tensor `0.weight`: expected shape [5, 3], got [4, 3]"
         );
-        assert!(load_weights::<f32, (Dense<3, 4>, Dense<4, 2>)>(&bytes).is_err());
+        // the same tensors under other names: the second layer is `1.`, not `2.`
+        let err = load_weights::<f32, (Dense<3, 4>, Dense<4, 2>)>(&bytes).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "weights file: expected tensor `1.weight`, got `2.weight`"
+        );
     }
 
     #[test]

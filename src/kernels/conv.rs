@@ -75,6 +75,40 @@ impl ConvGeom {
     }
 }
 
+/// One sample's convolution straight from its definition, with no column buffer (for
+/// allocation-free inference): for each output channel, input channel and kernel offset, the
+/// weight times the input positions it reaches is added to the output plane.
+///
+/// ```
+/// use stratanet::kernels::conv::{conv_direct, ConvGeom};
+/// let g = ConvGeom { c_in: 1, c_out: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0, oh: 1, ow: 1 };
+/// let mut y = [0.0f32];
+/// conv_direct(&g, &[1.0, 2.0, 3.0, 4.0], &[1.0, 0.0, 0.0, 1.0], &[0.5], &mut y);
+/// assert_eq!(y, [5.5]);
+/// ```
+pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [E]) {
+    let plane = g.h * g.w;
+    for (co, out) in y[..g.out_len()].chunks_exact_mut(g.positions()).enumerate() {
+        out.fill(b[co]);
+        for (c, input) in x[..g.in_len()].chunks_exact(plane).enumerate() {
+            for ki in 0..g.kh {
+                let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+                for kj in 0..g.kw {
+                    let weight = w[((co * g.c_in + c) * g.kh + ki) * g.kw + kj];
+                    let cols = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+                    for oy in rows.clone() {
+                        let iy = oy * g.sh + ki - g.ph;
+                        for ox in cols.clone() {
+                            let ix = ox * g.sw + kj - g.pw;
+                            out[oy * g.ow + ox] = out[oy * g.ow + ox] + weight * input[iy * g.w + ix];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Fills one sample's im2col block (`patch × positions`) from `x`; row `r` of the block starts
 /// at `cols[r · ld]` (`ld = positions` for a block of its own).
 ///
@@ -322,8 +356,11 @@ mod tests {
             let mut z = vec![0.0; g.out_len()];
             let mut y = vec![0.0; g.out_len()];
             conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut z, &mut y);
-            for (a, e) in y.iter().zip(naive(&g, &x, &wt, &b)) {
-                assert!((a - e).abs() < 1e-12, "{h}x{w} k{k} s{s} p{p}");
+            let mut direct = vec![0.0; g.out_len()];
+            conv_direct(&g, &x, &wt, &b, &mut direct);
+            for ((a, d), e) in y.iter().zip(&direct).zip(naive(&g, &x, &wt, &b)) {
+                assert!((a - e).abs() < 1e-12, "im2col {h}x{w} k{k} s{s} p{p}");
+                assert!((d - e).abs() < 1e-12, "direct {h}x{w} k{k} s{s} p{p}");
             }
         }
     }

@@ -1,7 +1,9 @@
 //! The crate's only `unsafe`: safe, length-checked wrappers over `matrixmultiply`.
 //!
 //! A matrix operand is a slice plus its row and column strides, so a transpose is a stride swap
-//! and no copy is made.
+//! and no copy is made. Without the `alloc` feature there is no matrixmultiply (it allocates a
+//! packing buffer per product) and [`Gemm::gemm`] is a plain safe loop; allocation-free
+//! inference only multiplies matrices by vectors, which [`matmul`](super::matmul) does directly.
 
 /// A matrix view over a slice: `rows`×`cols`, element `(i, j)` at `i * row_stride + j * col_stride`.
 #[derive(Clone, Copy, Debug)]
@@ -86,6 +88,7 @@ fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'
     );
 }
 
+#[cfg(feature = "alloc")]
 macro_rules! impl_gemm {
     ($t:ty, $f:path) => {
         impl Gemm for $t {
@@ -129,8 +132,46 @@ macro_rules! impl_gemm {
     };
 }
 
+#[cfg(feature = "alloc")]
 impl_gemm!(f32, matrixmultiply::sgemm);
+#[cfg(feature = "alloc")]
 impl_gemm!(f64, matrixmultiply::dgemm);
+
+/// The product as plain loops, for builds without an allocator.
+#[cfg(not(feature = "alloc"))]
+macro_rules! impl_gemm_loops {
+    ($t:ty) => {
+        impl Gemm for $t {
+            fn gemm(
+                m: usize,
+                k: usize,
+                n: usize,
+                alpha: Self,
+                a: MatRef<'_, Self>,
+                b: MatRef<'_, Self>,
+                beta: Self,
+                c: &mut [Self],
+            ) {
+                check_shapes(m, k, n, &a, &b, c);
+                for i in 0..m {
+                    for j in 0..n {
+                        let mut sum = 0.0;
+                        for p in 0..k {
+                            sum += a.data[i * a.row_stride + p * a.col_stride]
+                                * b.data[p * b.row_stride + j * b.col_stride];
+                        }
+                        let old = if beta == 0.0 { 0.0 } else { beta * c[i * n + j] };
+                        c[i * n + j] = alpha * sum + old;
+                    }
+                }
+            }
+        }
+    };
+}
+#[cfg(not(feature = "alloc"))]
+impl_gemm_loops!(f32);
+#[cfg(not(feature = "alloc"))]
+impl_gemm_loops!(f64);
 
 #[cfg(test)]
 mod tests {

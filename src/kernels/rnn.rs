@@ -30,6 +30,7 @@ impl RnnGeom {
 }
 
 /// Buffers of one recurrent layer for batches of up to `capacity` samples (all time-major).
+#[cfg(feature = "alloc")]
 pub struct RnnBuffers<E> {
     /// Inputs `[T, n, F]`.
     xt: alloc::vec::Vec<E>,
@@ -50,6 +51,7 @@ pub struct RnnBuffers<E> {
     dxt: alloc::vec::Vec<E>,
 }
 
+#[cfg(feature = "alloc")]
 impl<E: Scalar> RnnBuffers<E> {
     /// Buffers for `capacity` samples.
     pub fn new(g: &RnnGeom, capacity: usize) -> Self {
@@ -125,6 +127,7 @@ fn sigmoid<E: Scalar>(x: E) -> E {
     crate::layers::sigmoid::logistic(x)
 }
 
+#[cfg(feature = "alloc")]
 /// `[n, T, F]` ↔ `[T, n, F]`.
 fn transpose_batch_time<E: Scalar>(
     n: usize,
@@ -264,6 +267,7 @@ pub fn rnn_step<E: Scalar>(
     }
 }
 
+#[cfg(feature = "alloc")]
 /// Forward pass over `n` sequences `x` (`[n, T, F]`). Writes every step's hidden state to `y`
 /// (`[n, T, H]`) when `all_steps`, else the last one (`[n, H]`).
 pub fn rnn_forward<E: Scalar>(
@@ -368,6 +372,7 @@ pub fn rnn_forward<E: Scalar>(
     }
 }
 
+#[cfg(feature = "alloc")]
 /// Backward pass through time after [`rnn_forward`] on the same inputs. `dy` is `[n, T, H]`
 /// when `all_steps`, else `[n, H]` (the last step only). Adds parameter gradients to `grads`
 /// and writes `∂L/∂x` (`[n, T, F]`) when asked.

@@ -3,10 +3,13 @@
 //! An activation applies `y = f(x)` to every element; backward is `dx = dy ⊙ f'(x)`, where each
 //! activation states `f'` in terms of whichever of `x` and `y` is cheaper.
 
-#[cfg(doc)]
+#[cfg(all(doc, feature = "alloc"))]
 use crate::module::Module;
+#[cfg(feature = "alloc")]
 use crate::module::Params;
+use crate::module::{Layout, TensorLayout};
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use rand::Rng;
 
 /// An element-wise function with its derivative. Implement it and call
@@ -18,6 +21,11 @@ pub trait Activation: Default + 'static {
     fn derivative<E: Scalar>(&self, x: E, y: E) -> E;
 }
 
+impl<A: Activation> TensorLayout for A {
+    const LAYOUT: Layout = Layout::Tensors(&[]);
+}
+
+#[cfg(feature = "alloc")]
 impl<E: Scalar, A: Activation> Params<E> for A {
     const PARAMS: usize = 0;
     fn init<R: Rng + ?Sized>(_rng: &mut R) -> Self {
@@ -29,11 +37,11 @@ impl<E: Scalar, A: Activation> Params<E> for A {
     fn visit(&self, _: &mut dyn FnMut(&[E])) {}
     fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
     fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
-    fn tensor_specs(_: &str, _: &mut alloc::vec::Vec<crate::module::TensorSpec>) {}
 }
 
-/// Implements [`Module`] for every shape on an [`Activation`] type (the crate does this for its
-/// own activations). It is a macro, not a blanket impl, so that a mismatched network is reported
+/// Implements [`Layer`](crate::module::Layer), [`Infer`](crate::infer::Infer) and (with the
+/// `alloc` feature) [`Module`] for every shape on an [`Activation`] type (the crate does this
+/// for its own activations). It is a macro, not a blanket impl, so that a mismatched network is reported
 /// at the layer that does not fit rather than at the whole tuple.
 ///
 /// ```
@@ -48,11 +56,13 @@ impl<E: Scalar, A: Activation> Params<E> for A {
 /// let err = stratanet::gradcheck::check_gradients::<Vector<3>, Square>(2, 1);
 /// assert!(err < 1e-6);
 /// ```
+#[cfg(feature = "alloc")]
 #[macro_export]
 macro_rules! activation_module {
     ($t:ty) => {
+        $crate::activation_layer!($t);
+
         impl<S: $crate::shape::Shape, E: $crate::Scalar> $crate::module::Module<S, E> for $t {
-            type Output = S;
             type Work = ();
 
             fn work(_capacity: usize) -> Self::Work {}
@@ -85,6 +95,33 @@ macro_rules! activation_module {
                         &mut dx[..len],
                     );
                 }
+            }
+        }
+    };
+}
+
+/// [`activation_module!`] without `alloc`: the shape and inference implementations only.
+#[cfg(not(feature = "alloc"))]
+#[macro_export]
+macro_rules! activation_module {
+    ($t:ty) => {
+        $crate::activation_layer!($t);
+    };
+}
+
+/// The part of [`activation_module!`] that needs no allocator: [`Layer`](crate::module::Layer)
+/// (the output has the input's shape) and [`Infer`](crate::infer::Infer).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! activation_layer {
+    ($t:ty) => {
+        impl<S: $crate::shape::Shape> $crate::module::Layer<S> for $t {
+            type Output = S;
+        }
+
+        impl<S: $crate::shape::Shape, E: $crate::Scalar> $crate::infer::Infer<S, E> for $t {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+                $crate::layers::activation::apply_all(&<$t>::default(), x, y);
             }
         }
     };

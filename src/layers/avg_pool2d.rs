@@ -1,7 +1,9 @@
 //! 2-D average pooling: `y[c, oy, ox] = (1/K²) Σ_{ki, kj < K} x[c, oy·S + ki, ox·S + kj]`, no
 //! padding, for `Image<C, H, W>` → `Image<C, (H − K)/S + 1, (W − K)/S + 1>`.
 
-use crate::kernels::pool::{avg_pool_backward, avg_pool_forward};
+#[cfg(feature = "alloc")]
+use crate::kernels::pool::avg_pool_backward;
+use crate::kernels::pool::avg_pool_forward;
 use crate::shape::Dim;
 use core::marker::PhantomData;
 

@@ -8,25 +8,33 @@
 //! Backward (training), per channel over its `m` values: `dβ = Σ dy`, `dγ = Σ dy·x̂`,
 //! `dx = (γ/(m·√(σ²+ε)))·(m·dy − Σ dy − x̂·Σ dy·x̂)` — the mean and variance depend on every `x`.
 
+use super::Buf;
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::kernels::batch_norm::{batch_norm_backward, batch_norm_train, normalize, NormStats};
-use crate::module::{Mode, Module, Params, TensorSpec};
+use crate::module::{Layer, Layout, TensorLayout, TensorShape};
+#[cfg(feature = "alloc")]
+use crate::module::{Mode, Module, Params};
 use crate::shape::{Dim, DimT, Rank1, Rank3, Shape};
 use crate::Scalar;
-use alloc::boxed::Box;
+#[cfg(feature = "alloc")]
 use alloc::vec;
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::marker::PhantomData;
+#[cfg(feature = "alloc")]
 use rand::Rng;
 
+#[cfg(feature = "alloc")]
 const MOMENTUM: f64 = 0.99;
 const EPSILON: f64 = 1e-3;
 
 /// Batch normalization over `C` channels; see [`BatchNorm`].
 pub struct BatchNormT<C, E = f32> {
-    gamma: Box<[E]>,
-    beta: Box<[E]>,
-    running_mean: Box<[E]>,
-    running_var: Box<[E]>,
+    gamma: Buf<E>,
+    beta: Buf<E>,
+    running_mean: Buf<E>,
+    running_var: Buf<E>,
     dims: PhantomData<C>,
 }
 
@@ -39,6 +47,7 @@ pub struct BatchNormT<C, E = f32> {
 /// ```
 pub type BatchNorm<const C: usize, E = f32> = BatchNormT<Dim<C>, E>;
 
+#[cfg(feature = "alloc")]
 impl<C: DimT, E: Scalar> BatchNormT<C, E> {
     /// The scale `γ` (initialized to 1).
     pub fn gamma(&self) -> &[E] {
@@ -62,6 +71,17 @@ impl<C: DimT, E: Scalar> BatchNormT<C, E> {
     }
 }
 
+// PyTorch's state_dict names: γ is `weight`, β is `bias`.
+impl<C: DimT, E> TensorLayout for BatchNormT<C, E> {
+    const LAYOUT: Layout = Layout::Tensors(&[
+        TensorShape { name: "weight", dims: &[C::USIZE] },
+        TensorShape { name: "bias", dims: &[C::USIZE] },
+        TensorShape { name: "running_mean", dims: &[C::USIZE] },
+        TensorShape { name: "running_var", dims: &[C::USIZE] },
+    ]);
+}
+
+#[cfg(feature = "alloc")]
 impl<C: DimT, E: Scalar> Params<E> for BatchNormT<C, E> {
     const PARAMS: usize = 2 * C::USIZE;
 
@@ -98,13 +118,6 @@ impl<C: DimT, E: Scalar> Params<E> for BatchNormT<C, E> {
         f(&mut self.beta, &other.beta);
     }
 
-    // PyTorch's state_dict names: γ is `weight`, β is `bias`.
-    fn tensor_specs(prefix: &str, out: &mut Vec<TensorSpec>) {
-        for name in ["weight", "bias", "running_mean", "running_var"] {
-            out.push(TensorSpec::new(prefix, name, &[C::USIZE]));
-        }
-    }
-
     fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
         for part in [
             &self.gamma,
@@ -129,6 +142,7 @@ impl<C: DimT, E: Scalar> Params<E> for BatchNormT<C, E> {
 }
 
 /// What batch normalization keeps between passes.
+#[cfg(feature = "alloc")]
 pub struct BatchNormWork<E> {
     training: bool,
     /// Whether a training forward pass measured statistics not yet folded into the running ones.
@@ -139,6 +153,7 @@ pub struct BatchNormWork<E> {
     var: Vec<E>,
 }
 
+#[cfg(feature = "alloc")]
 impl<C: DimT, E: Scalar> BatchNormT<C, E> {
     fn new_work(capacity: usize, numel: usize) -> BatchNormWork<E> {
         let zeros = |len: usize| vec![E::zero(); len];
@@ -228,15 +243,46 @@ impl<C: DimT, E: Scalar> BatchNormT<C, E> {
     }
 }
 
-/// The `Module` implementation for an input shape whose channels are `C` with `plane` values
-/// each.
+/// Inference on one sample of `C` channels with `plane` values each, from the stored tensors
+/// `[γ, β, running mean, running variance]`: `y = γ·(x − mean)/√(var + ε) + β`.
+fn infer_planes<E: Scalar>(channels: usize, plane: usize, tensors: &[E], x: &[E], y: &mut [E]) {
+    let (gamma, rest) = tensors.split_at(channels);
+    let (beta, rest) = rest.split_at(channels);
+    let (mean, var) = rest.split_at(channels);
+    let eps = E::from_f64(EPSILON);
+    for (ch, (out, values)) in y.chunks_exact_mut(plane).zip(x.chunks_exact(plane)).enumerate() {
+        let scale = gamma[ch] / (var[ch] + eps).sqrt();
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = (v - mean[ch]) * scale + beta[ch];
+        }
+    }
+}
+
+/// The `Layer`, `Infer` and `Module` implementations for an input shape whose channels are `C`
+/// with `plane` values each.
 macro_rules! batch_norm_module {
     (impl<$($g:ident),*> $shape:ty, plane = $plane:expr) => {
-        impl<C: DimT, $($g: DimT,)* E: Scalar> Module<$shape, E> for BatchNormT<C, E>
+        impl<C: DimT, $($g: DimT,)* E> Layer<$shape> for BatchNormT<C, E>
         where
             $shape: Shape,
         {
             type Output = $shape;
+        }
+
+        impl<C: DimT, $($g: DimT,)* E: Scalar> Infer<$shape, E> for BatchNormT<C, E>
+        where
+            $shape: Shape,
+        {
+            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+                infer_planes(C::USIZE, $plane, tensors, x, y);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<C: DimT, $($g: DimT,)* E: Scalar> Module<$shape, E> for BatchNormT<C, E>
+        where
+            $shape: Shape,
+        {
             type Work = BatchNormWork<E>;
 
             fn work(capacity: usize) -> Self::Work {

@@ -5,9 +5,13 @@
 //! computed by the compiler. Weights `[CO, CI, K]` as PyTorch; Glorot-uniform with Keras's fans
 //! (`CI·K`, `CO·K`), zero bias. It runs the 2-D kernels with a height of 1.
 
+#[cfg(feature = "alloc")]
 use super::conv2d::ConvWork;
 use super::weights::{weight_bias_params, WeightBias};
-use crate::kernels::conv::ConvGeom;
+use crate::infer::Infer;
+use crate::kernels::conv::{conv_direct, ConvGeom};
+use crate::module::Layer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
 use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
 use crate::Scalar;
@@ -16,6 +20,8 @@ use core::marker::PhantomData;
 /// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
 /// see [`Conv1d`].
 pub struct Conv1dT<CI, CO, K, S, P, E = f32> {
+    // Without `alloc` this holds nothing: the weights live in a `Frozen` network's array.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     params: WeightBias<E>,
     dims: PhantomData<(CI, CO, K, S, P)>,
 }
@@ -67,6 +73,39 @@ where
     }
 }
 
+impl<CI, CO, K, S, P, L, E> Layer<Rank2<CI, L>> for Conv1dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    L: DimT + WindowOut<K, S, P>,
+    Rank2<CI, L>: Shape,
+    Rank2<CO, Out<L, K, S, P>>: Shape,
+{
+    type Output = Rank2<CO, Out<L, K, S, P>>;
+}
+
+impl<CI, CO, K, S, P, L, E> Infer<Rank2<CI, L>, E> for Conv1dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    L: DimT + WindowOut<K, S, P>,
+    E: Scalar,
+    Rank2<CI, L>: Shape,
+    Self: Layer<Rank2<CI, L>>,
+{
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE);
+        conv_direct(&geometry::<CI, CO, K, S, P, L>(), x, weight, bias, y);
+    }
+}
+
+#[cfg(feature = "alloc")]
 impl<CI, CO, K, S, P, L, E> Module<Rank2<CI, L>, E> for Conv1dT<CI, CO, K, S, P, E>
 where
     CI: DimT,
@@ -77,9 +116,8 @@ where
     L: DimT + WindowOut<K, S, P>,
     E: Scalar,
     Rank2<CI, L>: Shape,
-    Rank2<CO, Out<L, K, S, P>>: Shape,
+    Self: Layer<Rank2<CI, L>>,
 {
-    type Output = Rank2<CO, Out<L, K, S, P>>;
     type Work = ConvWork<E>;
 
     fn work(capacity: usize) -> Self::Work {

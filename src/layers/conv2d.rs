@@ -7,17 +7,26 @@
 //! fans (`fan_in = CI·K·K`, `fan_out = CO·K·K`), zero bias.
 
 use super::weights::{weight_bias_params, WeightBias};
-use crate::kernels::conv::{conv_backward, conv_forward, ConvGeom};
+use crate::infer::Infer;
+use crate::kernels::conv::{conv_direct, ConvGeom};
+#[cfg(feature = "alloc")]
+use crate::kernels::conv::{conv_backward, conv_forward};
+use crate::module::Layer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
 use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use alloc::vec;
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 /// A 2-D convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, zero padding `P`;
 /// see [`Conv2d`].
 pub struct Conv2dT<CI, CO, K, S, P, E = f32> {
+    // Without `alloc` this holds nothing: the weights live in a `Frozen` network's array.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     params: WeightBias<E>,
     dims: PhantomData<(CI, CO, K, S, P)>,
 }
@@ -52,12 +61,14 @@ weight_bias_params!(
 
 /// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
 /// the product `W·cols` or its gradient, and the column gradients.
+#[cfg(feature = "alloc")]
 pub struct ConvWork<E> {
     cols: Vec<E>,
     z: Vec<E>,
     dcols: Vec<E>,
 }
 
+#[cfg(feature = "alloc")]
 impl<E: Scalar> ConvWork<E> {
     pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
         let columns = g.patch() * g.positions() * capacity;
@@ -135,6 +146,41 @@ where
     }
 }
 
+impl<CI, CO, K, S, P, H, W, E> Layer<Rank3<CI, H, W>> for Conv2dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    H: DimT + WindowOut<K, S, P>,
+    W: DimT + WindowOut<K, S, P>,
+    Rank3<CI, H, W>: Shape,
+    Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>: Shape,
+{
+    type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
+}
+
+impl<CI, CO, K, S, P, H, W, E> Infer<Rank3<CI, H, W>, E> for Conv2dT<CI, CO, K, S, P, E>
+where
+    CI: DimT,
+    CO: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    H: DimT + WindowOut<K, S, P>,
+    W: DimT + WindowOut<K, S, P>,
+    E: Scalar,
+    Rank3<CI, H, W>: Shape,
+    Self: Layer<Rank3<CI, H, W>>,
+{
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE * K::USIZE);
+        conv_direct(&geometry::<CI, CO, K, S, P, H, W>(), x, weight, bias, y);
+    }
+}
+
+#[cfg(feature = "alloc")]
 impl<CI, CO, K, S, P, H, W, E> Module<Rank3<CI, H, W>, E> for Conv2dT<CI, CO, K, S, P, E>
 where
     CI: DimT,
@@ -146,9 +192,8 @@ where
     W: DimT + WindowOut<K, S, P>,
     E: Scalar,
     Rank3<CI, H, W>: Shape,
-    Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>: Shape,
+    Self: Layer<Rank3<CI, H, W>>,
 {
-    type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
     type Work = ConvWork<E>;
 
     fn work(capacity: usize) -> Self::Work {

@@ -4,14 +4,21 @@
 //! Initialization as Keras: Glorot-uniform `W`, zero `b`.
 
 use super::weights::{weight_bias_params, WeightBias};
-use crate::kernels::dense::{dense_backward, dense_forward};
+#[cfg(feature = "alloc")]
+use crate::kernels::dense::dense_backward;
+use crate::kernels::dense::dense_forward;
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
+use crate::module::Layer;
 use crate::shape::{Dim, DimT, Rank1};
 use crate::Scalar;
 use core::marker::PhantomData;
 
 /// A fully connected layer from `I` to `O` features with element type `E`; see [`Dense`].
 pub struct DenseT<I, O, E = f32> {
+    // Without `alloc` this holds nothing: the weights live in a `Frozen` network's array.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     params: WeightBias<E>,
     dims: PhantomData<(I, O)>,
 }
@@ -37,8 +44,19 @@ weight_bias_params!(
     weight_shape = [O::USIZE, I::USIZE]
 );
 
-impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O, E> {
+impl<I: DimT, O: DimT, E> Layer<Rank1<I>> for DenseT<I, O, E> {
     type Output = Rank1<O>;
+}
+
+impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O, E> {
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        let (weight, bias) = tensors.split_at(I::USIZE * O::USIZE);
+        dense_forward(1, I::USIZE, O::USIZE, x, weight, bias, y);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O, E> {
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

@@ -3,13 +3,21 @@
 //! Backward: `dx = dy ⊙ m` (the same mask). Masks come from a seeded stream (see
 //! [`crate::module::Mode`]), so a seeded run is reproducible.
 
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::init::unit_uniform;
+use crate::module::Layer;
+#[cfg(feature = "alloc")]
 use crate::module::{Mode, Module};
 use crate::shape::Shape;
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use alloc::vec;
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
+#[cfg(feature = "alloc")]
 use rand::rngs::StdRng;
+#[cfg(feature = "alloc")]
 use rand::SeedableRng;
 
 /// Dropout with rate `P` percent (`Dropout<20>` drops 20% of the values in training), for any
@@ -25,6 +33,7 @@ pub struct Dropout<const P: usize>;
 super::no_params!(Dropout<P>; const P: usize);
 
 /// Dropout's mask and random stream; `None` in inference mode.
+#[cfg(feature = "alloc")]
 pub struct DropoutWork<E> {
     mask: Vec<E>,
     rng: Option<StdRng>,
@@ -38,8 +47,19 @@ impl<const P: usize> Dropout<P> {
     };
 }
 
-impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
+impl<S: Shape, const P: usize> Layer<S> for Dropout<P> {
     type Output = S;
+}
+
+/// Inference passes values through unchanged.
+impl<S: Shape, E: Scalar, const P: usize> Infer<S, E> for Dropout<P> {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+        y.copy_from_slice(x);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
     type Work = DropoutWork<E>;
 
     fn work(capacity: usize) -> Self::Work {

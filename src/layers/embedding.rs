@@ -5,19 +5,26 @@
 //! Ids travel in the model's element type (a batch is one float buffer); they must be whole
 //! numbers in `0..V`. Run-time data is checked when it enters a model: anything else is an `Err`.
 
+use super::Buf;
+#[cfg(feature = "alloc")]
 use crate::error::{Error, Result};
+#[cfg(feature = "alloc")]
 use crate::init::unit_uniform;
-use crate::module::{Module, Params, TensorSpec};
+use crate::module::{Layer, Layout, TensorLayout, TensorShape};
+#[cfg(feature = "alloc")]
+use crate::module::{Module, Params};
 use crate::shape::{Dim, DimT, Rank1, Rank2, Shape};
+#[cfg(feature = "alloc")]
 use crate::Scalar;
-use alloc::boxed::Box;
+#[cfg(feature = "alloc")]
 use alloc::vec;
 use core::marker::PhantomData;
+#[cfg(feature = "alloc")]
 use rand::Rng;
 
 /// An embedding of `V` tokens into `D` dimensions; see [`Embedding`].
 pub struct EmbeddingT<V, D, E = f32> {
-    table: Box<[E]>,
+    table: Buf<E>,
     dims: PhantomData<(V, D)>,
 }
 
@@ -30,6 +37,7 @@ pub struct EmbeddingT<V, D, E = f32> {
 /// ```
 pub type Embedding<const V: usize, const D: usize, E = f32> = EmbeddingT<Dim<V>, Dim<D>, E>;
 
+#[cfg(feature = "alloc")]
 impl<V: DimT, D: DimT, E: Scalar> EmbeddingT<V, D, E> {
     /// The table `[V, D]`: row `i` is token `i`'s vector.
     pub fn table(&self) -> &[E] {
@@ -41,6 +49,14 @@ impl<V: DimT, D: DimT, E: Scalar> EmbeddingT<V, D, E> {
     }
 }
 
+impl<V: DimT, D: DimT, E> TensorLayout for EmbeddingT<V, D, E> {
+    const LAYOUT: Layout = Layout::Tensors(&[TensorShape {
+        name: "weight",
+        dims: &[V::USIZE, D::USIZE],
+    }]);
+}
+
+#[cfg(feature = "alloc")]
 impl<V: DimT, D: DimT, E: Scalar> Params<E> for EmbeddingT<V, D, E> {
     const PARAMS: usize = V::USIZE * D::USIZE;
 
@@ -70,23 +86,27 @@ impl<V: DimT, D: DimT, E: Scalar> Params<E> for EmbeddingT<V, D, E> {
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         f(&mut self.table, &other.table);
     }
-
-    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<TensorSpec>) {
-        out.push(TensorSpec::new(prefix, "weight", &[V::USIZE, D::USIZE]));
-    }
 }
 
-/// The table row of an id (checked to be a whole number in range when data entered; rounding
-/// keeps the id piecewise constant, so finite differences see a zero input gradient).
-fn token<E: Scalar>(id: E) -> usize {
-    id.round().as_f64() as usize
-}
-
-impl<T: DimT, V: DimT, D: DimT, E: Scalar> Module<Rank1<T>, E> for EmbeddingT<V, D, E>
+impl<T: DimT, V: DimT, D: DimT, E> Layer<Rank1<T>> for EmbeddingT<V, D, E>
 where
     Rank2<T, D>: Shape,
 {
     type Output = Rank2<T, D>;
+}
+
+/// The table row of an id (checked to be a whole number in range when data entered; rounding
+/// keeps the id piecewise constant, so finite differences see a zero input gradient).
+#[cfg(feature = "alloc")]
+fn token<E: Scalar>(id: E) -> usize {
+    id.round().as_f64() as usize
+}
+
+#[cfg(feature = "alloc")]
+impl<T: DimT, V: DimT, D: DimT, E: Scalar> Module<Rank1<T>, E> for EmbeddingT<V, D, E>
+where
+    Rank2<T, D>: Shape,
+{
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

@@ -1,7 +1,10 @@
 //! Flatten: any shape `S` → `Vector<S::NUMEL>`, the length computed by the compiler. Samples are
 //! already stored row-major, so forward and backward copy values unchanged.
 
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
+use crate::module::Layer;
 use crate::shape::{Rank1, Shape, ToDim};
 use crate::Scalar;
 
@@ -19,12 +22,28 @@ pub struct Flatten;
 
 super::no_params!(Flatten);
 
-impl<S: Shape, E: Scalar> Module<S, E> for Flatten
+impl<S: Shape> Layer<S> for Flatten
 where
     S::Numel: ToDim,
     Rank1<<S::Numel as ToDim>::Dim>: Shape,
 {
     type Output = Rank1<<S::Numel as ToDim>::Dim>;
+}
+
+impl<S: Shape, E: Scalar> Infer<S, E> for Flatten
+where
+    Self: Layer<S>,
+{
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+        y.copy_from_slice(x);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<S: Shape, E: Scalar> Module<S, E> for Flatten
+where
+    Self: Layer<S>,
+{
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

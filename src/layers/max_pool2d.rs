@@ -1,7 +1,9 @@
 //! 2-D max pooling: `y[c, oy, ox] = max_{ki, kj < K} x[c, oy·S + ki, ox·S + kj]`, no padding,
 //! for `Image<C, H, W>` → `Image<C, (H − K)/S + 1, (W − K)/S + 1>` (computed by the compiler).
 
-use crate::kernels::pool::{max_pool_backward, max_pool_forward, PoolGeom};
+#[cfg(feature = "alloc")]
+use crate::kernels::pool::max_pool_backward;
+use crate::kernels::pool::{max_pool_forward, PoolGeom};
 use crate::shape::{Dim, DimT, WindowOut};
 use core::marker::PhantomData;
 
@@ -44,20 +46,18 @@ where
     }
 }
 
-/// The `Module` implementation shared by the pooling layers `$layer<K, S>` over
-/// `Image<C, H, W>`: output `Image<C, (H − K)/S + 1, (W − K)/S + 1>`, no buffers; `$forward(g, n,
-/// x, y)` and `$backward(g, n, x, y, dy, dx)` are the kernels.
+/// The `Layer`, `Infer` and `Module` implementations shared by the pooling layers `$layer<K, S>`
+/// over `Image<C, H, W>`: output `Image<C, (H − K)/S + 1, (W − K)/S + 1>`, no buffers;
+/// `$forward(g, n, x, y)` and `$backward(g, n, x, y, dy, dx)` are the kernels.
 macro_rules! pool2d_module {
     ($layer:ident, forward = $forward:expr, backward = $backward:expr) => {
-        impl<C, H, W, K, S, E> $crate::module::Module<$crate::shape::Rank3<C, H, W>, E>
-            for $layer<K, S>
+        impl<C, H, W, K, S> $crate::module::Layer<$crate::shape::Rank3<C, H, W>> for $layer<K, S>
         where
             C: $crate::shape::DimT,
             H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
             W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
             K: $crate::shape::DimT,
             S: $crate::shape::DimT,
-            E: $crate::Scalar,
             $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
             $crate::shape::Rank3<
                 C,
@@ -70,6 +70,39 @@ macro_rules! pool2d_module {
                 $crate::layers::max_pool2d::Out<H, K, S>,
                 $crate::layers::max_pool2d::Out<W, K, S>,
             >;
+        }
+
+        impl<C, H, W, K, S, E> $crate::infer::Infer<$crate::shape::Rank3<C, H, W>, E>
+            for $layer<K, S>
+        where
+            C: $crate::shape::DimT,
+            H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            E: $crate::Scalar,
+            $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
+            Self: $crate::module::Layer<$crate::shape::Rank3<C, H, W>>,
+        {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+                let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                ($forward)(&geometry, 1, x, y);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<C, H, W, K, S, E> $crate::module::Module<$crate::shape::Rank3<C, H, W>, E>
+            for $layer<K, S>
+        where
+            C: $crate::shape::DimT,
+            H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            E: $crate::Scalar,
+            $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
+            Self: $crate::module::Layer<$crate::shape::Rank3<C, H, W>>,
+        {
             type Work = ();
 
             fn work(_capacity: usize) -> Self::Work {}

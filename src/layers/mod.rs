@@ -25,10 +25,24 @@ pub mod tanh;
 pub mod time_distributed;
 mod weights;
 
-/// `Params` for a layer without trainable parameters that is not an [`activation::Activation`]
-/// (it must implement `Default`): `no_params!(Type)` or `no_params!(Type<A, B>; A, B)`.
+/// A layer's stored tensor: owned with the `alloc` feature. Without it a layer type is a
+/// description of its shapes only (its weights live in a [`Frozen`](crate::infer::Frozen)
+/// network's array) and this holds nothing.
+#[cfg(feature = "alloc")]
+pub(crate) type Buf<E> = alloc::boxed::Box<[E]>;
+#[cfg(not(feature = "alloc"))]
+pub(crate) type Buf<E> = core::marker::PhantomData<E>;
+
+/// `TensorLayout` and `Params` for a layer without stored tensors that is not an
+/// [`activation::Activation`] (it must implement `Default`): `no_params!(Type)` or
+/// `no_params!(Type<A, B>; A, B)`.
 macro_rules! no_params {
     (@impl [$($generics:tt)*] $t:ty) => {
+        impl<$($generics)*> $crate::module::TensorLayout for $t {
+            const LAYOUT: $crate::module::Layout = $crate::module::Layout::Tensors(&[]);
+        }
+
+        #[cfg(feature = "alloc")]
         impl<E: $crate::Scalar, $($generics)*> $crate::module::Params<E> for $t {
             const PARAMS: usize = 0;
             fn init<R: rand::Rng + ?Sized>(_rng: &mut R) -> Self {
@@ -40,7 +54,6 @@ macro_rules! no_params {
             fn visit(&self, _: &mut dyn FnMut(&[E])) {}
             fn visit_mut(&mut self, _: &mut dyn FnMut(&mut [E])) {}
             fn visit_with(&mut self, _: &Self, _: &mut dyn FnMut(&mut [E], &[E])) {}
-            fn tensor_specs(_: &str, _: &mut alloc::vec::Vec<$crate::module::TensorSpec>) {}
         }
     };
     ($t:ty; const $c:ident: usize) => {

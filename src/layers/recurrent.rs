@@ -6,19 +6,28 @@
 //! to the last one (`Vector<H>`, [`Last`], Keras's default). `T` is part of the input type, so
 //! backpropagation through time runs over a static length. Sequences start from the zero state.
 
+use super::Buf;
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::init::{glorot_uniform, orthogonal};
-use crate::kernels::rnn::{
-    rnn_backward, rnn_forward, rnn_step, step_scratch_len, Cell, RnnBuffers, RnnGeom, RnnGrads,
-    RnnWeights,
-};
+use crate::kernels::rnn::{rnn_step, Cell, RnnGeom, RnnWeights};
+#[cfg(feature = "alloc")]
+use crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads};
+use crate::module::{Layer, Layout, TensorLayout, TensorShape};
+#[cfg(feature = "alloc")]
 use crate::module::{Module, Params};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use alloc::boxed::Box;
+#[cfg(feature = "alloc")]
 use alloc::vec;
 use core::marker::PhantomData;
-use generic_array::GenericArray;
+use core::ops::Mul;
+use generic_array::{ArrayLength, GenericArray};
+#[cfg(feature = "alloc")]
 use rand::Rng;
+use typenum::{Prod, U11};
 
 /// A recurrent cell kind, at type level.
 pub trait CellKind: 'static {
@@ -58,14 +67,14 @@ where
 /// A recurrent layer with cell `C`, `F` input features, `H` hidden units and return mode `R`.
 /// Weights use PyTorch's layouts: `W_ih` `[G·H, F]`, `W_hh` `[G·H, H]`.
 pub struct RecurrentT<C, F, H, R, E = f32> {
-    w_ih: Box<[E]>,
-    w_hh: Box<[E]>,
-    b_ih: Box<[E]>,
-    b_hh: Box<[E]>,
+    w_ih: Buf<E>,
+    w_hh: Buf<E>,
+    b_ih: Buf<E>,
+    b_hh: Buf<E>,
     dims: PhantomData<(C, F, H, R)>,
 }
 
-impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
+impl<C: CellKind, F: DimT, H: DimT, R, E> RecurrentT<C, F, H, R, E> {
     const WIDTH: usize = C::CELL.gates() * H::USIZE;
 
     fn geometry(steps: usize) -> RnnGeom {
@@ -76,7 +85,28 @@ impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
             hidden: H::USIZE,
         }
     }
+}
 
+// PyTorch's names; for the tanh RNN and the LSTM the one bias is PyTorch's b_ih + b_hh.
+impl<C: CellKind, F: DimT, H: DimT, R, E> TensorLayout for RecurrentT<C, F, H, R, E> {
+    const LAYOUT: Layout = if C::CELL.recurrent_bias() {
+        Layout::Tensors(&[
+            TensorShape { name: "weight_ih_l0", dims: &[Self::WIDTH, F::USIZE] },
+            TensorShape { name: "weight_hh_l0", dims: &[Self::WIDTH, H::USIZE] },
+            TensorShape { name: "bias_ih_l0", dims: &[Self::WIDTH] },
+            TensorShape { name: "bias_hh_l0", dims: &[Self::WIDTH] },
+        ])
+    } else {
+        Layout::Tensors(&[
+            TensorShape { name: "weight_ih_l0", dims: &[Self::WIDTH, F::USIZE] },
+            TensorShape { name: "weight_hh_l0", dims: &[Self::WIDTH, H::USIZE] },
+            TensorShape { name: "bias_l0", dims: &[Self::WIDTH] },
+        ])
+    };
+}
+
+#[cfg(feature = "alloc")]
+impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
     fn weights(&self) -> RnnWeights<'_, E> {
         RnnWeights {
             w_ih: &self.w_ih,
@@ -152,12 +182,14 @@ impl<C: CellKind, F: DimT, H: DimT, R, E: Scalar> RecurrentT<C, F, H, R, E> {
 
 /// The state a recurrent layer carries between steps of one sequence (hidden state, and the
 /// LSTM's cell state).
+#[cfg(feature = "alloc")]
 pub struct RecurrentState<H: DimT, E> {
     h: GenericArray<E, H::Tn>,
     c: GenericArray<E, H::Tn>,
     scratch: Box<[E]>,
 }
 
+#[cfg(feature = "alloc")]
 impl<H: DimT, E: Scalar> RecurrentState<H, E> {
     /// The hidden state.
     pub fn hidden(&self) -> &GenericArray<E, H::Tn> {
@@ -169,6 +201,7 @@ impl<H: DimT, E: Scalar> RecurrentState<H, E> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<C: CellKind, F: DimT, H: DimT, R: 'static, E: Scalar> Params<E> for RecurrentT<C, F, H, R, E> {
     const PARAMS: usize = Self::WIDTH * (F::USIZE + H::USIZE)
         + Self::WIDTH * (1 + if C::CELL.recurrent_bias() { 1 } else { 0 });
@@ -233,29 +266,64 @@ impl<C: CellKind, F: DimT, H: DimT, R: 'static, E: Scalar> Params<E> for Recurre
             }
         }
     }
+}
 
-    // PyTorch's names; for the tanh RNN and the LSTM the one bias is PyTorch's b_ih + b_hh.
-    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<crate::module::TensorSpec>) {
-        use crate::module::TensorSpec;
-        out.push(TensorSpec::new(
-            prefix,
-            "weight_ih_l0",
-            &[Self::WIDTH, F::USIZE],
-        ));
-        out.push(TensorSpec::new(
-            prefix,
-            "weight_hh_l0",
-            &[Self::WIDTH, H::USIZE],
-        ));
-        if C::CELL.recurrent_bias() {
-            out.push(TensorSpec::new(prefix, "bias_ih_l0", &[Self::WIDTH]));
-            out.push(TensorSpec::new(prefix, "bias_hh_l0", &[Self::WIDTH]));
-        } else {
-            out.push(TensorSpec::new(prefix, "bias_l0", &[Self::WIDTH]));
+impl<C, T, F, H, R, E> Layer<Rank2<T, F>> for RecurrentT<C, F, H, R, E>
+where
+    C: CellKind,
+    T: DimT,
+    F: DimT,
+    H: DimT,
+    R: ReturnMode<T, H>,
+    Rank2<T, F>: Shape,
+{
+    type Output = R::Output;
+}
+
+/// Room for [`rnn_step`]'s scratch values, `2·G·H + 3·H ≤ 11·H`, on the stack.
+type StepScratch<H> = Prod<<H as DimT>::Tn, U11>;
+
+/// The sequence one step at a time from the zero state, with the state and the step's scratch
+/// on the stack (the streaming kernel the layer's `step` uses).
+impl<C, T, F, H, R, E> Infer<Rank2<T, F>, E> for RecurrentT<C, F, H, R, E>
+where
+    C: CellKind,
+    T: DimT,
+    F: DimT,
+    H: DimT,
+    H::Tn: Mul<U11>,
+    StepScratch<H>: ArrayLength,
+    R: ReturnMode<T, H>,
+    E: Scalar,
+    Rank2<T, F>: Shape,
+{
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        let (w_ih, rest) = tensors.split_at(Self::WIDTH * F::USIZE);
+        let (w_hh, rest) = rest.split_at(Self::WIDTH * H::USIZE);
+        let (b_ih, b_hh) = rest.split_at(Self::WIDTH);
+        let weights = RnnWeights {
+            w_ih,
+            w_hh,
+            b_ih,
+            b_hh,
+        };
+        let g = Self::geometry(1);
+        let mut h = GenericArray::<E, H::Tn>::default();
+        let mut c = GenericArray::<E, H::Tn>::default();
+        let mut scratch = GenericArray::<E, StepScratch<H>>::default();
+        for (t, x_t) in x.chunks_exact(F::USIZE).enumerate() {
+            rnn_step(&g, x_t, weights, &mut h, &mut c, &mut scratch);
+            if R::ALL_STEPS {
+                y[t * H::USIZE..(t + 1) * H::USIZE].copy_from_slice(&h);
+            }
+        }
+        if !R::ALL_STEPS {
+            y.copy_from_slice(&h);
         }
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<C, T, F, H, R, E> Module<Rank2<T, F>, E> for RecurrentT<C, F, H, R, E>
 where
     C: CellKind,
@@ -266,7 +334,6 @@ where
     E: Scalar,
     Rank2<T, F>: Shape,
 {
-    type Output = R::Output;
     type Work = RnnBuffers<E>;
 
     fn work(capacity: usize) -> Self::Work {

@@ -1,7 +1,10 @@
 //! Reshape: `S1` → `S2` when both hold the same number of elements (checked by the compiler);
 //! values keep their row-major order.
 
+use crate::infer::Infer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
+use crate::module::Layer;
 use crate::shape::Shape;
 use crate::Scalar;
 use core::marker::PhantomData;
@@ -29,8 +32,18 @@ impl<S> Default for Reshape<S> {
 
 super::no_params!(Reshape<S>; S);
 
-impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Module<In, E> for Reshape<S> {
+impl<In: Shape, S: Shape<Numel = In::Numel>> Layer<In> for Reshape<S> {
     type Output = S;
+}
+
+impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Infer<In, E> for Reshape<S> {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+        y.copy_from_slice(x);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Module<In, E> for Reshape<S> {
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

@@ -4,7 +4,12 @@
 //! For training a classifier prefer logits with [`crate::loss::SoftmaxCrossEntropy`], which fuses
 //! the two stably; this layer is for networks that must output probabilities.
 
-use crate::kernels::rowwise::{softmax_rows, softmax_rows_backward};
+use crate::infer::Infer;
+use crate::kernels::rowwise::softmax_rows;
+#[cfg(feature = "alloc")]
+use crate::kernels::rowwise::softmax_rows_backward;
+use crate::module::Layer;
+#[cfg(feature = "alloc")]
 use crate::module::Module;
 use crate::shape::Shape;
 use crate::Scalar;
@@ -14,7 +19,7 @@ use crate::Scalar;
 /// ```
 /// use stratanet::prelude::*;
 /// let mut y = [0.0f32; 3];
-/// Module::<Vector<3>, f32>::forward(&Softmax, &[1.0, 1.0, 1.0], 1, &mut y, &mut ());
+/// <Softmax as Infer<Vector<3>, f32>>::infer(&[], &[1.0, 1.0, 1.0], &mut y);
 /// assert!(y.iter().all(|p| (p - 1.0 / 3.0).abs() < 1e-7));
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -26,8 +31,18 @@ fn last_dim<S: Shape>() -> usize {
     S::DIMS[S::DIMS.len() - 1]
 }
 
-impl<S: Shape, E: Scalar> Module<S, E> for Softmax {
+impl<S: Shape> Layer<S> for Softmax {
     type Output = S;
+}
+
+impl<S: Shape, E: Scalar> Infer<S, E> for Softmax {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+        softmax_rows(x, last_dim::<S>(), y);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<S: Shape, E: Scalar> Module<S, E> for Softmax {
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

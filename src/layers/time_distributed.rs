@@ -4,10 +4,15 @@
 //! forward and backward are `M`'s over a batch `T` times larger; `M`'s parameter gradients sum
 //! over steps as they sum over samples.
 
+#[cfg(feature = "alloc")]
 use crate::error::Result;
+use crate::infer::Infer;
+use crate::module::{Layer, Layout, TensorLayout};
+#[cfg(feature = "alloc")]
 use crate::module::{Mode, Module, Params};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
+#[cfg(feature = "alloc")]
 use rand::Rng;
 
 /// Applies `M` to every time step.
@@ -18,6 +23,12 @@ use rand::Rng;
 /// ```
 pub struct TimeDistributed<M>(pub M);
 
+/// The wrapped layer's tensors, under the wrapper's own name (as Keras's `TimeDistributed`).
+impl<M: TensorLayout> TensorLayout for TimeDistributed<M> {
+    const LAYOUT: Layout = M::LAYOUT;
+}
+
+#[cfg(feature = "alloc")]
 impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
     const PARAMS: usize = M::PARAMS;
     fn init<R: Rng + ?Sized>(rng: &mut R) -> Self {
@@ -35,9 +46,6 @@ impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
     fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         self.0.visit_with(&other.0, f)
     }
-    fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<crate::module::TensorSpec>) {
-        M::tensor_specs(prefix, out)
-    }
     fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
         self.0.visit_tensors(f)
     }
@@ -46,6 +54,37 @@ impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
     }
 }
 
+impl<T, F, O, M> Layer<Rank2<T, F>> for TimeDistributed<M>
+where
+    T: DimT,
+    F: DimT,
+    O: DimT,
+    M: Layer<Rank1<F>, Output = Rank1<O>>,
+    Rank2<T, F>: Shape,
+    Rank2<T, O>: Shape,
+{
+    type Output = Rank2<T, O>;
+}
+
+/// `M` on each step in turn.
+impl<T, F, O, M, E> Infer<Rank2<T, F>, E> for TimeDistributed<M>
+where
+    T: DimT,
+    F: DimT,
+    O: DimT,
+    M: Infer<Rank1<F>, E, Output = Rank1<O>>,
+    E: Scalar,
+    Rank2<T, F>: Shape,
+    Rank2<T, O>: Shape,
+{
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        for (step_in, step_out) in x.chunks_exact(F::USIZE).zip(y.chunks_exact_mut(O::USIZE)) {
+            M::infer(tensors, step_in, step_out);
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
 impl<T, F, O, M, E> Module<Rank2<T, F>, E> for TimeDistributed<M>
 where
     T: DimT,
@@ -56,7 +95,6 @@ where
     Rank2<T, F>: Shape,
     Rank2<T, O>: Shape,
 {
-    type Output = Rank2<T, O>;
     type Work = M::Work;
 
     fn work(capacity: usize) -> Self::Work {

@@ -1,17 +1,22 @@
 //! Storage shared by the layers with a weight tensor and a bias vector (dense, convolution).
 
+use super::Buf;
+#[cfg(feature = "alloc")]
 use crate::init::glorot_uniform;
+#[cfg(feature = "alloc")]
 use crate::Scalar;
-use alloc::boxed::Box;
+#[cfg(feature = "alloc")]
 use alloc::vec;
+#[cfg(feature = "alloc")]
 use rand::Rng;
 
 /// A weight tensor and a bias vector, visited in that order.
 pub(crate) struct WeightBias<E> {
-    pub(crate) weight: Box<[E]>,
-    pub(crate) bias: Box<[E]>,
+    pub(crate) weight: Buf<E>,
+    pub(crate) bias: Buf<E>,
 }
 
+#[cfg(feature = "alloc")]
 impl<E: Scalar> WeightBias<E> {
     /// All zeros.
     pub(crate) fn zeros(weights: usize, biases: usize) -> Self {
@@ -50,7 +55,7 @@ impl<E: Scalar> WeightBias<E> {
     }
 }
 
-/// `Params` for a layer struct with a `params: WeightBias<E>` field and a `dims` marker:
+/// `TensorLayout` and `Params` for a layer struct with a `params: WeightBias<E>` field and a `dims` marker:
 /// `weight_bias_params!(Type<generics>; weights = expr, biases = expr, fan_in = expr, fan_out = expr)`.
 macro_rules! weight_bias_params {
     (
@@ -58,6 +63,14 @@ macro_rules! weight_bias_params {
         weights = $weights:expr, biases = $biases:expr, fan_in = $fan_in:expr, fan_out = $fan_out:expr,
         weight_shape = $shape:expr
     ) => {
+        impl<$($g: $crate::shape::DimT,)* E> $crate::module::TensorLayout for $t {
+            const LAYOUT: $crate::module::Layout = $crate::module::Layout::Tensors(&[
+                $crate::module::TensorShape { name: "weight", dims: &$shape },
+                $crate::module::TensorShape { name: "bias", dims: &[$biases] },
+            ]);
+        }
+
+        #[cfg(feature = "alloc")]
         impl<$($g: $crate::shape::DimT,)* E: $crate::Scalar> $crate::module::Params<E> for $t {
             const PARAMS: usize = $weights + $biases;
             fn init<R: rand::Rng + ?Sized>(rng: &mut R) -> Self {
@@ -78,12 +91,9 @@ macro_rules! weight_bias_params {
             fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
                 self.params.visit_with(&other.params, f)
             }
-            fn tensor_specs(prefix: &str, out: &mut alloc::vec::Vec<$crate::module::TensorSpec>) {
-                out.push($crate::module::TensorSpec::new(prefix, "weight", &$shape));
-                out.push($crate::module::TensorSpec::new(prefix, "bias", &[$biases]));
-            }
         }
 
+        #[cfg(feature = "alloc")]
         impl<$($g: $crate::shape::DimT,)* E: $crate::Scalar> $t {
             /// The weight tensor, row-major in PyTorch's layout.
             pub fn weight(&self) -> &[E] {

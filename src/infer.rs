@@ -1,0 +1,607 @@
+//! Single-sample inference without an allocator: weights in a `static`, on the stack, or
+//! embedded at compile time from a weights file.
+//!
+//! A trained network's weights are one flat array in [`TensorLayout`] order — what
+//! [`persist::save_weights`](crate::persist::save_weights) writes after its header. A
+//! [`Frozen`] network borrows such an array and runs one sample through the layers with
+//! [`Infer`]: every intermediate activation is a `GenericArray` on the stack, sized by its
+//! shape's type, so nothing touches the heap. This module, the layer types and the shapes are
+//! all the crate offers without the `alloc` feature, and they need no global allocator.
+//!
+//! ```
+//! use stratanet::prelude::*;
+//! use stratanet::infer::Frozen;
+//! type Net = (Dense<2, 2>, ReLU, Dense<2, 1>);
+//! // [out, in] weights then bias, per layer: what a weights file holds after its header
+//! static WEIGHTS: [f32; <Net as TensorLayout>::STORED] =
+//!     [1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 1.0, 1.0, 0.5];
+//! static NET: Frozen<Vector<2>, Net> = Frozen::new(&WEIGHTS);
+//! let y = NET.forward_one(&[3.0, -2.0].into());
+//! assert_eq!(y.as_slice(), &[5.5]); // relu(3) + relu(2) + 0.5
+//! ```
+//!
+//! Weights files are parsed without allocating, at run time into an array on the stack with
+//! [`decode_weights`], or at compile time into a `static` with [`include_weights!`], where a
+//! file that does not match the network is a compile error.
+
+use crate::module::{Layer, Layout, TensorLayout, MAX_DEPTH};
+use crate::shape::Shape;
+use crate::Scalar;
+use core::fmt;
+use core::marker::PhantomData;
+use generic_array::GenericArray;
+
+/// A layer or network that runs one sample forward reading its weights from a flat slice.
+///
+/// Implemented by every layer without per-call buffers of its own and by tuple networks of
+/// them; [`Frozen`] is the way to call it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot run allocation-free inference on input of shape `{In}`",
+    label = "this layer/network does not accept that input shape, or has no allocation-free inference",
+    note = "each layer's input must be the previous layer's output; `Embedding` and `TimeDistributed` are not supported by `Frozen`"
+)]
+pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
+    /// One sample forward: `tensors` holds this layer's [`TensorLayout::STORED`] values in
+    /// layout order, `x` one input sample (`In::NUMEL` values), `y` receives one output sample.
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]);
+}
+
+/// A network `Net` over input shape `In` whose weights are borrowed from an array: no heap,
+/// usable in a `static`.
+///
+/// The array must hold exactly the network's [`TensorLayout::STORED`] values; any other
+/// length is a compile error.
+pub struct Frozen<'w, In, Net, E = f32> {
+    tensors: &'w [E],
+    net: PhantomData<fn() -> (In, Net)>,
+}
+
+impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
+    /// The network over `tensors` (in [`TensorLayout`] order).
+    pub const fn new<const N: usize>(tensors: &'w [E; N]) -> Self {
+        const {
+            assert!(
+                N == Net::STORED,
+                "the weights array must hold exactly the network's TensorLayout::STORED values"
+            )
+        };
+        Self {
+            tensors,
+            net: PhantomData,
+        }
+    }
+
+    /// The network's output for one sample.
+    pub fn forward_one(
+        &self,
+        x: &GenericArray<E, In::Numel>,
+    ) -> GenericArray<E, <Net::Output as Shape>::Numel> {
+        let mut y = GenericArray::default();
+        Net::infer(self.tensors, x, &mut y);
+        y
+    }
+
+    /// The index of the largest output for one sample (the class a classifier predicts; the
+    /// first on ties).
+    pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> usize {
+        let y = self.forward_one(x);
+        let mut best = 0;
+        for (i, &v) in y.iter().enumerate() {
+            if v > y[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// The weights this network reads.
+    pub fn tensors(&self) -> &'w [E] {
+        self.tensors
+    }
+}
+
+/// The first bytes of every weights file.
+pub const MAGIC: &[u8; 8] = b"STRATNET";
+/// The weights file format version this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A tensor's full name as the network expects it (`0.weight`), kept without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TensorName {
+    path: [u16; MAX_DEPTH],
+    depth: usize,
+    name: &'static str,
+}
+
+impl fmt::Display for TensorName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for index in &self.path[..self.depth] {
+            write!(f, "{index}.")?;
+        }
+        f.write_str(self.name)
+    }
+}
+
+/// The first bytes of a tensor name found in a file (up to 48).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundName {
+    bytes: [u8; 48],
+    len: usize,
+    full_len: usize,
+}
+
+impl fmt::Display for FoundName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match core::str::from_utf8(&self.bytes[..self.len]) {
+            Ok(name) => f.write_str(name)?,
+            Err(_) => f.write_str("<not UTF-8>")?,
+        }
+        if self.full_len > self.len {
+            write!(f, "… ({} bytes)", self.full_len)?;
+        }
+        Ok(())
+    }
+}
+
+/// A tensor shape found in a file (ranks up to 8 kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundShape {
+    dims: [u64; 8],
+    rank: usize,
+}
+
+impl fmt::Display for FoundShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rank > self.dims.len() {
+            return write!(f, "a rank-{} shape", self.rank);
+        }
+        f.write_str("[")?;
+        for (i, d) in self.dims[..self.rank].iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{d}")?;
+        }
+        f.write_str("]")
+    }
+}
+
+/// Why a weights file does not fit a network. Says what was expected and what came, without
+/// allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeightsError {
+    /// The file ends at byte `offset`, inside `what`.
+    Truncated {
+        /// Where the file ends.
+        offset: usize,
+        /// What was being read.
+        what: &'static str,
+    },
+    /// The first 8 bytes are not `STRATNET`.
+    Magic,
+    /// Another format version.
+    Version {
+        /// The version in the file.
+        found: u32,
+    },
+    /// Elements of another size than the network's element type.
+    ElementSize {
+        /// The network's element size in bytes.
+        expected: usize,
+        /// The file's.
+        found: usize,
+    },
+    /// Another number of tensors.
+    TensorCount {
+        /// The network's.
+        expected: usize,
+        /// The file's.
+        found: usize,
+    },
+    /// A tensor named otherwise than the network's tensor at that position.
+    Name {
+        /// The network's name.
+        expected: TensorName,
+        /// The file's.
+        found: FoundName,
+    },
+    /// A tensor of another shape than the network's.
+    Shape {
+        /// The tensor.
+        tensor: TensorName,
+        /// The network's shape.
+        expected: &'static [usize],
+        /// The file's.
+        found: FoundShape,
+    },
+    /// Bytes after the last value.
+    TrailingBytes {
+        /// Where the values end.
+        offset: usize,
+        /// How many bytes follow.
+        extra: usize,
+    },
+}
+
+impl WeightsError {
+    /// A fixed sentence for the error's kind (what a compile-time check can print).
+    pub const fn summary(&self) -> &'static str {
+        match self {
+            WeightsError::Truncated { .. } => "weights file: truncated",
+            WeightsError::Magic => "weights file: expected the magic bytes STRATNET",
+            WeightsError::Version { .. } => "weights file: another format version",
+            WeightsError::ElementSize { .. } => "weights file: another element type",
+            WeightsError::TensorCount { .. } => "weights file: another number of tensors",
+            WeightsError::Name { .. } => "weights file: a tensor name differs from the network's",
+            WeightsError::Shape { .. } => "weights file: a tensor shape differs from the network's",
+            WeightsError::TrailingBytes { .. } => "weights file: bytes after the last value",
+        }
+    }
+}
+
+impl fmt::Display for WeightsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WeightsError::Truncated { offset, what } => {
+                write!(f, "weights file at byte {offset}: expected {what}, got the end of the file")
+            }
+            WeightsError::Magic => {
+                f.write_str("weights file at byte 0: expected the magic bytes STRATNET, got others")
+            }
+            WeightsError::Version { found } => write!(
+                f,
+                "weights file at byte 8: expected format version {VERSION}, got {found}"
+            ),
+            WeightsError::ElementSize { expected, found } => write!(
+                f,
+                "weights file at byte 12: expected {expected}-byte elements, got {found}-byte elements"
+            ),
+            WeightsError::TensorCount { expected, found } => {
+                write!(f, "weights file at byte 13: expected {expected} tensors, got {found}")
+            }
+            WeightsError::Name { expected, found } => {
+                write!(f, "weights file: expected tensor `{expected}`, got `{found}`")
+            }
+            WeightsError::Shape { tensor, expected, found } => write!(
+                f,
+                "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found}"
+            ),
+            WeightsError::TrailingBytes { offset, extra } => write!(
+                f,
+                "weights file at byte {offset}: expected the end of the file, got {extra} more bytes"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for WeightsError {}
+
+/// `Ok` when `len` bytes follow byte `at`, else the truncation error naming `what`.
+const fn ensure(bytes: &[u8], at: usize, len: usize, what: &'static str) -> Result<(), WeightsError> {
+    if at > bytes.len() || bytes.len() - at < len {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what,
+        });
+    }
+    Ok(())
+}
+
+/// A checked little-endian read of `len` bytes at `at` (at most 8), as a `u64`.
+const fn read_le(bytes: &[u8], at: usize, len: usize, what: &'static str) -> Result<u64, WeightsError> {
+    if let Err(e) = ensure(bytes, at, len, what) {
+        return Err(e);
+    }
+    let mut value = 0u64;
+    let mut i = 0;
+    while i < len {
+        value |= (bytes[at + i] as u64) << (8 * i);
+        i += 1;
+    }
+    Ok(value)
+}
+
+/// Whether `bytes[at..at + len]` spells `path` as `i.j.` followed by `name`.
+const fn name_matches(bytes: &[u8], at: usize, len: usize, expected: &TensorName) -> bool {
+    let mut k = 0;
+    let mut level = 0;
+    while level < expected.depth {
+        let index = expected.path[level];
+        let mut digits = [0u8; 5];
+        let mut count = 0;
+        let mut rest = index;
+        loop {
+            digits[count] = b'0' + (rest % 10) as u8;
+            count += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        while count > 0 {
+            count -= 1;
+            if k >= len || bytes[at + k] != digits[count] {
+                return false;
+            }
+            k += 1;
+        }
+        if k >= len || bytes[at + k] != b'.' {
+            return false;
+        }
+        k += 1;
+        level += 1;
+    }
+    let name = expected.name.as_bytes();
+    if len - k != name.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < name.len() {
+        if bytes[at + k + i] != name[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Checks the headers of the tensors under `layout` (at `path[..depth]`) from byte `at`;
+/// returns the byte after them.
+const fn check_tensors(
+    bytes: &[u8],
+    mut at: usize,
+    layout: &Layout,
+    path: [u16; MAX_DEPTH],
+    depth: usize,
+) -> Result<usize, WeightsError> {
+    match layout {
+        Layout::Layers(layers) => {
+            let mut i = 0;
+            while i < layers.len() {
+                let mut inner = path;
+                inner[depth] = i as u16;
+                at = match check_tensors(bytes, at, &layers[i], inner, depth + 1) {
+                    Ok(next) => next,
+                    Err(e) => return Err(e),
+                };
+                i += 1;
+            }
+            Ok(at)
+        }
+        Layout::Tensors(tensors) => {
+            let mut t = 0;
+            while t < tensors.len() {
+                let expected = TensorName {
+                    path,
+                    depth,
+                    name: tensors[t].name,
+                };
+                let name_len = match read_le(bytes, at, 4, "a tensor name length") {
+                    Ok(v) => v as usize,
+                    Err(e) => return Err(e),
+                };
+                at += 4;
+                if let Err(e) = ensure(bytes, at, name_len, "a tensor name") {
+                    return Err(e);
+                }
+                if !name_matches(bytes, at, name_len, &expected) {
+                    let mut found = FoundName {
+                        bytes: [0; 48],
+                        len: 0,
+                        full_len: name_len,
+                    };
+                    while found.len < name_len && found.len < found.bytes.len() {
+                        found.bytes[found.len] = bytes[at + found.len];
+                        found.len += 1;
+                    }
+                    return Err(WeightsError::Name { expected, found });
+                }
+                at += name_len;
+                let rank = match read_le(bytes, at, 4, "a tensor rank") {
+                    Ok(v) => v as usize,
+                    Err(e) => return Err(e),
+                };
+                at += 4;
+                let dims = tensors[t].dims;
+                let mut found = FoundShape {
+                    dims: [0; 8],
+                    rank,
+                };
+                let mut same = rank == dims.len();
+                let mut d = 0;
+                while d < rank {
+                    let dim = match read_le(bytes, at, 8, "a tensor dimension") {
+                        Ok(v) => v,
+                        Err(e) => return Err(e),
+                    };
+                    at += 8;
+                    if d < found.dims.len() {
+                        found.dims[d] = dim;
+                    }
+                    if same && dim != dims[d] as u64 {
+                        same = false;
+                    }
+                    d += 1;
+                }
+                if !same {
+                    return Err(WeightsError::Shape {
+                        tensor: expected,
+                        expected: dims,
+                        found,
+                    });
+                }
+                t += 1;
+            }
+            Ok(at)
+        }
+    }
+}
+
+/// Checks a whole weights file against `layout` with `element_size`-byte values: header,
+/// every tensor's name and shape in order, the data length and nothing after it. Returns the
+/// byte where the values start. Never panics, never allocates; usable in `const`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::{check_weights, WeightsError};
+/// type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+/// let layout = <Net as TensorLayout>::LAYOUT;
+/// assert_eq!(check_weights(b"STRATNEX", &layout, 4), Err(WeightsError::Magic));
+/// ```
+pub const fn check_weights(
+    bytes: &[u8],
+    layout: &Layout,
+    element_size: usize,
+) -> Result<usize, WeightsError> {
+    if bytes.len() < MAGIC.len() {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what: "the magic bytes",
+        });
+    }
+    let mut i = 0;
+    while i < MAGIC.len() {
+        if bytes[i] != MAGIC[i] {
+            return Err(WeightsError::Magic);
+        }
+        i += 1;
+    }
+    let version = match read_le(bytes, 8, 4, "the format version") {
+        Ok(v) => v as u32,
+        Err(e) => return Err(e),
+    };
+    if version != VERSION {
+        return Err(WeightsError::Version { found: version });
+    }
+    let size = match read_le(bytes, 12, 1, "the element size") {
+        Ok(v) => v as usize,
+        Err(e) => return Err(e),
+    };
+    if size != element_size {
+        return Err(WeightsError::ElementSize {
+            expected: element_size,
+            found: size,
+        });
+    }
+    let count = match read_le(bytes, 13, 4, "the tensor count") {
+        Ok(v) => v as usize,
+        Err(e) => return Err(e),
+    };
+    if count != layout.tensor_count() {
+        return Err(WeightsError::TensorCount {
+            expected: layout.tensor_count(),
+            found: count,
+        });
+    }
+    let start = match check_tensors(bytes, 17, layout, [0; MAX_DEPTH], 0) {
+        Ok(at) => at,
+        Err(e) => return Err(e),
+    };
+    let data = layout.numel() * element_size;
+    if bytes.len() - start < data {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what: "the tensor values",
+        });
+    }
+    if bytes.len() - start > data {
+        return Err(WeightsError::TrailingBytes {
+            offset: start + data,
+            extra: bytes.len() - start - data,
+        });
+    }
+    Ok(start)
+}
+
+/// Converts little-endian values (4 or 8 bytes each, as `E`) into `out`.
+pub(crate) fn decode_values<E: Scalar>(data: &[u8], out: &mut [E]) {
+    if core::mem::size_of::<E>() == 4 {
+        for (v, b) in out.iter_mut().zip(data.chunks_exact(4)) {
+            *v = E::from_f64(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        }
+    } else {
+        for (v, b) in out.iter_mut().zip(data.chunks_exact(8)) {
+            *v = E::from_f64(f64::from_le_bytes([
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            ]));
+        }
+    }
+}
+
+/// Reads a weights file for network `Net` into `out` (on the stack, say), without allocating.
+/// The array's length must be `Net`'s [`TensorLayout::STORED`] (checked at compile time); a
+/// file that does not match `Net` is an `Err` and leaves `out` unchanged.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::{decode_weights, Frozen};
+/// use rand::SeedableRng;
+/// type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+/// let trained = <Net as Params<f32>>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
+/// let file = stratanet::persist::save_weights(&trained);
+///
+/// let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
+/// decode_weights::<f32, Net, _>(&file, &mut weights)?;
+/// let net = Frozen::<Vector<3>, Net>::new(&weights);
+/// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
+/// assert_eq!(y.len(), 2);
+/// // another network refuses the file, naming the tensor
+/// let mut other = [0.0f32; <(Dense<3, 5>, ReLU, Dense<5, 2>) as TensorLayout>::STORED];
+/// let err = decode_weights::<f32, (Dense<3, 5>, ReLU, Dense<5, 2>), _>(&file, &mut other);
+/// assert!(err.unwrap_err().to_string().contains("tensor `0.weight`: expected shape [5, 3], got [4, 3]"));
+/// # Ok::<(), stratanet::infer::WeightsError>(())
+/// ```
+pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
+    bytes: &[u8],
+    out: &mut [E; N],
+) -> Result<(), WeightsError> {
+    const {
+        assert!(
+            N == Net::STORED,
+            "the weights array must hold exactly the network's TensorLayout::STORED values"
+        )
+    };
+    let start = check_weights(bytes, &Net::LAYOUT, core::mem::size_of::<E>())?;
+    decode_values(&bytes[start..], out);
+    Ok(())
+}
+
+/// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
+/// file and the network (or `N`) stops compilation. Used through [`include_weights!`].
+pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
+    let start = match check_weights(bytes, layout, 4) {
+        Ok(start) => start,
+        Err(e) => panic!("{}", e.summary()),
+    };
+    assert!(
+        N == layout.numel(),
+        "the weights array must hold exactly the network's TensorLayout::STORED values"
+    );
+    let mut out = [0.0f32; N];
+    let mut i = 0;
+    while i < N {
+        let at = start + 4 * i;
+        out[i] = f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        i += 1;
+    }
+    out
+}
+
+/// The `f32` weights of network `$net` from the weights file at `$path` (as `include_bytes!`
+/// finds it), checked against the network and decoded at compile time: a file that does not
+/// match the network is a compile error. The value is a `[f32; STORED]` for a `static`.
+///
+/// ```ignore
+/// type Net = (Dense<64, 32>, ReLU, Dense<32, 10>);
+/// static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = stratanet::include_weights!(Net, "digits.stnet");
+/// static NET: Frozen<Vector<64>, Net> = Frozen::new(&WEIGHTS);
+/// ```
+#[macro_export]
+macro_rules! include_weights {
+    ($net:ty, $path:expr) => {
+        $crate::infer::embed_f32::<{ <$net as $crate::module::TensorLayout>::STORED }>(
+            include_bytes!($path),
+            &<$net as $crate::module::TensorLayout>::LAYOUT,
+        )
+    };
+}
