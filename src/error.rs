@@ -1,8 +1,8 @@
 //! Errors for data handed in at run time. Each message says what was expected and what came.
 
+use crate::infer::WeightsError;
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::infer::WeightsError;
 use core::fmt;
 
 /// What went wrong with run-time data or settings.

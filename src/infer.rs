@@ -122,10 +122,10 @@ impl fmt::Display for TensorName {
     }
 }
 
-/// The first bytes of a tensor name found in a file (up to 48).
+/// The first bytes of a tensor name found in a file (up to 32).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoundName {
-    bytes: [u8; 48],
+    bytes: [u8; 32],
     len: usize,
     full_len: usize,
 }
@@ -143,10 +143,10 @@ impl fmt::Display for FoundName {
     }
 }
 
-/// A tensor shape found in a file (ranks up to 8 kept).
+/// A tensor shape found in a file (the dimensions of ranks up to 4 are kept).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoundShape {
-    dims: [u64; 8],
+    dims: [u64; 4],
     rank: usize,
 }
 
@@ -277,7 +277,12 @@ impl fmt::Display for WeightsError {
 impl core::error::Error for WeightsError {}
 
 /// `Ok` when `len` bytes follow byte `at`, else the truncation error naming `what`.
-const fn ensure(bytes: &[u8], at: usize, len: usize, what: &'static str) -> Result<(), WeightsError> {
+const fn ensure(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    what: &'static str,
+) -> Result<(), WeightsError> {
     if at > bytes.len() || bytes.len() - at < len {
         return Err(WeightsError::Truncated {
             offset: bytes.len(),
@@ -288,7 +293,12 @@ const fn ensure(bytes: &[u8], at: usize, len: usize, what: &'static str) -> Resu
 }
 
 /// A checked little-endian read of `len` bytes at `at` (at most 8), as a `u64`.
-const fn read_le(bytes: &[u8], at: usize, len: usize, what: &'static str) -> Result<u64, WeightsError> {
+const fn read_le(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    what: &'static str,
+) -> Result<u64, WeightsError> {
     if let Err(e) = ensure(bytes, at, len, what) {
         return Err(e);
     }
@@ -386,7 +396,7 @@ const fn check_tensors(
                 }
                 if !name_matches(bytes, at, name_len, &expected) {
                     let mut found = FoundName {
-                        bytes: [0; 48],
+                        bytes: [0; 32],
                         len: 0,
                         full_len: name_len,
                     };
@@ -403,10 +413,7 @@ const fn check_tensors(
                 };
                 at += 4;
                 let dims = tensors[t].dims;
-                let mut found = FoundShape {
-                    dims: [0; 8],
-                    rank,
-                };
+                let mut found = FoundShape { dims: [0; 4], rank };
                 let mut same = rank == dims.len();
                 let mut d = 0;
                 while d < rank {

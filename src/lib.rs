@@ -72,9 +72,9 @@ pub mod prelude {
     pub use crate::layers::*;
     #[cfg(feature = "alloc")]
     pub use crate::loss::*;
-    pub use crate::module::{Layer, TensorLayout};
     #[cfg(feature = "alloc")]
     pub use crate::module::{check, check_as, Module, Params};
+    pub use crate::module::{Layer, TensorLayout};
     #[cfg(feature = "alloc")]
     pub use crate::optim::*;
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
@@ -82,7 +82,7 @@ pub mod prelude {
     pub use crate::tensor::Batch;
     #[cfg(feature = "alloc")]
     pub use crate::train::{CompiledModel, Evaluation, Fit, History, Model};
-    pub use crate::Scalar;
     #[cfg(feature = "alloc")]
     pub use crate::Error;
+    pub use crate::Scalar;
 }

@@ -127,7 +127,12 @@ impl Layout {
     /// Calls `f` with each tensor's layer path (tuple indices, outermost first) and shape, in
     /// storage order.
     pub fn for_each(&self, f: &mut dyn FnMut(&[u16], &TensorShape)) {
-        fn walk(layout: &Layout, path: &mut [u16; MAX_DEPTH], depth: usize, f: &mut dyn FnMut(&[u16], &TensorShape)) {
+        fn walk(
+            layout: &Layout,
+            path: &mut [u16; MAX_DEPTH],
+            depth: usize,
+            f: &mut dyn FnMut(&[u16], &TensorShape),
+        ) {
             match layout {
                 Layout::Tensors(tensors) => {
                     for t in *tensors {
@@ -167,7 +172,6 @@ pub trait TensorLayout {
     /// The number of stored values (what a weights array for this network holds).
     const STORED: usize = Self::LAYOUT.numel();
 }
-
 
 /// The trainable parameters of a layer or network, visited as flat slices in a fixed order.
 ///

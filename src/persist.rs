@@ -327,7 +327,9 @@ mod tests {
             "weights file: tensor `0.weight`: expected shape [5, 3], got [4, 3]"
         );
         // the same tensors under other names: the second layer is `1.`, not `2.`
-        let err = load_weights::<f32, (Dense<3, 4>, Dense<4, 2>)>(&bytes).err().unwrap();
+        let err = load_weights::<f32, (Dense<3, 4>, Dense<4, 2>)>(&bytes)
+            .err()
+            .unwrap();
         assert_eq!(
             err.to_string(),
             "weights file: expected tensor `1.weight`, got `2.weight`"

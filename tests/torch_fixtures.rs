@@ -34,6 +34,25 @@ fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
     }
 }
 
+/// The allocation-free path ([`Infer`], one sample at a time, weights read from the flat
+/// [`Params::visit_tensors`] array a weights file holds) against PyTorch's outputs.
+fn check_infer<In: Shape, M: Infer<In, f64> + Params<f64>>(
+    name: &str,
+    layer: &M,
+    x: &[f64],
+    want: &[f64],
+) {
+    let mut tensors = Vec::new();
+    layer.visit_tensors(&mut |t: &[f64]| tensors.extend_from_slice(t));
+    assert_eq!(tensors.len(), M::STORED);
+    let mut y = vec![0.0; want.len()];
+    let out = <M::Output as Shape>::NUMEL;
+    for (sample, result) in x.chunks_exact(In::NUMEL).zip(y.chunks_exact_mut(out)) {
+        M::infer(&tensors, sample, result);
+    }
+    assert_close(&format!("{name} inference y"), &y, want, 1e-12);
+}
+
 #[test]
 fn dense_forward_and_gradients() {
     let all = fixtures();
@@ -47,6 +66,7 @@ fn dense_forward_and_gradients() {
     let mut y = vec![0.0; n * 3];
     Module::<Vector<5>, f64>::forward(&layer, &x, n, &mut y, &mut ());
     assert_close("dense y", &y, &data(&case["y"]), 1e-12);
+    check_infer::<Vector<5>, _>("dense", &layer, &x, &data(&case["y"]));
 
     let mut dx = vec![0.0; x.len()];
     let mut grads = <Layer as Params<f64>>::zeros();
@@ -231,7 +251,7 @@ fn optimizers_match_pytorch() {
 
 /// Runs `M` forward and backward on a fixture case (`x`, `g` and, when `M` has parameters,
 /// `weight`/`bias`), and compares `y`, `dx` and the parameter gradients with PyTorch's.
-fn check_layer<In: Shape, M: Module<In, f64>>(
+fn check_layer<In: Shape, M: Module<In, f64> + Infer<In, f64>>(
     name: &str,
     set: impl Fn(&mut M, &[f64], &[f64]),
     grads: impl Fn(&M) -> Vec<f64>,
@@ -249,6 +269,7 @@ fn check_layer<In: Shape, M: Module<In, f64>>(
     let mut y = vec![0.0; n * M::Output::NUMEL];
     layer.forward(&x, n, &mut y, &mut work);
     assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
+    check_infer::<In, M>(name, &layer, &x, &data(&case["y"]));
     let mut dx = vec![0.0; x.len()];
     let mut g = M::zeros();
     layer.backward(
@@ -360,6 +381,7 @@ fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
     let mut y = vec![0.0; n * 20];
     Module::<Seq<5, 3>, f64>::forward(&layer, &x, n, &mut y, &mut work);
     assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
+    check_infer::<Seq<5, 3>, _>(name, &layer, &x, &data(&case["y"]));
 
     let mut dx = vec![0.0; x.len()];
     let mut g = <Layer<C> as Params<f64>>::zeros();

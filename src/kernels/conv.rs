@@ -100,7 +100,8 @@ pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [
                         let iy = oy * g.sh + ki - g.ph;
                         for ox in cols.clone() {
                             let ix = ox * g.sw + kj - g.pw;
-                            out[oy * g.ow + ox] = out[oy * g.ow + ox] + weight * input[iy * g.w + ix];
+                            out[oy * g.ow + ox] =
+                                out[oy * g.ow + ox] + weight * input[iy * g.w + ix];
                         }
                     }
                 }

@@ -160,7 +160,11 @@ macro_rules! impl_gemm_loops {
                             sum += a.data[i * a.row_stride + p * a.col_stride]
                                 * b.data[p * b.row_stride + j * b.col_stride];
                         }
-                        let old = if beta == 0.0 { 0.0 } else { beta * c[i * n + j] };
+                        let old = if beta == 0.0 {
+                            0.0
+                        } else {
+                            beta * c[i * n + j]
+                        };
                         c[i * n + j] = alpha * sum + old;
                     }
                 }

@@ -74,10 +74,22 @@ impl<C: DimT, E: Scalar> BatchNormT<C, E> {
 // PyTorch's state_dict names: γ is `weight`, β is `bias`.
 impl<C: DimT, E> TensorLayout for BatchNormT<C, E> {
     const LAYOUT: Layout = Layout::Tensors(&[
-        TensorShape { name: "weight", dims: &[C::USIZE] },
-        TensorShape { name: "bias", dims: &[C::USIZE] },
-        TensorShape { name: "running_mean", dims: &[C::USIZE] },
-        TensorShape { name: "running_var", dims: &[C::USIZE] },
+        TensorShape {
+            name: "weight",
+            dims: &[C::USIZE],
+        },
+        TensorShape {
+            name: "bias",
+            dims: &[C::USIZE],
+        },
+        TensorShape {
+            name: "running_mean",
+            dims: &[C::USIZE],
+        },
+        TensorShape {
+            name: "running_var",
+            dims: &[C::USIZE],
+        },
     ]);
 }
 
@@ -250,7 +262,11 @@ fn infer_planes<E: Scalar>(channels: usize, plane: usize, tensors: &[E], x: &[E]
     let (beta, rest) = rest.split_at(channels);
     let (mean, var) = rest.split_at(channels);
     let eps = E::from_f64(EPSILON);
-    for (ch, (out, values)) in y.chunks_exact_mut(plane).zip(x.chunks_exact(plane)).enumerate() {
+    for (ch, (out, values)) in y
+        .chunks_exact_mut(plane)
+        .zip(x.chunks_exact(plane))
+        .enumerate()
+    {
         let scale = gamma[ch] / (var[ch] + eps).sqrt();
         for (o, &v) in out.iter_mut().zip(values) {
             *o = (v - mean[ch]) * scale + beta[ch];

@@ -8,9 +8,9 @@
 
 use super::weights::{weight_bias_params, WeightBias};
 use crate::infer::Infer;
-use crate::kernels::conv::{conv_direct, ConvGeom};
 #[cfg(feature = "alloc")]
 use crate::kernels::conv::{conv_backward, conv_forward};
+use crate::kernels::conv::{conv_direct, ConvGeom};
 use crate::module::Layer;
 #[cfg(feature = "alloc")]
 use crate::module::Module;

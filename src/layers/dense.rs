@@ -4,13 +4,13 @@
 //! Initialization as Keras: Glorot-uniform `W`, zero `b`.
 
 use super::weights::{weight_bias_params, WeightBias};
+use crate::infer::Infer;
 #[cfg(feature = "alloc")]
 use crate::kernels::dense::dense_backward;
 use crate::kernels::dense::dense_forward;
-use crate::infer::Infer;
+use crate::module::Layer;
 #[cfg(feature = "alloc")]
 use crate::module::Module;
-use crate::module::Layer;
 use crate::shape::{Dim, DimT, Rank1};
 use crate::Scalar;
 use core::marker::PhantomData;

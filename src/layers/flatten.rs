@@ -2,9 +2,9 @@
 //! already stored row-major, so forward and backward copy values unchanged.
 
 use crate::infer::Infer;
+use crate::module::Layer;
 #[cfg(feature = "alloc")]
 use crate::module::Module;
-use crate::module::Layer;
 use crate::shape::{Rank1, Shape, ToDim};
 use crate::Scalar;
 

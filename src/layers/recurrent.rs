@@ -10,9 +10,9 @@ use super::Buf;
 use crate::infer::Infer;
 #[cfg(feature = "alloc")]
 use crate::init::{glorot_uniform, orthogonal};
-use crate::kernels::rnn::{rnn_step, Cell, RnnGeom, RnnWeights};
 #[cfg(feature = "alloc")]
 use crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads};
+use crate::kernels::rnn::{rnn_step, Cell, RnnGeom, RnnWeights};
 use crate::module::{Layer, Layout, TensorLayout, TensorShape};
 #[cfg(feature = "alloc")]
 use crate::module::{Module, Params};
@@ -91,16 +91,37 @@ impl<C: CellKind, F: DimT, H: DimT, R, E> RecurrentT<C, F, H, R, E> {
 impl<C: CellKind, F: DimT, H: DimT, R, E> TensorLayout for RecurrentT<C, F, H, R, E> {
     const LAYOUT: Layout = if C::CELL.recurrent_bias() {
         Layout::Tensors(&[
-            TensorShape { name: "weight_ih_l0", dims: &[Self::WIDTH, F::USIZE] },
-            TensorShape { name: "weight_hh_l0", dims: &[Self::WIDTH, H::USIZE] },
-            TensorShape { name: "bias_ih_l0", dims: &[Self::WIDTH] },
-            TensorShape { name: "bias_hh_l0", dims: &[Self::WIDTH] },
+            TensorShape {
+                name: "weight_ih_l0",
+                dims: &[Self::WIDTH, F::USIZE],
+            },
+            TensorShape {
+                name: "weight_hh_l0",
+                dims: &[Self::WIDTH, H::USIZE],
+            },
+            TensorShape {
+                name: "bias_ih_l0",
+                dims: &[Self::WIDTH],
+            },
+            TensorShape {
+                name: "bias_hh_l0",
+                dims: &[Self::WIDTH],
+            },
         ])
     } else {
         Layout::Tensors(&[
-            TensorShape { name: "weight_ih_l0", dims: &[Self::WIDTH, F::USIZE] },
-            TensorShape { name: "weight_hh_l0", dims: &[Self::WIDTH, H::USIZE] },
-            TensorShape { name: "bias_l0", dims: &[Self::WIDTH] },
+            TensorShape {
+                name: "weight_ih_l0",
+                dims: &[Self::WIDTH, F::USIZE],
+            },
+            TensorShape {
+                name: "weight_hh_l0",
+                dims: &[Self::WIDTH, H::USIZE],
+            },
+            TensorShape {
+                name: "bias_l0",
+                dims: &[Self::WIDTH],
+            },
         ])
     };
 }

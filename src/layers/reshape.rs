@@ -2,9 +2,9 @@
 //! values keep their row-major order.
 
 use crate::infer::Infer;
+use crate::module::Layer;
 #[cfg(feature = "alloc")]
 use crate::module::Module;
-use crate::module::Layer;
 use crate::shape::Shape;
 use crate::Scalar;
 use core::marker::PhantomData;

@@ -1,0 +1,118 @@
+//! Train once, deploy without an allocator: a small digits CNN is trained, saved as a weights
+//! file, read back with `decode_weights` into an array on the stack and run one image at a time
+//! through `Frozen::forward_one` — the path a `#![no_std]` program without a heap uses (see
+//! `tests/no_std_proof`, which embeds the file this example writes with `--export`).
+//!
+//!     cargo run --release --example digits_deploy [-- --export tests/no_std_proof]
+
+mod util;
+
+use rand::SeedableRng;
+use std::time::Instant;
+use stratanet::generic_array::GenericArray;
+use stratanet::infer::{decode_weights, Frozen};
+use stratanet::prelude::*;
+
+/// The network the no_std proof embeds (it names the same type).
+type Net = (
+    Conv2d<1, 8, 3, 1, 1>, // 8 × 8 × 8
+    ReLU,
+    MaxPool2d<2>, // 8 × 4 × 4
+    Flatten,      // 128
+    Dense<128, 10>,
+);
+const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let export = std::env::args()
+        .skip_while(|a| a != "--export")
+        .nth(1)
+        .map(std::path::PathBuf::from);
+    let (train, test) = util::digits()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    model.fit(
+        &train.x,
+        &train.labels,
+        Fit::epochs(30).batch_size(32).silent(),
+    )?;
+    let report = model.evaluate(&test.x, &test.labels)?;
+    println!("test_accuracy (model): {:.4}", report.accuracy);
+    let model_classes: Vec<usize> = model
+        .predict(&test.x)?
+        .samples()
+        .map(|y| argmax(y))
+        .collect();
+
+    // Deployment: the file's bytes, checked against `Net` and decoded onto the stack.
+    let file = model.model().save_weights();
+    println!(
+        "weights file: {} bytes, {} values",
+        file.len(),
+        <Net as TensorLayout>::STORED
+    );
+    let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
+    decode_weights::<f32, Net, _>(&file, &mut weights)?;
+    let net = Frozen::<Image<1, 8, 8>, Net>::new(&weights);
+
+    let start = Instant::now();
+    let frozen_classes: Vec<usize> = test
+        .x
+        .chunks_exact(64)
+        .map(|image| net.predict_class(GenericArray::from_slice(image)))
+        .collect();
+    let per_image = start.elapsed().as_secs_f64() / test.rows() as f64;
+    let correct = frozen_classes
+        .iter()
+        .zip(&test.labels)
+        .filter(|(p, l)| p == l)
+        .count();
+    println!(
+        "test_accuracy (Frozen, one image at a time, no heap): {:.4}",
+        correct as f64 / test.rows() as f64
+    );
+    println!(
+        "same class as the model for {}/{} images; {:.1} µs per image",
+        frozen_classes
+            .iter()
+            .zip(&model_classes)
+            .filter(|(a, b)| a == b)
+            .count(),
+        test.rows(),
+        per_image * 1e6
+    );
+
+    if let Some(dir) = export {
+        // The no_std proof's inputs: the weights file, and per test image its label, the
+        // model's class and the 64 pixels (0..=16, as in the data set).
+        std::fs::write(dir.join("digits_cnn.stnet"), &file)?;
+        let mut samples = Vec::new();
+        for ((image, &label), &class) in test
+            .x
+            .chunks_exact(64)
+            .zip(&test.labels)
+            .zip(&model_classes)
+        {
+            samples.push(label as u8);
+            samples.push(class as u8);
+            samples.extend(image.iter().map(|&v| (v * 16.0).round() as u8));
+        }
+        std::fs::write(dir.join("digits_test.bin"), &samples)?;
+        println!(
+            "wrote digits_cnn.stnet and digits_test.bin to {}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}

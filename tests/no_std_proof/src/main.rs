@@ -1,0 +1,77 @@
+//! A `#![no_std]` program with no allocator that classifies the held-out digits with the CNN
+//! `examples/digits_deploy.rs` trained and exported (`digits_cnn.stnet`, `digits_test.bin`).
+//!
+//! The weights are checked against the network type and decoded at compile time into a
+//! `static`; each image runs through [`Frozen::predict_class`] with every activation on the
+//! stack. stratanet is built without `std` and without `alloc`, and no global allocator is
+//! defined: if anything needed the heap, this would not link.
+//!
+//! Exit status 0 when every image gets the class the trained model (run with std) gave it and
+//! at least 95% are right; 1 otherwise.
+//!
+//!     cargo build --release && ./target/release/stratanet-no-std-proof
+
+#![no_std]
+#![no_main]
+
+use stratanet::generic_array::GenericArray;
+use stratanet::infer::Frozen;
+use stratanet::prelude::*;
+
+/// The network `examples/digits_deploy.rs` trains; the weights file must match it exactly.
+type Net = (
+    Conv2d<1, 8, 3, 1, 1>,
+    ReLU,
+    MaxPool2d<2>,
+    Flatten,
+    Dense<128, 10>,
+);
+
+/// The trained weights, checked against `Net` and decoded at compile time.
+static WEIGHTS: [f32; <Net as TensorLayout>::STORED] =
+    stratanet::include_weights!(Net, "../digits_cnn.stnet");
+static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
+
+/// Per image: its label, the class the trained model gave it, then 64 pixels in 0..=16.
+static SAMPLES: &[u8] = include_bytes!("../digits_test.bin");
+const RECORD: usize = 2 + 64;
+
+/// The class of one 8×8 image (pixels in 0..=16, scaled as in training).
+#[inline(never)]
+pub fn classify(pixels: &[u8]) -> usize {
+    let mut image = GenericArray::default();
+    for (v, &p) in image.iter_mut().zip(pixels) {
+        *v = f32::from(p) / 16.0;
+    }
+    NET.predict_class(&image)
+}
+
+// The C runtime calls `main`; libc is linked only for its start-up code.
+#[link(name = "c")]
+extern "C" {}
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    loop {}
+}
+
+/// The prebuilt `core` carries unwind tables that name this routine; with `panic = "abort"` it
+/// is never called, but the linker needs the symbol.
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
+
+#[no_mangle]
+pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
+    let (mut total, mut correct, mut disagreements) = (0, 0, 0);
+    for record in SAMPLES.chunks_exact(RECORD) {
+        let class = classify(&record[2..]);
+        total += 1;
+        correct += usize::from(class == usize::from(record[0]));
+        disagreements += usize::from(class != usize::from(record[1]));
+    }
+    if total > 0 && disagreements == 0 && correct * 100 >= 95 * total {
+        0
+    } else {
+        1
+    }
+}
