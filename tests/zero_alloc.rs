@@ -1,6 +1,7 @@
 //! A steady-state training step allocates nothing of its own: proven with a counting global
 //! allocator. The one exception is outside the crate: `matrixmultiply` allocates a packing
 //! buffer on every call, which this test counts exactly.
+//! Allocation-free inference (`Frozen`) is checked to allocate nothing at all.
 //! (One test in this binary, so no other test thread allocates while it counts.)
 
 use rand::SeedableRng;
@@ -140,6 +141,21 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         }
     });
     assert_eq!(steps, 5 * 2, "allocations in 5 single-sequence LSTM steps");
+
+    // Allocation-free inference: the CNN's weights decoded from its weights file onto the
+    // stack, then every sample through `Frozen` — nothing touches the heap, not even
+    // matrixmultiply (single-sample products are direct loops).
+    let file = cnn.model().save_weights();
+    let allocations = allocations_during(|| {
+        let mut weights = [0.0f32; <Cnn as TensorLayout>::STORED];
+        stratanet::infer::decode_weights::<f32, Cnn, _>(&file, &mut weights).unwrap();
+        let net = stratanet::infer::Frozen::<Image<1, 8, 8>, Cnn>::new(&weights);
+        for image in x.chunks_exact(64) {
+            let image = stratanet::generic_array::GenericArray::from_slice(image);
+            std::hint::black_box(net.forward_one(image));
+        }
+    });
+    assert_eq!(allocations, 0, "allocations in Frozen inference of 32 images");
 
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
