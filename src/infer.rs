@@ -33,8 +33,16 @@ use generic_array::GenericArray;
 
 /// A layer or network that runs one sample forward reading its weights from a flat slice.
 ///
-/// Implemented by every layer without per-call buffers of its own and by tuple networks of
-/// them; [`Frozen`] is the way to call it.
+/// Implemented by every layer but `Embedding` (whose ids need a checked boundary) and by tuple
+/// networks of them; [`Frozen`] is the way to call a network.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// // weight [[2, 0], [0, 3]], bias [1, 1]
+/// let mut y = [0.0f32; 2];
+/// <Dense<2, 2> as Infer<Vector<2>, f32>>::infer(&[2.0, 0.0, 0.0, 3.0, 1.0, 1.0], &[1.0, 1.0], &mut y);
+/// assert_eq!(y, [3.0, 4.0]);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot run allocation-free inference on input of shape `{In}`",
     label = "this layer/network does not accept that input shape, or has no allocation-free inference",
@@ -51,6 +59,18 @@ pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
 ///
 /// The array must hold exactly the network's [`TensorLayout::STORED`] values; any other
 /// length is a compile error.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::Frozen;
+/// type Net = (Dense<3, 2>, Softmax);
+/// let weights = [0.0f32; <Net as TensorLayout>::STORED]; // on the stack
+/// let net = Frozen::<Vector<3>, Net>::new(&weights);
+/// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
+/// assert_eq!(y.as_slice(), &[0.5, 0.5]);
+/// assert_eq!(net.predict_class(&[1.0, 2.0, 3.0].into()), 0); // ties go to the first
+/// assert_eq!(net.tensors().len(), 8);
+/// ```
 pub struct Frozen<'w, In, Net, E = f32> {
     tensors: &'w [E],
     net: PhantomData<fn() -> (In, Net)>,
@@ -113,15 +133,6 @@ pub struct TensorName {
     name: &'static str,
 }
 
-impl fmt::Display for TensorName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for index in &self.path[..self.depth] {
-            write!(f, "{index}.")?;
-        }
-        f.write_str(self.name)
-    }
-}
-
 /// The first bytes of a tensor name found in a file (up to 32).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoundName {
@@ -130,40 +141,11 @@ pub struct FoundName {
     full_len: usize,
 }
 
-impl fmt::Display for FoundName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match core::str::from_utf8(&self.bytes[..self.len]) {
-            Ok(name) => f.write_str(name)?,
-            Err(_) => f.write_str("<not UTF-8>")?,
-        }
-        if self.full_len > self.len {
-            write!(f, "… ({} bytes)", self.full_len)?;
-        }
-        Ok(())
-    }
-}
-
 /// A tensor shape found in a file (the dimensions of ranks up to 4 are kept).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoundShape {
     dims: [u64; 4],
     rank: usize,
-}
-
-impl fmt::Display for FoundShape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.rank > self.dims.len() {
-            return write!(f, "a rank-{} shape", self.rank);
-        }
-        f.write_str("[")?;
-        for (i, d) in self.dims[..self.rank].iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{d}")?;
-        }
-        f.write_str("]")
-    }
 }
 
 /// Why a weights file does not fit a network. Says what was expected and what came, without
@@ -223,54 +205,196 @@ pub enum WeightsError {
     },
 }
 
+/// A message built at compile time or run time alike (const fns cannot format), cut at 192
+/// bytes.
+pub struct Message {
+    bytes: [u8; 192],
+    len: usize,
+}
+
+impl Message {
+    const fn new() -> Self {
+        Self {
+            bytes: [0; 192],
+            len: 0,
+        }
+    }
+
+    const fn bytes(mut self, text: &[u8]) -> Self {
+        let mut i = 0;
+        while i < text.len() && self.len < self.bytes.len() {
+            self.bytes[self.len] = text[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    const fn text(self, text: &str) -> Self {
+        self.bytes(text.as_bytes())
+    }
+
+    const fn number(self, value: u64) -> Self {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = value;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.bytes(digits.split_at(start).1)
+    }
+
+    const fn tensor(mut self, name: &TensorName) -> Self {
+        let mut level = 0;
+        while level < name.depth {
+            self = self.number(name.path[level] as u64).text(".");
+            level += 1;
+        }
+        self.text(name.name)
+    }
+
+    const fn found_name(self, found: &FoundName) -> Self {
+        let name = found.bytes.split_at(found.len).0;
+        let shown = match core::str::from_utf8(name) {
+            Ok(_) => self.bytes(name),
+            Err(_) => self.text("<not UTF-8>"),
+        };
+        if found.full_len > found.len {
+            shown
+                .text("… (")
+                .number(found.full_len as u64)
+                .text(" bytes)")
+        } else {
+            shown
+        }
+    }
+
+    const fn dims(mut self, dims: &[u64], rank: usize) -> Self {
+        if rank > dims.len() {
+            return self.text("a rank-").number(rank as u64).text(" shape");
+        }
+        self = self.text("[");
+        let mut i = 0;
+        while i < rank {
+            if i > 0 {
+                self = self.text(", ");
+            }
+            self = self.number(dims[i]);
+            i += 1;
+        }
+        self.text("]")
+    }
+
+    const fn usize_dims(mut self, dims: &[usize]) -> Self {
+        self = self.text("[");
+        let mut i = 0;
+        while i < dims.len() {
+            if i > 0 {
+                self = self.text(", ");
+            }
+            self = self.number(dims[i] as u64);
+            i += 1;
+        }
+        self.text("]")
+    }
+
+    /// The text (a cut inside a character shows as the valid part before it).
+    pub const fn as_str(&self) -> &str {
+        let bytes = self.bytes.split_at(self.len).0;
+        match core::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => match core::str::from_utf8(bytes.split_at(e.valid_up_to()).0) {
+                Ok(text) => text,
+                Err(_) => "",
+            },
+        }
+    }
+}
+
 impl WeightsError {
-    /// A fixed sentence for the error's kind (what a compile-time check can print).
-    pub const fn summary(&self) -> &'static str {
+    /// What was expected and what came, as [`fmt::Display`] writes it; a const fn, so a
+    /// compile-time check ([`include_weights!`]) stops with the same words.
+    ///
+    /// ```
+    /// use stratanet::infer::WeightsError;
+    /// const TEXT: &str = "weights file at byte 8: expected format version 1, got 3";
+    /// const SAME: bool = {
+    ///     let m = WeightsError::Version { found: 3 }.message();
+    ///     let (a, b) = (m.as_str().as_bytes(), TEXT.as_bytes());
+    ///     let mut same = a.len() == b.len();
+    ///     let mut i = 0;
+    ///     while same && i < a.len() {
+    ///         same = a[i] == b[i];
+    ///         i += 1;
+    ///     }
+    ///     same
+    /// };
+    /// assert!(SAME);
+    /// assert_eq!(WeightsError::Version { found: 3 }.to_string(), TEXT);
+    /// ```
+    pub const fn message(&self) -> Message {
+        let m = Message::new();
         match self {
-            WeightsError::Truncated { .. } => "weights file: truncated",
-            WeightsError::Magic => "weights file: expected the magic bytes STRATNET",
-            WeightsError::Version { .. } => "weights file: another format version",
-            WeightsError::ElementSize { .. } => "weights file: another element type",
-            WeightsError::TensorCount { .. } => "weights file: another number of tensors",
-            WeightsError::Name { .. } => "weights file: a tensor name differs from the network's",
-            WeightsError::Shape { .. } => "weights file: a tensor shape differs from the network's",
-            WeightsError::TrailingBytes { .. } => "weights file: bytes after the last value",
+            WeightsError::Truncated { offset, what } => m
+                .text("weights file at byte ")
+                .number(*offset as u64)
+                .text(": expected ")
+                .text(what)
+                .text(", got the end of the file"),
+            WeightsError::Magic => {
+                m.text("weights file at byte 0: expected the magic bytes STRATNET, got others")
+            }
+            WeightsError::Version { found } => m
+                .text("weights file at byte 8: expected format version ")
+                .number(VERSION as u64)
+                .text(", got ")
+                .number(*found as u64),
+            WeightsError::ElementSize { expected, found } => m
+                .text("weights file at byte 12: expected ")
+                .number(*expected as u64)
+                .text("-byte elements, got ")
+                .number(*found as u64)
+                .text("-byte elements"),
+            WeightsError::TensorCount { expected, found } => m
+                .text("weights file at byte 13: expected ")
+                .number(*expected as u64)
+                .text(" tensors, got ")
+                .number(*found as u64),
+            WeightsError::Name { expected, found } => m
+                .text("weights file: expected tensor `")
+                .tensor(expected)
+                .text("`, got `")
+                .found_name(found)
+                .text("`"),
+            WeightsError::Shape {
+                tensor,
+                expected,
+                found,
+            } => m
+                .text("weights file: tensor `")
+                .tensor(tensor)
+                .text("`: expected shape ")
+                .usize_dims(expected)
+                .text(", got ")
+                .dims(&found.dims, found.rank),
+            WeightsError::TrailingBytes { offset, extra } => m
+                .text("weights file at byte ")
+                .number(*offset as u64)
+                .text(": expected the end of the file, got ")
+                .number(*extra as u64)
+                .text(" more bytes"),
         }
     }
 }
 
 impl fmt::Display for WeightsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WeightsError::Truncated { offset, what } => {
-                write!(f, "weights file at byte {offset}: expected {what}, got the end of the file")
-            }
-            WeightsError::Magic => {
-                f.write_str("weights file at byte 0: expected the magic bytes STRATNET, got others")
-            }
-            WeightsError::Version { found } => write!(
-                f,
-                "weights file at byte 8: expected format version {VERSION}, got {found}"
-            ),
-            WeightsError::ElementSize { expected, found } => write!(
-                f,
-                "weights file at byte 12: expected {expected}-byte elements, got {found}-byte elements"
-            ),
-            WeightsError::TensorCount { expected, found } => {
-                write!(f, "weights file at byte 13: expected {expected} tensors, got {found}")
-            }
-            WeightsError::Name { expected, found } => {
-                write!(f, "weights file: expected tensor `{expected}`, got `{found}`")
-            }
-            WeightsError::Shape { tensor, expected, found } => write!(
-                f,
-                "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found}"
-            ),
-            WeightsError::TrailingBytes { offset, extra } => write!(
-                f,
-                "weights file at byte {offset}: expected the end of the file, got {extra} more bytes"
-            ),
-        }
+        f.write_str(self.message().as_str())
     }
 }
 
@@ -578,7 +702,7 @@ pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
 pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
     let start = match check_weights(bytes, layout, 4) {
         Ok(start) => start,
-        Err(e) => panic!("{}", e.summary()),
+        Err(e) => panic!("{}", e.message().as_str()),
     };
     assert!(
         N == layout.numel(),
@@ -598,10 +722,16 @@ pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N
 /// finds it), checked against the network and decoded at compile time: a file that does not
 /// match the network is a compile error. The value is a `[f32; STORED]` for a `static`.
 ///
-/// ```ignore
-/// type Net = (Dense<64, 32>, ReLU, Dense<32, 10>);
-/// static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = stratanet::include_weights!(Net, "digits.stnet");
-/// static NET: Frozen<Vector<64>, Net> = Frozen::new(&WEIGHTS);
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::Frozen;
+/// type Net = (Conv2d<1, 8, 3, 1, 1>, ReLU, MaxPool2d<2>, Flatten, Dense<128, 10>);
+/// static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = stratanet::include_weights!(
+///     Net,
+///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no_std_proof/digits_cnn.stnet")
+/// );
+/// static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
+/// assert!(NET.predict_class(&Default::default()) < 10);
 /// ```
 #[macro_export]
 macro_rules! include_weights {

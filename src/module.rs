@@ -78,6 +78,19 @@ impl TensorShape {
 
 /// The stored tensors of a layer or network as a compile-time tree: a layer lists its tensors,
 /// a tuple network lists its layers (which name them `0.`, `1.`, … as `nn.Sequential` does).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::module::{Layout, TensorShape};
+/// let layout = <(Dense<3, 2>, ReLU) as TensorLayout>::LAYOUT;
+/// let Layout::Layers(layers) = layout else { panic!() };
+/// assert_eq!(layers[0], Layout::Tensors(&[
+///     TensorShape { name: "weight", dims: &[2, 3] },
+///     TensorShape { name: "bias", dims: &[2] },
+/// ]));
+/// assert_eq!((layout.numel(), layout.tensor_count()), (8, 2));
+/// assert_eq!(TensorShape { name: "weight", dims: &[2, 3] }.numel(), 6);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// A layer's own tensors, in storage order.

@@ -32,7 +32,10 @@ fn scrambled<P: Params<f64>>(seed: u64, fix: impl Fn(&mut P)) -> P {
 
 /// The largest difference between `Module::forward` (inference mode, a batch of `n`) and
 /// `Infer::infer` one sample at a time over the flat tensors.
-fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(net: &Net, n: usize) -> f64 {
+fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(
+    net: &Net,
+    n: usize,
+) -> f64 {
     let x: Vec<f64> = (0..n * In::NUMEL)
         .map(|i| (i as f64 * 0.377).sin() * 1.5)
         .collect();
@@ -64,7 +67,11 @@ fn dense_networks_infer_as_they_predict() {
         Softmax,
     );
     let net: Mlp = scrambled(1, |net: &mut Mlp| {
-        net.1.running_mut().1.iter_mut().for_each(|v| *v = v.abs() + 0.5)
+        net.1
+            .running_mut()
+            .1
+            .iter_mut()
+            .for_each(|v| *v = v.abs() + 0.5)
     });
     assert!(largest_difference::<Vector<6>, _>(&net, 7) < 1e-13);
 }
@@ -85,7 +92,11 @@ fn convolutional_networks_infer_as_they_predict() {
         Sigmoid,
     );
     let net: Cnn = scrambled(2, |net: &mut Cnn| {
-        net.2.running_mut().1.iter_mut().for_each(|v| *v = v.abs() + 0.5)
+        net.2
+            .running_mut()
+            .1
+            .iter_mut()
+            .for_each(|v| *v = v.abs() + 0.5)
     });
     assert!(largest_difference::<Vector<36>, _>(&net, 5) < 1e-13);
 
@@ -125,9 +136,11 @@ fn recurrent_networks_infer_as_they_predict() {
 fn a_decoded_weights_file_predicts_as_the_trained_model() {
     type Net = (Dense<8, 16>, ReLU, Dense<16, 3>);
     let (x, labels) = common::blobs(60, 0.4);
-    let mut model =
-        Model::<Vector<8>, Net>::new(&mut common::rng(6)).compile(SoftmaxCrossEntropy, Adam::new(0.01));
-    model.fit(&x, &labels, Fit::epochs(20).batch_size(10).silent()).unwrap();
+    let mut model = Model::<Vector<8>, Net>::new(&mut common::rng(6))
+        .compile(SoftmaxCrossEntropy, Adam::new(0.01));
+    model
+        .fit(&x, &labels, Fit::epochs(20).batch_size(10).silent())
+        .unwrap();
     let predicted = model.predict(&x).unwrap();
 
     let file = model.model().save_weights();
@@ -159,12 +172,29 @@ fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
 
     let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
     let err = decode_weights::<f32, Net, _>(&file[..file.len() - 1], &mut weights).unwrap_err();
-    assert!(matches!(err, WeightsError::Truncated { what: "the tensor values", .. }));
+    assert!(matches!(
+        err,
+        WeightsError::Truncated {
+            what: "the tensor values",
+            ..
+        }
+    ));
 
-    let f64_net = <(DenseT<Dim<3>, Dim<4>, f64>, ReLU, DenseT<Dim<4>, Dim<2>, f64>) as Params<f64>>::zeros();
-    let err = decode_weights::<f32, Net, _>(&stratanet::persist::save_weights(&f64_net), &mut weights)
-        .unwrap_err();
-    assert_eq!(err, WeightsError::ElementSize { expected: 4, found: 8 });
+    let f64_net = <(
+        DenseT<Dim<3>, Dim<4>, f64>,
+        ReLU,
+        DenseT<Dim<4>, Dim<2>, f64>,
+    ) as Params<f64>>::zeros();
+    let err =
+        decode_weights::<f32, Net, _>(&stratanet::persist::save_weights(&f64_net), &mut weights)
+            .unwrap_err();
+    assert_eq!(
+        err,
+        WeightsError::ElementSize {
+            expected: 4,
+            found: 8
+        }
+    );
     assert_eq!(
         err.to_string(),
         "weights file at byte 12: expected 4-byte elements, got 8-byte elements"
@@ -202,11 +232,19 @@ fn the_no_std_proof_files_are_consistent() {
     }
     assert_eq!(labels.len(), 359);
     let predicted = model.predict(&images).unwrap();
-    for ((image, y), &class) in images.chunks_exact(64).zip(predicted.samples()).zip(&recorded) {
+    for ((image, y), &class) in images
+        .chunks_exact(64)
+        .zip(predicted.samples())
+        .zip(&recorded)
+    {
         let best = (0..10).fold(0, |b, i| if y[i] > y[b] { i } else { b });
         assert_eq!(best, class);
         assert_eq!(frozen.predict_class(GenericArray::from_slice(image)), class);
     }
     let correct = recorded.iter().zip(&labels).filter(|(a, b)| a == b).count();
-    assert!(correct * 100 >= 95 * labels.len(), "{correct} of {}", labels.len());
+    assert!(
+        correct * 100 >= 95 * labels.len(),
+        "{correct} of {}",
+        labels.len()
+    );
 }

@@ -155,7 +155,10 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
             std::hint::black_box(net.forward_one(image));
         }
     });
-    assert_eq!(allocations, 0, "allocations in Frozen inference of 32 images");
+    assert_eq!(
+        allocations, 0,
+        "allocations in Frozen inference of 32 images"
+    );
 
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
