@@ -21,7 +21,7 @@
 //! ```
 //!
 //! Weights files are parsed without allocating, at run time into an array on the stack with
-//! [`decode_weights`], or at compile time into a `static` with [`include_weights!`], where a
+//! [`decode_weights`], or at compile time into a `static` with [`include_weights!`](crate::include_weights), where a
 //! file that does not match the network is a compile error.
 
 use crate::module::{Layer, Layout, TensorLayout, MAX_DEPTH};
@@ -318,7 +318,7 @@ impl Message {
 
 impl WeightsError {
     /// What was expected and what came, as [`fmt::Display`] writes it; a const fn, so a
-    /// compile-time check ([`include_weights!`]) stops with the same words.
+    /// compile-time check ([`include_weights!`](crate::include_weights)) stops with the same words.
     ///
     /// ```
     /// use stratanet::infer::WeightsError;
@@ -698,7 +698,7 @@ pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
 }
 
 /// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
-/// file and the network (or `N`) stops compilation. Used through [`include_weights!`].
+/// file and the network (or `N`) stops compilation. Used through [`include_weights!`](crate::include_weights).
 pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
     let start = match check_weights(bytes, layout, 4) {
         Ok(start) => start,

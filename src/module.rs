@@ -7,7 +7,7 @@
 //!
 //! Three traits describe a network without owning any memory, so they exist without the
 //! `alloc` feature: [`Layer`] (its output shape), [`TensorLayout`] (the names and shapes of its
-//! stored tensors) and [`Infer`](crate::infer::Infer) (allocation-free single-sample inference).
+//! stored tensors) and [`Infer`] (allocation-free single-sample inference).
 //! [`Params`] and [`Module`] (with `alloc`) own the weights and train them.
 //!
 //! ```
