@@ -25,8 +25,11 @@
 //! const _: () = check::<Vector<5>, (Dense<5, 10>, Dense<9, 1>), Vector<1>>();
 //! ```
 //!
-//! The crate is `#![no_std]` with `alloc`; the default `std` feature adds printing and timing to
-//! [`CompiledModel::fit`].
+//! The crate is `#![no_std]`. The default `std` feature adds printing and timing to
+//! [`CompiledModel::fit`] and implies `alloc`, which brings everything that owns buffers:
+//! trainable layers, training, losses, optimizers and the weights loaders. Without `alloc` the
+//! crate needs no allocator at all and keeps the layer types, the shapes and allocation-free
+//! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
 #![no_std]
 #![warn(missing_docs)]
 
