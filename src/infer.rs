@@ -46,7 +46,7 @@ use generic_array::GenericArray;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot run allocation-free inference on input of shape `{In}`",
     label = "this layer/network does not accept that input shape, or has no allocation-free inference",
-    note = "each layer's input must be the previous layer's output; `Embedding` and `TimeDistributed` are not supported by `Frozen`"
+    note = "each layer's input must be the previous layer's output; every layer but `Embedding` runs in `Frozen`"
 )]
 pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
     /// One sample forward: `tensors` holds this layer's [`TensorLayout::STORED`] values in
@@ -493,7 +493,9 @@ const fn check_tensors(
             let mut i = 0;
             while i < layers.len() {
                 let mut inner = path;
-                inner[depth] = i as u16;
+                if depth < MAX_DEPTH {
+                    inner[depth] = i as u16;
+                }
                 at = match check_tensors(bytes, at, &layers[i], inner, depth + 1) {
                     Ok(next) => next,
                     Err(e) => return Err(e),
@@ -507,7 +509,7 @@ const fn check_tensors(
             while t < tensors.len() {
                 let expected = TensorName {
                     path,
-                    depth,
+                    depth: if depth < MAX_DEPTH { depth } else { MAX_DEPTH },
                     name: tensors[t].name,
                 };
                 let name_len = match read_le(bytes, at, 4, "a tensor name length") {

@@ -149,12 +149,14 @@ impl Layout {
             match layout {
                 Layout::Tensors(tensors) => {
                     for t in *tensors {
-                        f(&path[..depth], t);
+                        f(&path[..depth.min(MAX_DEPTH)], t);
                     }
                 }
                 Layout::Layers(layers) => {
                     for (i, layer) in layers.iter().enumerate() {
-                        path[depth] = i as u16;
+                        if depth < MAX_DEPTH {
+                            path[depth] = i as u16;
+                        }
                         walk(layer, path, depth + 1, f);
                     }
                 }
@@ -164,7 +166,8 @@ impl Layout {
     }
 }
 
-/// The deepest nesting of tuple networks a [`Layout`] may have.
+/// The deepest nesting of tuple networks whose layer indices appear in tensor names; deeper
+/// levels (a network nested in 8 others) are left out of the names.
 pub const MAX_DEPTH: usize = 8;
 
 /// The names and shapes of what a layer or network stores: its parameters, then non-trainable
@@ -709,7 +712,7 @@ tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10
 tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13, M14 14);
 tuple_params!(M0 0, M1 1, M2 2, M3 3, M4 4, M5 5, M6 6, M7 7, M8 8, M9 9, M10 10, M11 11, M12 12, M13 13, M14 14, M15 15);
 
-// S1 = Output<M0, In, E>, S2 = Output<M1, S1, E>, …, written out.
+// S1 = Output<M0, In>, S2 = Output<M1, S1>, …, written out.
 tuple_module!(first: M0 Output<M0, In>; middle: []; last: M1 1 Output<M0, In>);
 tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>]; last: M2 2 Output<M1, Output<M0, In>>);
 tuple_module!(first: M0 Output<M0, In>; middle: [M1 1 Output<M1, Output<M0, In>>, Output<M0, In>; M2 2 Output<M2, Output<M1, Output<M0, In>>>, Output<M1, Output<M0, In>>]; last: M3 3 Output<M2, Output<M1, Output<M0, In>>>);

@@ -248,3 +248,16 @@ fn the_no_std_proof_files_are_consistent() {
         labels.len()
     );
 }
+
+/// Networks nested deeper than the names record (`module::MAX_DEPTH`) still save and load.
+#[test]
+fn deeply_nested_networks_round_trip() {
+    type Deep = ((((((((((Dense<2, 3>, ReLU),),),),),),),),), Dense<3, 1>);
+    let net = <Deep as Params<f32>>::init(&mut common::rng(8));
+    let file = stratanet::persist::save_weights(&net);
+    let mut weights = [0.0f32; <Deep as TensorLayout>::STORED];
+    decode_weights::<f32, Deep, _>(&file, &mut weights).unwrap();
+    assert_eq!(weights.to_vec(), tensors(&net));
+    let back: Deep = stratanet::persist::load_weights(&file).unwrap();
+    assert_eq!(tensors(&back), tensors(&net));
+}
