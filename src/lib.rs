@@ -73,19 +73,16 @@ pub use {generic_array, rand, typenum};
 pub mod prelude {
     pub use crate::infer::{Frozen, Infer};
     pub use crate::layers::*;
-    #[cfg(feature = "alloc")]
-    pub use crate::loss::*;
-    #[cfg(feature = "alloc")]
-    pub use crate::module::{check, check_as, Module, Params};
     pub use crate::module::{Layer, TensorLayout};
-    #[cfg(feature = "alloc")]
-    pub use crate::optim::*;
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
-    #[cfg(feature = "alloc")]
-    pub use crate::tensor::Batch;
-    #[cfg(feature = "alloc")]
-    pub use crate::train::{CompiledModel, Evaluation, Fit, History, Model};
-    #[cfg(feature = "alloc")]
-    pub use crate::Error;
     pub use crate::Scalar;
+    #[cfg(feature = "alloc")]
+    pub use crate::{
+        loss::*,
+        module::{check, check_as, Module, Params},
+        optim::*,
+        tensor::Batch,
+        train::{CompiledModel, Evaluation, Fit, History, Model},
+        Error,
+    };
 }

@@ -16,20 +16,12 @@
 //! const _: () = check::<Vector<5>, Net, Vector<1>>();
 //! ```
 
-#[cfg(feature = "alloc")]
-use crate::error::Result;
 use crate::infer::Infer;
 use crate::shape::Shape;
 use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::string::String;
-#[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
-use alloc::vec::Vec;
 use generic_array::GenericArray;
 #[cfg(feature = "alloc")]
-use rand::Rng;
+use {crate::error::Result, alloc::string::String, alloc::vec, alloc::vec::Vec, rand::Rng};
 
 /// A layer or network that maps `In`-shaped samples to `Self::Output`-shaped ones; the
 /// compiler computes the output shape.

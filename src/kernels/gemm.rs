@@ -5,6 +5,9 @@
 //! packing buffer per product) and [`Gemm::gemm`] is a plain safe loop; allocation-free
 //! inference only multiplies matrices by vectors, which [`matmul`](super::matmul) does directly.
 
+#[cfg(feature = "alloc")]
+use matrixmultiply::{dgemm, sgemm};
+
 /// A matrix view over a slice: `rows`×`cols`, element `(i, j)` at `i * row_stride + j * col_stride`.
 #[derive(Clone, Copy, Debug)]
 pub struct MatRef<'a, E> {
@@ -88,7 +91,39 @@ fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'
     );
 }
 
-#[cfg(feature = "alloc")]
+/// `C = alpha·A·B + beta·C` as plain loops: the product without `alloc` (and so without
+/// matrixmultiply). Allocation-free inference never reaches it (one sample's products are
+/// matrix–vector products, which [`matmul`](super::matmul::matmul) runs directly).
+#[cfg(any(test, not(feature = "alloc")))]
+#[allow(clippy::too_many_arguments)]
+fn gemm_loops<E: num_traits::Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: E,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    beta: E,
+    c: &mut [E],
+) {
+    for (i, c_row) in c[..m * n].chunks_exact_mut(n.max(1)).enumerate() {
+        for (j, cv) in c_row.iter_mut().enumerate() {
+            let mut sum = E::zero();
+            for p in 0..k {
+                sum = sum
+                    + a.data[i * a.row_stride + p * a.col_stride]
+                        * b.data[p * b.row_stride + j * b.col_stride];
+            }
+            let old = if beta == E::zero() {
+                E::zero()
+            } else {
+                beta * *cv
+            };
+            *cv = alpha * sum + old;
+        }
+    }
+}
+
 macro_rules! impl_gemm {
     ($t:ty, $f:path) => {
         impl Gemm for $t {
@@ -106,9 +141,12 @@ macro_rules! impl_gemm {
                 if m == 0 || n == 0 {
                     return;
                 }
+                #[cfg(not(feature = "alloc"))]
+                gemm_loops(m, k, n, alpha, a, b, beta, c);
                 // SAFETY: `check_shapes` proved that every index the product reads in A (m×k),
                 // B (k×n) and writes in C (m×n, row-major) lies inside its slice; C is a unique
                 // borrow, so it cannot alias A or B. With k == 0 only C is touched (scaled by beta).
+                #[cfg(feature = "alloc")]
                 unsafe {
                     $f(
                         m,
@@ -132,50 +170,8 @@ macro_rules! impl_gemm {
     };
 }
 
-#[cfg(feature = "alloc")]
-impl_gemm!(f32, matrixmultiply::sgemm);
-#[cfg(feature = "alloc")]
-impl_gemm!(f64, matrixmultiply::dgemm);
-
-/// The product as plain loops, for builds without an allocator.
-#[cfg(not(feature = "alloc"))]
-macro_rules! impl_gemm_loops {
-    ($t:ty) => {
-        impl Gemm for $t {
-            fn gemm(
-                m: usize,
-                k: usize,
-                n: usize,
-                alpha: Self,
-                a: MatRef<'_, Self>,
-                b: MatRef<'_, Self>,
-                beta: Self,
-                c: &mut [Self],
-            ) {
-                check_shapes(m, k, n, &a, &b, c);
-                for i in 0..m {
-                    for j in 0..n {
-                        let mut sum = 0.0;
-                        for p in 0..k {
-                            sum += a.data[i * a.row_stride + p * a.col_stride]
-                                * b.data[p * b.row_stride + j * b.col_stride];
-                        }
-                        let old = if beta == 0.0 {
-                            0.0
-                        } else {
-                            beta * c[i * n + j]
-                        };
-                        c[i * n + j] = alpha * sum + old;
-                    }
-                }
-            }
-        }
-    };
-}
-#[cfg(not(feature = "alloc"))]
-impl_gemm_loops!(f32);
-#[cfg(not(feature = "alloc"))]
-impl_gemm_loops!(f64);
+impl_gemm!(f32, sgemm);
+impl_gemm!(f64, dgemm);
 
 #[cfg(test)]
 mod tests {
@@ -226,6 +222,21 @@ mod tests {
             &mut c2,
         );
         assert_eq!(c, c2);
+    }
+
+    #[test]
+    fn the_loops_without_alloc_match_matrixmultiply() {
+        let (m, k, n) = (4, 3, 5);
+        let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin()).collect();
+        let bt: Vec<f64> = (0..n * k).map(|i| (i as f64 * 0.11).cos()).collect();
+        let (a_view, b_view) = (MatRef::transposed(&a, m), MatRef::transposed(&bt, k));
+        let start: Vec<f64> = (0..m * n).map(|i| i as f64 * 0.1).collect();
+        let (mut engine, mut loops) = (start.clone(), start);
+        f64::gemm(m, k, n, 0.5, a_view, b_view, 2.0, &mut engine);
+        gemm_loops(m, k, n, 0.5, a_view, b_view, 2.0, &mut loops);
+        for (x, y) in engine.iter().zip(&loops) {
+            assert!((x - y).abs() < 1e-12, "{x} vs {y}");
+        }
     }
 
     #[test]

@@ -10,20 +10,18 @@
 
 use super::Buf;
 use crate::infer::Infer;
-#[cfg(feature = "alloc")]
-use crate::kernels::batch_norm::{batch_norm_backward, batch_norm_train, normalize, NormStats};
 use crate::module::{Layer, Layout, TensorLayout, TensorShape};
-#[cfg(feature = "alloc")]
-use crate::module::{Mode, Module, Params};
 use crate::shape::{Dim, DimT, Rank1, Rank3, Shape};
 use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
-use alloc::vec::Vec;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
-use rand::Rng;
+use {
+    crate::kernels::batch_norm::{batch_norm_backward, batch_norm_train, normalize, NormStats},
+    crate::module::{Mode, Module, Params},
+    alloc::vec,
+    alloc::vec::Vec,
+    rand::Rng,
+};
 
 #[cfg(feature = "alloc")]
 const MOMENTUM: f64 = 0.99;

@@ -8,19 +8,18 @@
 
 use super::weights::{weight_bias_params, WeightBias};
 use crate::infer::Infer;
-#[cfg(feature = "alloc")]
-use crate::kernels::conv::{conv_backward, conv_forward};
 use crate::kernels::conv::{conv_direct, ConvGeom};
 use crate::module::Layer;
-#[cfg(feature = "alloc")]
-use crate::module::Module;
 use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
 use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
-use alloc::vec::Vec;
 use core::marker::PhantomData;
+#[cfg(feature = "alloc")]
+use {
+    crate::kernels::conv::{conv_backward, conv_forward},
+    crate::module::Module,
+    alloc::vec,
+    alloc::vec::Vec,
+};
 
 /// A 2-D convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, zero padding `P`;
 /// see [`Conv2d`].

@@ -4,21 +4,18 @@
 //! [`crate::module::Mode`]), so a seeded run is reproducible.
 
 use crate::infer::Infer;
-#[cfg(feature = "alloc")]
-use crate::init::unit_uniform;
 use crate::module::Layer;
-#[cfg(feature = "alloc")]
-use crate::module::{Mode, Module};
 use crate::shape::Shape;
 use crate::Scalar;
 #[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
-use alloc::vec::Vec;
-#[cfg(feature = "alloc")]
-use rand::rngs::StdRng;
-#[cfg(feature = "alloc")]
-use rand::SeedableRng;
+use {
+    crate::init::unit_uniform,
+    crate::module::{Mode, Module},
+    alloc::vec,
+    alloc::vec::Vec,
+    rand::rngs::StdRng,
+    rand::SeedableRng,
+};
 
 /// Dropout with rate `P` percent (`Dropout<20>` drops 20% of the values in training), for any
 /// shape. Inference passes values through unchanged.

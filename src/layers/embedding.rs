@@ -6,21 +6,18 @@
 //! numbers in `0..V`. Run-time data is checked when it enters a model: anything else is an `Err`.
 
 use super::Buf;
-#[cfg(feature = "alloc")]
-use crate::error::{Error, Result};
-#[cfg(feature = "alloc")]
-use crate::init::unit_uniform;
 use crate::module::{Layer, Layout, TensorLayout, TensorShape};
-#[cfg(feature = "alloc")]
-use crate::module::{Module, Params};
 use crate::shape::{Dim, DimT, Rank1, Rank2, Shape};
-#[cfg(feature = "alloc")]
-use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::vec;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
-use rand::Rng;
+use {
+    crate::error::{Error, Result},
+    crate::init::unit_uniform,
+    crate::module::{Module, Params},
+    crate::Scalar,
+    alloc::vec,
+    rand::Rng,
+};
 
 /// An embedding of `V` tokens into `D` dimensions; see [`Embedding`].
 pub struct EmbeddingT<V, D, E = f32> {

@@ -8,26 +8,23 @@
 
 use super::Buf;
 use crate::infer::Infer;
-#[cfg(feature = "alloc")]
-use crate::init::{glorot_uniform, orthogonal};
-#[cfg(feature = "alloc")]
-use crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads};
 use crate::kernels::rnn::{rnn_step, Cell, RnnGeom, RnnWeights};
 use crate::module::{Layer, Layout, TensorLayout, TensorShape};
-#[cfg(feature = "alloc")]
-use crate::module::{Module, Params};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::boxed::Box;
-#[cfg(feature = "alloc")]
-use alloc::vec;
 use core::marker::PhantomData;
 use core::ops::Mul;
 use generic_array::{ArrayLength, GenericArray};
-#[cfg(feature = "alloc")]
-use rand::Rng;
 use typenum::{Prod, U11};
+#[cfg(feature = "alloc")]
+use {
+    crate::init::{glorot_uniform, orthogonal},
+    crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads},
+    crate::module::{Module, Params},
+    alloc::boxed::Box,
+    alloc::vec,
+    rand::Rng,
+};
 
 /// A recurrent cell kind, at type level.
 pub trait CellKind: 'static {

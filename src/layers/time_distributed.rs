@@ -4,16 +4,16 @@
 //! forward and backward are `M`'s over a batch `T` times larger; `M`'s parameter gradients sum
 //! over steps as they sum over samples.
 
-#[cfg(feature = "alloc")]
-use crate::error::Result;
 use crate::infer::Infer;
 use crate::module::{Layer, Layout, TensorLayout};
-#[cfg(feature = "alloc")]
-use crate::module::{Mode, Module, Params};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
 #[cfg(feature = "alloc")]
-use rand::Rng;
+use {
+    crate::error::Result,
+    crate::module::{Mode, Module, Params},
+    rand::Rng,
+};
 
 /// Applies `M` to every time step.
 ///

@@ -2,13 +2,7 @@
 
 use super::Buf;
 #[cfg(feature = "alloc")]
-use crate::init::glorot_uniform;
-#[cfg(feature = "alloc")]
-use crate::Scalar;
-#[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
-use rand::Rng;
+use {crate::init::glorot_uniform, crate::Scalar, alloc::vec, rand::Rng};
 
 /// A weight tensor and a bias vector, visited in that order.
 pub(crate) struct WeightBias<E> {
