@@ -28,7 +28,8 @@ torch=$(OMP_NUM_THREADS=$threads "$python" benches/torch_bench.py --threads "$th
 
 printf '%-22s %14s %14s %8s\n' workload pytorch_us stratanet_us ratio
 while read -r name us; do
-  theirs=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$torch")
+  # `<workload>_frozen` is the same workload through `infer::Frozen`.
+  theirs=$(awk -v n="${name%_frozen}" '$1 == n { print $2 }' <<<"$torch")
   ratio=$(awk -v a="$theirs" -v b="$us" 'BEGIN { printf "%.2f", a / b }')
   printf '%-22s %14s %14s %8s\n' "$name" "$theirs" "$us" "$ratio"
 done <<<"$ours"

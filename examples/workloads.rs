@@ -1,7 +1,9 @@
 //! The reference workloads of the PyTorch benchmark (`benches/torch_bench.py`): the same
 //! architectures, batch sizes, losses and Adam, on random fixed inputs. Prints one line per
 //! workload, `<name> <median microseconds per step>`; a step is forward, loss, backward and the
-//! optimizer update (training) or one forward pass (inference).
+//! optimizer update (training) or one forward pass (inference). The `_frozen` lines run the same
+//! single-sample inference through `infer::Frozen` (weights decoded from the model's weights
+//! file, activations on the stack) instead of `predict_into`.
 //!
 //!     cargo run --release --example workloads                  # one thread
 //!     cargo run --release --features threading --example workloads -- --threads 2
@@ -10,6 +12,8 @@
 use rand::SeedableRng;
 use std::hint::black_box;
 use std::time::Instant;
+use stratanet::generic_array::GenericArray;
+use stratanet::infer::{decode_weights, Frozen};
 use stratanet::init::unit_uniform;
 use stratanet::prelude::*;
 
@@ -43,6 +47,16 @@ fn normal(len: usize, rng: &mut rand::rngs::StdRng) -> Vec<f32> {
             ((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()) as f32
         })
         .collect()
+}
+
+/// The weights of `model` as the array `Frozen` reads, through the weights file.
+fn frozen_weights<In: Shape, Net, const N: usize>(model: &Model<In, Net>) -> Box<[f32; N]>
+where
+    Net: Module<In, f32>,
+{
+    let mut weights: Box<[f32; N]> = vec![0.0; N].into_boxed_slice().try_into().unwrap();
+    decode_weights::<f32, Net, N>(&model.save_weights(), &mut weights).unwrap();
+    weights
 }
 
 /// Runs and prints a workload unless `--only` names another.
@@ -111,6 +125,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     run(only, "cnn_infer_b1", 1000, || {
         cnn.predict_into(&one, &mut out).unwrap()
+    });
+
+    let weights = frozen_weights::<_, SeedMlp, { <SeedMlp as TensorLayout>::STORED }>(seed.model());
+    let net = Frozen::<Vector<5>, SeedMlp>::new(&weights);
+    let x = GenericArray::from_slice(&one[..5]);
+    run(only, "seed_mlp_infer_b1_frozen", 5000, || {
+        black_box(net.forward_one(black_box(x)));
+    });
+    let weights =
+        frozen_weights::<_, MnistMlp, { <MnistMlp as TensorLayout>::STORED }>(mnist.model());
+    let net = Frozen::<Vector<784>, MnistMlp>::new(&weights);
+    let x = GenericArray::from_slice(&one);
+    run(only, "mnist_mlp_infer_b1_frozen", 3000, || {
+        black_box(net.forward_one(black_box(x)));
+    });
+    let weights = frozen_weights::<_, Cnn, { <Cnn as TensorLayout>::STORED }>(cnn.model());
+    let net = Frozen::<Image<1, 28, 28>, Cnn>::new(&weights);
+    run(only, "cnn_infer_b1_frozen", 1000, || {
+        black_box(net.forward_one(black_box(x)));
     });
     Ok(())
 }

@@ -75,9 +75,15 @@ impl ConvGeom {
     }
 }
 
-/// One sample's convolution straight from its definition, with no column buffer (for
-/// allocation-free inference): for each output channel, input channel and kernel offset, the
-/// weight times the input positions it reaches is added to the output plane.
+/// Values of the stack block [`conv_direct`] gathers input patches into (8 KiB of `f32`).
+pub const DIRECT_BLOCK: usize = 2048;
+
+/// One sample's convolution without heap buffers (for allocation-free inference).
+///
+/// When a whole output row's patches fit in [`DIRECT_BLOCK`] values, the im2col block of as many
+/// output rows as fit is gathered on the stack and each output channel's rows are formed as
+/// `b + Σ_r W[co, r] · cols[r, :]` — long contiguous loops. Otherwise (a very wide row of very
+/// deep patches) each kernel offset adds its weight times the input positions it reaches.
 ///
 /// ```
 /// use stratanet::kernels::conv::{conv_direct, ConvGeom};
@@ -87,6 +93,48 @@ impl ConvGeom {
 /// assert_eq!(y, [5.5]);
 /// ```
 pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [E]) {
+    let (patch, positions) = (g.patch(), g.positions());
+    let row_values = patch * g.ow;
+    if row_values == 0 || row_values > DIRECT_BLOCK {
+        return conv_by_offsets(g, x, w, b, y);
+    }
+    let mut block = [E::zero(); DIRECT_BLOCK];
+    let rows_per_block = DIRECT_BLOCK / row_values;
+    let mut first_row = 0;
+    while first_row < g.oh {
+        let rows = first_row..(first_row + rows_per_block).min(g.oh);
+        let q = rows.len() * g.ow;
+        im2col_rows(g, x, rows.clone(), &mut block, q);
+        for co in 0..g.c_out {
+            let start = co * positions + first_row * g.ow;
+            let out = &mut y[start..start + q];
+            out.fill(b[co]);
+            let weights = &w[co * patch..(co + 1) * patch];
+            // Four patch rows per pass over the output row: a quarter of the loads and stores.
+            let quads = weights.chunks_exact(4).zip(block.chunks_exact(4 * q));
+            for (w4, c4) in quads {
+                let (c0, c1, c2, c3) = (&c4[..q], &c4[q..2 * q], &c4[2 * q..3 * q], &c4[3 * q..]);
+                for i in 0..q {
+                    out[i] = out[i] + w4[0] * c0[i] + w4[1] * c1[i] + w4[2] * c2[i] + w4[3] * c3[i];
+                }
+            }
+            let done = patch - patch % 4;
+            for (&weight, cols) in weights[done..]
+                .iter()
+                .zip(block[done * q..].chunks_exact(q))
+            {
+                for (o, &v) in out.iter_mut().zip(cols) {
+                    *o = *o + weight * v;
+                }
+            }
+        }
+        first_row = rows.end;
+    }
+}
+
+/// [`conv_direct`] without a block: for each output channel, input channel and kernel offset,
+/// the weight times the input positions it reaches is added to the output plane.
+fn conv_by_offsets<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [E]) {
     let plane = g.h * g.w;
     for (co, out) in y[..g.out_len()].chunks_exact_mut(g.positions()).enumerate() {
         out.fill(b[co]);
@@ -96,12 +144,17 @@ pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [
                 for kj in 0..g.kw {
                     let weight = w[((co * g.c_in + c) * g.kh + ki) * g.kw + kj];
                     let cols = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+                    if cols.is_empty() {
+                        continue;
+                    }
+                    // The first input column this offset reads, for the first valid output.
+                    let first = cols.start * g.sw + kj - g.pw;
                     for oy in rows.clone() {
                         let iy = oy * g.sh + ki - g.ph;
-                        for ox in cols.clone() {
-                            let ix = ox * g.sw + kj - g.pw;
-                            out[oy * g.ow + ox] =
-                                out[oy * g.ow + ox] + weight * input[iy * g.w + ix];
+                        let out_row = &mut out[oy * g.ow + cols.start..oy * g.ow + cols.end];
+                        let in_row = &input[iy * g.w + first..(iy + 1) * g.w];
+                        for (o, &v) in out_row.iter_mut().zip(in_row.iter().step_by(g.sw)) {
+                            *o = *o + weight * v;
                         }
                     }
                 }
@@ -123,9 +176,21 @@ pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [
 /// assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]); // kernel offset (0, 0) at each position
 /// ```
 pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
-    let q = g.positions();
+    im2col_rows(g, x, 0..g.oh, cols, ld);
+}
+
+/// [`im2col`] for the output rows `out_rows` only: the block has `out_rows.len() · ow` columns.
+fn im2col_rows<E: Scalar>(
+    g: &ConvGeom,
+    x: &[E],
+    out_rows: core::ops::Range<usize>,
+    cols: &mut [E],
+    ld: usize,
+) {
+    let q = out_rows.len() * g.ow;
     for ki in 0..g.kh {
-        let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+        let valid = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
+        let rows = valid.start.max(out_rows.start)..valid.end.min(out_rows.end);
         for kj in 0..g.kw {
             let cols_ok = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
             for c in 0..g.c_in {
@@ -136,7 +201,8 @@ pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
                 for oy in rows.clone() {
                     let iy = oy * g.sh + ki - g.ph;
                     let src = &plane[iy * g.w..(iy + 1) * g.w];
-                    let dst = &mut out[oy * g.ow..(oy + 1) * g.ow];
+                    let at = (oy - out_rows.start) * g.ow;
+                    let dst = &mut out[at..at + g.ow];
                     if g.sw == 1 {
                         let first = cols_ok.start + kj - g.pw;
                         dst[cols_ok.clone()].copy_from_slice(&src[first..first + cols_ok.len()]);
@@ -326,16 +392,20 @@ mod tests {
 
     #[test]
     fn matches_the_direct_definition() {
-        for (h, w, k, s, p) in [
-            (7, 7, 3, 1, 0),
-            (7, 6, 3, 2, 1),
-            (8, 8, 5, 1, 2),
-            (5, 9, 2, 3, 1),
-            (4, 4, 4, 1, 0),
+        // The last two also cover `conv_direct`'s paths: many blocks of one output row each
+        // (50-value patches × 40 columns), and rows too wide for a block (750 × 6).
+        for (c_in, h, w, k, s, p) in [
+            (2, 7, 7, 3, 1, 0),
+            (2, 7, 6, 3, 2, 1),
+            (2, 8, 8, 5, 1, 2),
+            (2, 5, 9, 2, 3, 1),
+            (2, 4, 4, 4, 1, 0),
+            (2, 30, 40, 5, 1, 2),
+            (30, 6, 12, 5, 2, 2),
         ] {
             let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
             let g = ConvGeom {
-                c_in: 2,
+                c_in,
                 c_out: 3,
                 h,
                 w,
