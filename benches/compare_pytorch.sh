@@ -26,10 +26,10 @@ cargo build --release --quiet "${cargo_features[@]}" --example workloads
 ours=$(./target/release/examples/workloads "${ours_args[@]}")
 torch=$(OMP_NUM_THREADS=$threads "$python" benches/torch_bench.py --threads "$threads" 2>/dev/null)
 
-printf '%-22s %14s %14s %8s\n' workload pytorch_us stratanet_us ratio
+printf '%-26s %14s %14s %8s\n' workload pytorch_us stratanet_us ratio
 while read -r name us; do
   # `<workload>_frozen` is the same workload through `infer::Frozen`.
   theirs=$(awk -v n="${name%_frozen}" '$1 == n { print $2 }' <<<"$torch")
   ratio=$(awk -v a="$theirs" -v b="$us" 'BEGIN { printf "%.2f", a / b }')
-  printf '%-22s %14s %14s %8s\n' "$name" "$theirs" "$us" "$ratio"
+  printf '%-26s %14s %14s %8s\n' "$name" "$theirs" "$us" "$ratio"
 done <<<"$ours"
