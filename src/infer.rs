@@ -148,8 +148,39 @@ pub struct FoundShape {
     rank: usize,
 }
 
+impl fmt::Display for TensorName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(Message::new().tensor(self).as_str())
+    }
+}
+
+impl fmt::Display for FoundName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(Message::new().found_name(self).as_str())
+    }
+}
+
+impl fmt::Display for FoundShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(Message::new().dims(&self.dims, self.rank).as_str())
+    }
+}
+
 /// Why a weights file does not fit a network. Says what was expected and what came, without
-/// allocating.
+/// allocating; its parts print on their own too.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::{check_weights, WeightsError};
+/// use rand::SeedableRng;
+/// let net = <(Dense<3, 4>, ReLU) as Params<f32>>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
+/// let file = stratanet::persist::save_weights(&net);
+/// let layout = <(Dense<3, 5>, ReLU) as TensorLayout>::LAYOUT;
+/// let Err(WeightsError::Shape { tensor, found, .. }) = check_weights(&file, &layout, 4) else {
+///     panic!("expected a shape error");
+/// };
+/// assert_eq!((tensor.to_string(), found.to_string()), ("0.weight".into(), "[4, 3]".into()));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WeightsError {
     /// The file ends at byte `offset`, inside `what`.
