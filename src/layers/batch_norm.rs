@@ -272,68 +272,70 @@ fn infer_planes<E: Scalar>(channels: usize, plane: usize, tensors: &[E], x: &[E]
     }
 }
 
-/// The `Layer`, `Infer` and `Module` implementations for an input shape whose channels are `C`
-/// with `plane` values each.
-macro_rules! batch_norm_module {
-    (impl<$($g:ident),*> $shape:ty, plane = $plane:expr) => {
-        impl<C: DimT, $($g: DimT,)* E> Layer<$shape> for BatchNormT<C, E>
-        where
-            $shape: Shape,
-        {
-            type Output = $shape;
-        }
-
-        impl<C: DimT, $($g: DimT,)* E: Scalar> Infer<$shape, E> for BatchNormT<C, E>
-        where
-            $shape: Shape,
-        {
-            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
-                infer_planes(C::USIZE, $plane, tensors, x, y);
-            }
-        }
-
-        #[cfg(feature = "alloc")]
-        impl<C: DimT, $($g: DimT,)* E: Scalar> Module<$shape, E> for BatchNormT<C, E>
-        where
-            $shape: Shape,
-        {
-            type Work = BatchNormWork<E>;
-
-            fn work(capacity: usize) -> Self::Work {
-                Self::new_work(capacity, <$shape as Shape>::NUMEL)
-            }
-
-            fn set_mode(work: &mut Self::Work, mode: Mode) {
-                work.training = matches!(mode, Mode::Training { .. });
-                work.fresh = false;
-            }
-
-            fn update_state(&mut self, work: &Self::Work) {
-                self.fold_statistics(work);
-            }
-
-            fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
-                self.forward_planes($plane, x, n, y, work);
-            }
-
-            fn backward(
-                &self,
-                _x: &[E],
-                _y: &[E],
-                dy: &[E],
-                dx: Option<&mut [E]>,
-                n: usize,
-                work: &mut Self::Work,
-                grads: &mut Self,
-            ) {
-                self.backward_planes($plane, dy, dx, n, work, grads);
-            }
-        }
-    };
+/// Normalizes the `C` features of a vector.
+impl<C: DimT, E> Layer<Rank1<C>> for BatchNormT<C, E> {
+    type Output = Rank1<C>;
 }
 
-batch_norm_module!(impl<> Rank1<C>, plane = 1);
-batch_norm_module!(impl<H, W> Rank3<C, H, W>, plane = H::USIZE * W::USIZE);
+/// Normalizes the `C` channels of an image, each over its `H×W` plane.
+impl<C: DimT, H: DimT, W: DimT, E> Layer<Rank3<C, H, W>> for BatchNormT<C, E>
+where
+    Rank3<C, H, W>: Shape,
+{
+    type Output = Rank3<C, H, W>;
+}
+
+/// Values per channel in one sample of `In` (1 for a vector, `H·W` for an image).
+fn plane<In: Shape, C: DimT>() -> usize {
+    In::NUMEL / C::USIZE
+}
+
+impl<In: Shape, C: DimT, E: Scalar> Infer<In, E> for BatchNormT<C, E>
+where
+    Self: Layer<In>,
+{
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        infer_planes(C::USIZE, plane::<In, C>(), tensors, x, y);
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<In: Shape, C: DimT, E: Scalar> Module<In, E> for BatchNormT<C, E>
+where
+    Self: Layer<In>,
+{
+    type Work = BatchNormWork<E>;
+
+    fn work(capacity: usize) -> Self::Work {
+        Self::new_work(capacity, In::NUMEL)
+    }
+
+    fn set_mode(work: &mut Self::Work, mode: Mode) {
+        work.training = matches!(mode, Mode::Training { .. });
+        work.fresh = false;
+    }
+
+    fn update_state(&mut self, work: &Self::Work) {
+        self.fold_statistics(work);
+    }
+
+    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
+        self.forward_planes(plane::<In, C>(), x, n, y, work);
+    }
+
+    fn backward(
+        &self,
+        _x: &[E],
+        _y: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        n: usize,
+        work: &mut Self::Work,
+        grads: &mut Self,
+    ) {
+        self.backward_planes(plane::<In, C>(), dy, dx, n, work, grads);
+    }
+}
 
 #[cfg(test)]
 mod tests {

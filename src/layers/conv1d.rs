@@ -10,9 +10,9 @@ use super::conv2d::ConvWork;
 use super::weights::{weight_bias_params, WeightBias};
 use crate::infer::Infer;
 use crate::kernels::conv::{conv_direct, ConvGeom};
-use crate::module::Layer;
 #[cfg(feature = "alloc")]
 use crate::module::Module;
+use crate::module::{Layer, Output};
 use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
 use crate::Scalar;
 use core::marker::PhantomData;
@@ -53,15 +53,16 @@ weight_bias_params!(
 
 type Out<L, K, S, P> = <L as WindowOut<K, S, P>>::Out;
 
-fn geometry<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT, L>() -> ConvGeom
-where
-    L: WindowOut<K, S, P> + DimT,
-{
+/// The geometry of a length-`K` convolution with stride `S` and padding `P` from an input of
+/// shape `In` (`[CI, L]`) to shape `Out` (`[CO, OL]`), which [`Layer`] has already checked and
+/// computed: the 2-D kernels with a height of 1.
+fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
+    let (input, output) = (In::DIMS, Out::DIMS);
     ConvGeom {
-        c_in: CI::USIZE,
-        c_out: CO::USIZE,
+        c_in: input[0],
+        c_out: output[0],
         h: 1,
-        w: L::USIZE,
+        w: input[1],
         kh: 1,
         kw: K::USIZE,
         sh: 1,
@@ -69,7 +70,7 @@ where
         ph: 0,
         pw: P::USIZE,
         oh: 1,
-        ow: <Out<L, K, S, P> as DimT>::USIZE,
+        ow: output[1],
     }
 }
 
@@ -87,45 +88,49 @@ where
     type Output = Rank2<CO, Out<L, K, S, P>>;
 }
 
-impl<CI, CO, K, S, P, L, E> Infer<Rank2<CI, L>, E> for Conv1dT<CI, CO, K, S, P, E>
+impl<In, CI, CO, K, S, P, E> Infer<In, E> for Conv1dT<CI, CO, K, S, P, E>
 where
+    In: Shape,
     CI: DimT,
     CO: DimT,
     K: DimT,
     S: DimT,
     P: DimT,
-    L: DimT + WindowOut<K, S, P>,
     E: Scalar,
-    Rank2<CI, L>: Shape,
-    Self: Layer<Rank2<CI, L>>,
+    Self: Layer<In>,
 {
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE);
-        conv_direct(&geometry::<CI, CO, K, S, P, L>(), x, weight, bias, y);
+        conv_direct(
+            &geometry::<In, Output<Self, In>, K, S, P>(),
+            x,
+            weight,
+            bias,
+            y,
+        );
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<CI, CO, K, S, P, L, E> Module<Rank2<CI, L>, E> for Conv1dT<CI, CO, K, S, P, E>
+impl<In, CI, CO, K, S, P, E> Module<In, E> for Conv1dT<CI, CO, K, S, P, E>
 where
+    In: Shape,
     CI: DimT,
     CO: DimT,
     K: DimT,
     S: DimT,
     P: DimT,
-    L: DimT + WindowOut<K, S, P>,
     E: Scalar,
-    Rank2<CI, L>: Shape,
-    Self: Layer<Rank2<CI, L>>,
+    Self: Layer<In>,
 {
     type Work = ConvWork<E>;
 
     fn work(capacity: usize) -> Self::Work {
-        ConvWork::new(&geometry::<CI, CO, K, S, P, L>(), capacity)
+        ConvWork::new(&geometry::<In, Output<Self, In>, K, S, P>(), capacity)
     }
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
-        let g = geometry::<CI, CO, K, S, P, L>();
+        let g = geometry::<In, Output<Self, In>, K, S, P>();
         work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
     }
 
@@ -140,7 +145,7 @@ where
         work: &mut ConvWork<E>,
         grads: &mut Self,
     ) {
-        let g = geometry::<CI, CO, K, S, P, L>();
+        let g = geometry::<In, Output<Self, In>, K, S, P>();
         work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
     }
 }

@@ -9,7 +9,7 @@
 use super::weights::{weight_bias_params, WeightBias};
 use crate::infer::Infer;
 use crate::kernels::conv::{conv_direct, ConvGeom};
-use crate::module::Layer;
+use crate::module::{Layer, Output};
 use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
 use crate::Scalar;
 use core::marker::PhantomData;
@@ -123,25 +123,25 @@ impl<E: Scalar> ConvWork<E> {
 /// Output height or width of a window over `D`.
 type Out<D, K, S, P> = <D as WindowOut<K, S, P>>::Out;
 
-fn geometry<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT, H, W>() -> ConvGeom
-where
-    H: WindowOut<K, S, P> + DimT,
-    W: WindowOut<K, S, P> + DimT,
-{
+/// The geometry of a `K×K` convolution with stride `S` and padding `P` from an input of
+/// shape `In` (`[CI, H, W]`) to shape `Out` (`[CO, OH, OW]`), which [`Layer`] has already checked
+/// and computed.
+fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
+    let (input, output) = (In::DIMS, Out::DIMS);
     let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
     ConvGeom {
-        c_in: CI::USIZE,
-        c_out: CO::USIZE,
-        h: H::USIZE,
-        w: W::USIZE,
+        c_in: input[0],
+        c_out: output[0],
+        h: input[1],
+        w: input[2],
         kh: k,
         kw: k,
         sh: s,
         sw: s,
         ph: p,
         pw: p,
-        oh: <Out<H, K, S, P> as DimT>::USIZE,
-        ow: <Out<W, K, S, P> as DimT>::USIZE,
+        oh: output[1],
+        ow: output[2],
     }
 }
 
@@ -160,47 +160,49 @@ where
     type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
 }
 
-impl<CI, CO, K, S, P, H, W, E> Infer<Rank3<CI, H, W>, E> for Conv2dT<CI, CO, K, S, P, E>
+impl<In, CI, CO, K, S, P, E> Infer<In, E> for Conv2dT<CI, CO, K, S, P, E>
 where
+    In: Shape,
     CI: DimT,
     CO: DimT,
     K: DimT,
     S: DimT,
     P: DimT,
-    H: DimT + WindowOut<K, S, P>,
-    W: DimT + WindowOut<K, S, P>,
     E: Scalar,
-    Rank3<CI, H, W>: Shape,
-    Self: Layer<Rank3<CI, H, W>>,
+    Self: Layer<In>,
 {
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE * K::USIZE);
-        conv_direct(&geometry::<CI, CO, K, S, P, H, W>(), x, weight, bias, y);
+        conv_direct(
+            &geometry::<In, Output<Self, In>, K, S, P>(),
+            x,
+            weight,
+            bias,
+            y,
+        );
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<CI, CO, K, S, P, H, W, E> Module<Rank3<CI, H, W>, E> for Conv2dT<CI, CO, K, S, P, E>
+impl<In, CI, CO, K, S, P, E> Module<In, E> for Conv2dT<CI, CO, K, S, P, E>
 where
+    In: Shape,
     CI: DimT,
     CO: DimT,
     K: DimT,
     S: DimT,
     P: DimT,
-    H: DimT + WindowOut<K, S, P>,
-    W: DimT + WindowOut<K, S, P>,
     E: Scalar,
-    Rank3<CI, H, W>: Shape,
-    Self: Layer<Rank3<CI, H, W>>,
+    Self: Layer<In>,
 {
     type Work = ConvWork<E>;
 
     fn work(capacity: usize) -> Self::Work {
-        ConvWork::new(&geometry::<CI, CO, K, S, P, H, W>(), capacity)
+        ConvWork::new(&geometry::<In, Output<Self, In>, K, S, P>(), capacity)
     }
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
-        let g = geometry::<CI, CO, K, S, P, H, W>();
+        let g = geometry::<In, Output<Self, In>, K, S, P>();
         work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
     }
 
@@ -217,7 +219,7 @@ where
         work: &mut ConvWork<E>,
         grads: &mut Self,
     ) {
-        let g = geometry::<CI, CO, K, S, P, H, W>();
+        let g = geometry::<In, Output<Self, In>, K, S, P>();
         work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
     }
 }

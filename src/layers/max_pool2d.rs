@@ -4,7 +4,7 @@
 #[cfg(feature = "alloc")]
 use crate::kernels::pool::max_pool_backward;
 use crate::kernels::pool::{max_pool_forward, PoolGeom};
-use crate::shape::{Dim, DimT, WindowOut};
+use crate::shape::{Dim, DimT, Shape, WindowOut};
 use core::marker::PhantomData;
 
 /// Max pooling with a `K×K` window and stride `S`; see [`MaxPool2d`].
@@ -30,19 +30,20 @@ super::no_params!(MaxPool2dT<K, S>; K, S);
 /// Output height or width of a pooling window over `D`.
 pub(crate) type Out<D, K, S> = <D as WindowOut<K, S, Dim<0>>>::Out;
 
-pub(crate) fn pool_geometry<C: DimT, H, W, K: DimT, S: DimT>() -> PoolGeom
-where
-    H: DimT + WindowOut<K, S, Dim<0>>,
-    W: DimT + WindowOut<K, S, Dim<0>>,
-{
+/// The geometry of a `K×K` pooling window with stride `S` from shape `In` (`[C, H, W]`) to
+/// shape `Out` (`[C, OH, OW]`), which [`Layer`] has already checked and computed.
+///
+/// [`Layer`]: crate::module::Layer
+pub(crate) fn pool_geometry<In: Shape, Out: Shape, K: DimT, S: DimT>() -> PoolGeom {
+    let (input, output) = (In::DIMS, Out::DIMS);
     PoolGeom {
-        c: C::USIZE,
-        h: H::USIZE,
-        w: W::USIZE,
+        c: input[0],
+        h: input[1],
+        w: input[2],
         k: K::USIZE,
         s: S::USIZE,
-        oh: <Out<H, K, S> as DimT>::USIZE,
-        ow: <Out<W, K, S> as DimT>::USIZE,
+        oh: output[1],
+        ow: output[2],
     }
 }
 
@@ -72,43 +73,45 @@ macro_rules! pool2d_module {
             >;
         }
 
-        impl<C, H, W, K, S, E> $crate::infer::Infer<$crate::shape::Rank3<C, H, W>, E>
-            for $layer<K, S>
+        impl<In, K, S, E> $crate::infer::Infer<In, E> for $layer<K, S>
         where
-            C: $crate::shape::DimT,
-            H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
-            W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            In: $crate::shape::Shape,
             K: $crate::shape::DimT,
             S: $crate::shape::DimT,
             E: $crate::Scalar,
-            $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
-            Self: $crate::module::Layer<$crate::shape::Rank3<C, H, W>>,
+            Self: $crate::module::Layer<In>,
         {
             fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
-                let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                let geometry = $crate::layers::max_pool2d::pool_geometry::<
+                    In,
+                    $crate::module::Output<Self, In>,
+                    K,
+                    S,
+                >();
                 ($forward)(&geometry, 1, x, y);
             }
         }
 
         #[cfg(feature = "alloc")]
-        impl<C, H, W, K, S, E> $crate::module::Module<$crate::shape::Rank3<C, H, W>, E>
-            for $layer<K, S>
+        impl<In, K, S, E> $crate::module::Module<In, E> for $layer<K, S>
         where
-            C: $crate::shape::DimT,
-            H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
-            W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
+            In: $crate::shape::Shape,
             K: $crate::shape::DimT,
             S: $crate::shape::DimT,
             E: $crate::Scalar,
-            $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
-            Self: $crate::module::Layer<$crate::shape::Rank3<C, H, W>>,
+            Self: $crate::module::Layer<In>,
         {
             type Work = ();
 
             fn work(_capacity: usize) -> Self::Work {}
 
             fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-                let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                let geometry = $crate::layers::max_pool2d::pool_geometry::<
+                    In,
+                    $crate::module::Output<Self, In>,
+                    K,
+                    S,
+                >();
                 ($forward)(&geometry, n, x, y);
             }
 
@@ -123,7 +126,12 @@ macro_rules! pool2d_module {
                 _grads: &mut Self,
             ) {
                 if let Some(dx) = dx {
-                    let geometry = $crate::layers::max_pool2d::pool_geometry::<C, H, W, K, S>();
+                    let geometry = $crate::layers::max_pool2d::pool_geometry::<
+                        In,
+                        $crate::module::Output<Self, In>,
+                        K,
+                        S,
+                    >();
                     ($backward)(&geometry, n, x, y, dy, dx);
                 }
             }
