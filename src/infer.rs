@@ -144,7 +144,7 @@ pub struct FoundName {
 /// A tensor shape found in a file (the dimensions of ranks up to 4 are kept).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FoundShape {
-    dims: [u64; 4],
+    dims: [usize; 4],
     rank: usize,
 }
 
@@ -162,7 +162,7 @@ impl fmt::Display for FoundName {
 
 impl fmt::Display for FoundShape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(Message::new().dims(&self.dims, self.rank).as_str())
+        f.write_str(Message::new().found_shape(self).as_str())
     }
 }
 
@@ -305,23 +305,7 @@ impl Message {
         }
     }
 
-    const fn dims(mut self, dims: &[u64], rank: usize) -> Self {
-        if rank > dims.len() {
-            return self.text("a rank-").number(rank as u64).text(" shape");
-        }
-        self = self.text("[");
-        let mut i = 0;
-        while i < rank {
-            if i > 0 {
-                self = self.text(", ");
-            }
-            self = self.number(dims[i]);
-            i += 1;
-        }
-        self.text("]")
-    }
-
-    const fn usize_dims(mut self, dims: &[usize]) -> Self {
+    const fn dims(mut self, dims: &[usize]) -> Self {
         self = self.text("[");
         let mut i = 0;
         while i < dims.len() {
@@ -332,6 +316,16 @@ impl Message {
             i += 1;
         }
         self.text("]")
+    }
+
+    const fn found_shape(self, found: &FoundShape) -> Self {
+        if found.rank > found.dims.len() {
+            return self
+                .text("a rank-")
+                .number(found.rank as u64)
+                .text(" shape");
+        }
+        self.dims(found.dims.split_at(found.rank).0)
     }
 
     /// The text (a cut inside a character shows as the valid part before it).
@@ -410,9 +404,9 @@ impl WeightsError {
                 .text("weights file: tensor `")
                 .tensor(tensor)
                 .text("`: expected shape ")
-                .usize_dims(expected)
+                .dims(expected)
                 .text(", got ")
-                .dims(&found.dims, found.rank),
+                .found_shape(found),
             WeightsError::TrailingBytes { offset, extra } => m
                 .text("weights file at byte ")
                 .number(*offset as u64)
@@ -580,7 +574,12 @@ const fn check_tensors(
                     };
                     at += 8;
                     if d < found.dims.len() {
-                        found.dims[d] = dim;
+                        // A dimension beyond `usize` (on a 32-bit target) shows as its maximum.
+                        found.dims[d] = if dim > usize::MAX as u64 {
+                            usize::MAX
+                        } else {
+                            dim as usize
+                        };
                     }
                     if same && dim != dims[d] as u64 {
                         same = false;
@@ -774,4 +773,84 @@ macro_rules! include_weights {
             &<$net as $crate::module::TensorLayout>::LAYOUT,
         )
     };
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use crate::layers::{Dense, ReLU};
+    use crate::module::TensorLayout;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    /// A weights file written by hand: `(name, dims)` headers, then `values` f32 zeros.
+    fn file(tensors: &[(&[u8], &[u64])], values: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.push(4);
+        out.extend_from_slice(&(tensors.len() as u32).to_le_bytes());
+        for (name, dims) in tensors {
+            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            out.extend_from_slice(name);
+            out.extend_from_slice(&(dims.len() as u32).to_le_bytes());
+            for d in *dims {
+                out.extend_from_slice(&d.to_le_bytes());
+            }
+        }
+        out.resize(out.len() + 4 * values, 0);
+        out
+    }
+
+    type Net = (Dense<3, 2>, ReLU);
+
+    fn check(bytes: &[u8]) -> Result<usize, WeightsError> {
+        check_weights(bytes, &<Net as TensorLayout>::LAYOUT, 4)
+    }
+
+    #[test]
+    fn a_hand_written_file_is_read() {
+        let good = file(&[(b"0.weight", &[2, 3]), (b"0.bias", &[2])], 8);
+        assert_eq!(check(&good), Ok(good.len() - 32));
+    }
+
+    #[test]
+    fn names_that_differ_are_shown_as_they_came() {
+        let long = [b'x'; 40];
+        let err = check(&file(&[(&long, &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights file: expected tensor `0.weight`, got `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (40 bytes)`"
+        );
+        let err = check(&file(&[(&[0xff, 0xfe], &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights file: expected tensor `0.weight`, got `<not UTF-8>`"
+        );
+        // a prefix of the right name is not the name
+        let err = check(&file(&[(b"0.weigh", &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert!(matches!(err, WeightsError::Name { .. }));
+    }
+
+    #[test]
+    fn shapes_that_differ_are_shown_as_they_came() {
+        let err = check(&file(
+            &[(b"0.weight", &[2, 3, 1, 1, 1]), (b"0.bias", &[2])],
+            8,
+        ));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "weights file: tensor `0.weight`: expected shape [2, 3], got a rank-5 shape"
+        );
+        let err = check(&file(&[(b"0.weight", &[3, 2]), (b"0.bias", &[2])], 8));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "weights file: tensor `0.weight`: expected shape [2, 3], got [3, 2]"
+        );
+        let huge = check(&file(
+            &[(b"0.weight", &[2, u64::MAX]), (b"0.bias", &[2])],
+            8,
+        ));
+        assert!(matches!(huge, Err(WeightsError::Shape { .. })));
+    }
 }

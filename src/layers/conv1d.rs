@@ -5,16 +5,10 @@
 //! computed by the compiler. Weights `[CO, CI, K]` as PyTorch; Glorot-uniform with Keras's fans
 //! (`CI·K`, `CO·K`), zero bias. It runs the 2-D kernels with a height of 1.
 
-#[cfg(feature = "alloc")]
-use super::conv2d::ConvWork;
 use super::weights::{weight_bias_params, WeightBias};
-use crate::infer::Infer;
-use crate::kernels::conv::{conv_direct, ConvGeom};
-#[cfg(feature = "alloc")]
-use crate::module::Module;
-use crate::module::{Layer, Output};
+use crate::kernels::conv::ConvGeom;
+use crate::module::Layer;
 use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
-use crate::Scalar;
 use core::marker::PhantomData;
 
 /// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
@@ -88,67 +82,8 @@ where
     type Output = Rank2<CO, Out<L, K, S, P>>;
 }
 
-impl<In, CI, CO, K, S, P, E> Infer<In, E> for Conv1dT<CI, CO, K, S, P, E>
-where
-    In: Shape,
-    CI: DimT,
-    CO: DimT,
-    K: DimT,
-    S: DimT,
-    P: DimT,
-    E: Scalar,
-    Self: Layer<In>,
-{
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
-        let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE);
-        conv_direct(
-            &geometry::<In, Output<Self, In>, K, S, P>(),
-            x,
-            weight,
-            bias,
-            y,
-        );
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<In, CI, CO, K, S, P, E> Module<In, E> for Conv1dT<CI, CO, K, S, P, E>
-where
-    In: Shape,
-    CI: DimT,
-    CO: DimT,
-    K: DimT,
-    S: DimT,
-    P: DimT,
-    E: Scalar,
-    Self: Layer<In>,
-{
-    type Work = ConvWork<E>;
-
-    fn work(capacity: usize) -> Self::Work {
-        ConvWork::new(&geometry::<In, Output<Self, In>, K, S, P>(), capacity)
-    }
-
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
-        work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
-    }
-
-    // As Conv2d with a height of 1: dW = dY·colsᵀ, db = Σ dy, dx = col2im(Wᵀ·dY).
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        work: &mut ConvWork<E>,
-        grads: &mut Self,
-    ) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
-        work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
-    }
-}
+// As Conv2d with a height of 1: dW = dY·colsᵀ, db = Σ dy, dx = col2im(Wᵀ·dY).
+super::conv2d::conv_module!(Conv1dT, geometry);
 
 #[cfg(test)]
 mod tests {

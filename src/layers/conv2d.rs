@@ -7,16 +7,14 @@
 //! fans (`fan_in = CI·K·K`, `fan_out = CO·K·K`), zero bias.
 
 use super::weights::{weight_bias_params, WeightBias};
-use crate::infer::Infer;
-use crate::kernels::conv::{conv_direct, ConvGeom};
-use crate::module::{Layer, Output};
+use crate::kernels::conv::ConvGeom;
+use crate::module::Layer;
 use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
-use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
 use {
     crate::kernels::conv::{conv_backward, conv_forward},
-    crate::module::Module,
+    crate::Scalar,
     alloc::vec,
     alloc::vec::Vec,
 };
@@ -160,69 +158,75 @@ where
     type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
 }
 
-impl<In, CI, CO, K, S, P, E> Infer<In, E> for Conv2dT<CI, CO, K, S, P, E>
-where
-    In: Shape,
-    CI: DimT,
-    CO: DimT,
-    K: DimT,
-    S: DimT,
-    P: DimT,
-    E: Scalar,
-    Self: Layer<In>,
-{
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
-        let (weight, bias) = tensors.split_at(CO::USIZE * CI::USIZE * K::USIZE * K::USIZE);
-        conv_direct(
-            &geometry::<In, Output<Self, In>, K, S, P>(),
-            x,
-            weight,
-            bias,
-            y,
-        );
-    }
+/// The `Infer` and `Module` implementations shared by the convolutions `$layer<CI, CO, K, S, P, E>`
+/// (weights then `CO` biases): for any input the layer's [`Layer`] implementation accepts,
+/// `$geometry::<In, Out, K, S, P>()` gives the kernels' geometry.
+macro_rules! conv_module {
+    ($layer:ident, $geometry:ident) => {
+        impl<In, CI, CO, K, S, P, E> $crate::infer::Infer<In, E> for $layer<CI, CO, K, S, P, E>
+        where
+            In: $crate::shape::Shape,
+            CI: $crate::shape::DimT,
+            CO: $crate::shape::DimT,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            P: $crate::shape::DimT,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+                let (weight, bias) = tensors.split_at(tensors.len() - CO::USIZE);
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                $crate::kernels::conv::conv_direct(&g, x, weight, bias, y);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<In, CI, CO, K, S, P, E> $crate::module::Module<In, E> for $layer<CI, CO, K, S, P, E>
+        where
+            In: $crate::shape::Shape,
+            CI: $crate::shape::DimT,
+            CO: $crate::shape::DimT,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            P: $crate::shape::DimT,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            type Work = $crate::layers::conv2d::ConvWork<E>;
+
+            fn work(capacity: usize) -> Self::Work {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                $crate::layers::conv2d::ConvWork::new(&g, capacity)
+            }
+
+            fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
+            }
+
+            fn backward(
+                &self,
+                _x: &[E],
+                _y: &[E],
+                dy: &[E],
+                dx: Option<&mut [E]>,
+                n: usize,
+                work: &mut Self::Work,
+                grads: &mut Self,
+            ) {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
+            }
+        }
+    };
 }
+pub(crate) use conv_module;
 
-#[cfg(feature = "alloc")]
-impl<In, CI, CO, K, S, P, E> Module<In, E> for Conv2dT<CI, CO, K, S, P, E>
-where
-    In: Shape,
-    CI: DimT,
-    CO: DimT,
-    K: DimT,
-    S: DimT,
-    P: DimT,
-    E: Scalar,
-    Self: Layer<In>,
-{
-    type Work = ConvWork<E>;
-
-    fn work(capacity: usize) -> Self::Work {
-        ConvWork::new(&geometry::<In, Output<Self, In>, K, S, P>(), capacity)
-    }
-
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut ConvWork<E>) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
-        work.forward(&g, n, x, &self.params.weight, &self.params.bias, y);
-    }
-
-    // With cols = im2col(x) the layer is y = W·cols + b, so (as for a dense layer)
-    // dW = dY·colsᵀ, db = Σ dy over samples and positions, and dcols = Wᵀ·dY, which col2im
-    // (the adjoint of im2col) sums back onto the input positions each column came from.
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        work: &mut ConvWork<E>,
-        grads: &mut Self,
-    ) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
-        work.backward(&g, n, &self.params.weight, dy, dx, &mut grads.params);
-    }
-}
+// With cols = im2col(x) the layer is y = W·cols + b, so (as for a dense layer)
+// dW = dY·colsᵀ, db = Σ dy over samples and positions, and dcols = Wᵀ·dY, which col2im
+// (the adjoint of im2col) sums back onto the input positions each column came from.
+conv_module!(Conv2dT, geometry);
 
 #[cfg(test)]
 mod tests {

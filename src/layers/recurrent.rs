@@ -82,45 +82,39 @@ impl<C: CellKind, F: DimT, H: DimT, R, E> RecurrentT<C, F, H, R, E> {
             hidden: H::USIZE,
         }
     }
+
+    /// PyTorch's names; for the tanh RNN and the LSTM the one bias is PyTorch's b_ih + b_hh
+    /// (`bias_l0`) and the fourth tensor is absent.
+    const TENSORS: &'static [TensorShape; 4] = &[
+        TensorShape {
+            name: "weight_ih_l0",
+            dims: &[Self::WIDTH, F::USIZE],
+        },
+        TensorShape {
+            name: "weight_hh_l0",
+            dims: &[Self::WIDTH, H::USIZE],
+        },
+        TensorShape {
+            name: if C::CELL.recurrent_bias() {
+                "bias_ih_l0"
+            } else {
+                "bias_l0"
+            },
+            dims: &[Self::WIDTH],
+        },
+        TensorShape {
+            name: "bias_hh_l0",
+            dims: &[Self::WIDTH],
+        },
+    ];
 }
 
-// PyTorch's names; for the tanh RNN and the LSTM the one bias is PyTorch's b_ih + b_hh.
 impl<C: CellKind, F: DimT, H: DimT, R, E> TensorLayout for RecurrentT<C, F, H, R, E> {
-    const LAYOUT: Layout = if C::CELL.recurrent_bias() {
-        Layout::Tensors(&[
-            TensorShape {
-                name: "weight_ih_l0",
-                dims: &[Self::WIDTH, F::USIZE],
-            },
-            TensorShape {
-                name: "weight_hh_l0",
-                dims: &[Self::WIDTH, H::USIZE],
-            },
-            TensorShape {
-                name: "bias_ih_l0",
-                dims: &[Self::WIDTH],
-            },
-            TensorShape {
-                name: "bias_hh_l0",
-                dims: &[Self::WIDTH],
-            },
-        ])
-    } else {
-        Layout::Tensors(&[
-            TensorShape {
-                name: "weight_ih_l0",
-                dims: &[Self::WIDTH, F::USIZE],
-            },
-            TensorShape {
-                name: "weight_hh_l0",
-                dims: &[Self::WIDTH, H::USIZE],
-            },
-            TensorShape {
-                name: "bias_l0",
-                dims: &[Self::WIDTH],
-            },
-        ])
-    };
+    const LAYOUT: Layout = Layout::Tensors(
+        Self::TENSORS
+            .split_at(if C::CELL.recurrent_bias() { 4 } else { 3 })
+            .0,
+    );
 }
 
 #[cfg(feature = "alloc")]
