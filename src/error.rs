@@ -1,6 +1,6 @@
 //! Errors for data handed in at run time. Each message says what was expected and what came.
 
-use crate::infer::WeightsError;
+use crate::infer::{InputError, WeightsError};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -58,15 +58,9 @@ pub enum Error {
         /// The accepted range, in words.
         expected: &'static str,
     },
-    /// A token id that is not a whole number in `0..vocabulary`.
-    TokenOutOfRange {
-        /// Position of the id in the inputs.
-        index: usize,
-        /// The value that came.
-        value: f64,
-        /// The vocabulary size the embedding fixes.
-        vocabulary: usize,
-    },
+    /// An input value the network cannot take (a token id out of range), as the model's first
+    /// layer found it.
+    Input(InputError),
     /// A NaN or infinite value.
     NonFinite {
         /// Which data.
@@ -146,9 +140,7 @@ impl fmt::Display for Error {
             Error::TargetOutOfRange { index, value, expected } => {
                 write!(f, "labels[{index}]: expected {expected}, got {value}")
             }
-            Error::TokenOutOfRange { index, value, vocabulary } => {
-                write!(f, "token ids[{index}]: expected a whole number in 0..{vocabulary}, got {value}")
-            }
+            Error::Input(e) => e.fmt(f),
             Error::NonFinite { what, index } => {
                 write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
             }
@@ -171,6 +163,12 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e)
+    }
+}
 
 impl From<WeightsError> for Error {
     fn from(e: WeightsError) -> Self {

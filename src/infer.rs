@@ -33,8 +33,10 @@ use generic_array::GenericArray;
 
 /// A layer or network that runs one sample forward reading its weights from a flat slice.
 ///
-/// Implemented by every layer but `Embedding` (whose ids need a checked boundary) and by tuple
-/// networks of them; [`Frozen`] is the way to call a network.
+/// Implemented by every layer and by tuple networks of them; [`Frozen`] is the way to call a
+/// network. A network whose input must be checked first (token ids for an `Embedding`) says so
+/// with [`Infer::CHECKS_INPUT`]; `Frozen` then offers only the checked
+/// [`Frozen::try_forward_one`].
 ///
 /// ```
 /// use stratanet::prelude::*;
@@ -46,9 +48,18 @@ use generic_array::GenericArray;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot run allocation-free inference on input of shape `{In}`",
     label = "this layer/network does not accept that input shape, or has no allocation-free inference",
-    note = "each layer's input must be the previous layer's output; every layer but `Embedding` runs in `Frozen`"
+    note = "each layer's input must be the previous layer's output"
 )]
 pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
+    /// Whether inputs must pass [`Infer::check_input`] before [`Infer::infer`] may see them.
+    const CHECKS_INPUT: bool = false;
+
+    /// Checks input values this layer cannot take (token ids out of range); the default
+    /// accepts all.
+    fn check_input(_x: &[E]) -> Result<(), InputError> {
+        Ok(())
+    }
+
     /// One sample forward: `tensors` holds this layer's [`TensorLayout::STORED`] values in
     /// layout order, `x` one input sample (`In::NUMEL` values), `y` receives one output sample.
     fn infer(tensors: &[E], x: &[E], y: &mut [E]);
@@ -91,18 +102,62 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
         }
     }
 
-    /// The network's output for one sample.
+    /// The network's output for one sample. For a network whose input must be checked
+    /// ([`Infer::CHECKS_INPUT`], e.g. one that starts with an `Embedding`) this does not build
+    /// (the check runs when the call is compiled to code, so `cargo check` does not see it);
+    /// use [`Frozen::try_forward_one`]:
+    ///
+    /// ```compile_fail
+    /// use stratanet::prelude::*;
+    /// use stratanet::infer::Frozen;
+    /// type Net = (Embedding<4, 2>, Flatten);
+    /// let table = [0.0f32; <Net as TensorLayout>::STORED];
+    /// let net = Frozen::<Vector<2>, Net>::new(&table);
+    /// let y = net.forward_one(&[3.0, 1.0].into()); // error: use try_forward_one
+    /// ```
     pub fn forward_one(
         &self,
         x: &GenericArray<E, In::Numel>,
     ) -> GenericArray<E, <Net::Output as Shape>::Numel> {
+        const {
+            assert!(
+                !Net::CHECKS_INPUT,
+                "this network's input must be checked (token ids): use try_forward_one"
+            )
+        };
+        self.run(x)
+    }
+
+    /// The network's output for one sample after [`Infer::check_input`]: token ids that are
+    /// not whole numbers in the vocabulary are an `Err`. Works for every network.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::infer::{Frozen, InputError};
+    /// type Net = (Embedding<4, 2>, Flatten);
+    /// let table = [0.0f32, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0]; // token i → [i, i]
+    /// let net = Frozen::<Vector<2>, Net>::new(&table);
+    /// assert_eq!(net.try_forward_one(&[3.0, 1.0].into())?.as_slice(), &[3.0, 3.0, 1.0, 1.0]);
+    /// let err = net.try_forward_one(&[3.0, 4.0].into()).unwrap_err();
+    /// assert_eq!(err, InputError::TokenOutOfRange { index: 1, value: 4.0, vocabulary: 4 });
+    /// # Ok::<(), InputError>(())
+    /// ```
+    pub fn try_forward_one(
+        &self,
+        x: &GenericArray<E, In::Numel>,
+    ) -> Result<GenericArray<E, <Net::Output as Shape>::Numel>, InputError> {
+        Net::check_input(x)?;
+        Ok(self.run(x))
+    }
+
+    fn run(&self, x: &[E]) -> GenericArray<E, <Net::Output as Shape>::Numel> {
         let mut y = GenericArray::default();
         Net::infer(self.tensors, x, &mut y);
         y
     }
 
     /// The index of the largest output for one sample (the class a classifier predicts; the
-    /// first on ties).
+    /// first on ties); like [`Frozen::forward_one`], only for networks that take any input.
     pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> usize {
         let y = self.forward_one(x);
         let mut best = 0;
@@ -119,6 +174,37 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
         self.tensors
     }
 }
+
+/// An input value a network cannot take, found by [`Infer::check_input`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InputError {
+    /// A token id that is not a whole number in `0..vocabulary`.
+    TokenOutOfRange {
+        /// Position of the id in the input.
+        index: usize,
+        /// The value that came.
+        value: f64,
+        /// The vocabulary size the embedding fixes.
+        vocabulary: usize,
+    },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::TokenOutOfRange {
+                index,
+                value,
+                vocabulary,
+            } => write!(
+                f,
+                "token ids[{index}]: expected a whole number in 0..{vocabulary}, got {value}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for InputError {}
 
 /// The first bytes of every weights file.
 pub const MAGIC: &[u8; 8] = b"STRATNET";

@@ -16,7 +16,7 @@
 //! const _: () = check::<Vector<5>, Net, Vector<1>>();
 //! ```
 
-use crate::infer::Infer;
+use crate::infer::{Infer, InputError};
 use crate::shape::Shape;
 use crate::Scalar;
 use generic_array::GenericArray;
@@ -493,6 +493,10 @@ impl<In: Shape, M0: Layer<In>> Layer<In> for (M0,) {
 }
 
 impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
+    const CHECKS_INPUT: bool = M0::CHECKS_INPUT;
+    fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
+        M0::check_input(x)
+    }
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         M0::infer(tensors, x, y)
     }
@@ -560,6 +564,12 @@ macro_rules! tuple_module {
             $($M: Infer<$Sprev, E>,)*
             $L: Infer<$Sl, E>,
         {
+            const CHECKS_INPUT: bool = $F::CHECKS_INPUT;
+
+            fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
+                $F::check_input(x)
+            }
+
             fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
                 // Each boundary's activations live on the stack, sized by its shape's type.
                 let (own, rest) = tensors.split_at($F::STORED);

@@ -2,6 +2,7 @@
 //! whose message names what was expected and what came; nothing panics.
 
 use rand::SeedableRng;
+use stratanet::infer::InputError;
 use stratanet::prelude::*;
 
 type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
@@ -183,11 +184,11 @@ fn token_ids_must_be_in_the_vocabulary() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::TokenOutOfRange {
+        Error::Input(InputError::TokenOutOfRange {
             index: 1,
             value: 5.0,
             vocabulary: 5
-        }
+        })
     );
     assert_eq!(
         err.to_string(),

@@ -131,6 +131,37 @@ fn recurrent_networks_infer_as_they_predict() {
     assert!(largest_difference::<Seq<5, 3>, _>(&net, 3) < 1e-13);
 }
 
+/// Token ids go through the checked path: the same outputs as the training forward pass, and
+/// an id outside the vocabulary is an `Err` before any lookup.
+#[test]
+fn token_networks_check_their_ids() {
+    type Tokens = (
+        EmbeddingT<Dim<10>, Dim<4>, f64>,
+        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<4>, Dim<3>, Last, f64>,
+        DenseT<Dim<3>, Dim<2>, f64>,
+    );
+    let net: Tokens = scrambled(9, |_: &mut Tokens| {});
+    let ids = [3.0, 0.0, 9.0, 9.0, 1.0, 5.0];
+    let mut expected = [0.0; 2];
+    let mut work = <Tokens as Module<Vector<6>, f64>>::work(1);
+    Module::<Vector<6>, f64>::forward(&net, &ids, 1, &mut expected, &mut work);
+    let flat = tensors(&net);
+    let weights: &[f64; <Tokens as TensorLayout>::STORED] = flat.as_slice().try_into().unwrap();
+    let frozen = Frozen::<Vector<6>, Tokens, f64>::new(weights);
+    let y = frozen.try_forward_one(&ids.into()).unwrap();
+    assert_eq!(y.as_slice(), &expected);
+    let err = frozen
+        .try_forward_one(&[3.0, 0.0, 10.0, 9.0, 1.0, 5.0].into())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "token ids[2]: expected a whole number in 0..10, got 10"
+    );
+    assert!(frozen
+        .try_forward_one(&[0.5, 0.0, 1.0, 9.0, 1.0, 5.0].into())
+        .is_err());
+}
+
 /// The deployment path end to end in `f32`: train, save, decode onto the stack, `Frozen`.
 #[test]
 fn a_decoded_weights_file_predicts_as_the_trained_model() {

@@ -6,15 +6,15 @@
 //! numbers in `0..V`. Run-time data is checked when it enters a model: anything else is an `Err`.
 
 use super::Buf;
+use crate::infer::{Infer, InputError};
 use crate::module::{Layer, Layout, TensorLayout, TensorShape};
 use crate::shape::{Dim, DimT, Rank1, Rank2, Shape};
+use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
 use {
-    crate::error::{Error, Result},
     crate::init::unit_uniform,
     crate::module::{Module, Params},
-    crate::Scalar,
     alloc::vec,
     rand::Rng,
 };
@@ -92,11 +92,48 @@ where
     type Output = Rank2<T, D>;
 }
 
+/// `Ok` when every id is a whole number in `0..vocabulary`, else the first that is not.
+fn check_ids<E: Scalar>(ids: &[E], vocabulary: usize) -> Result<(), InputError> {
+    match ids.iter().position(|&id| {
+        id.fract() != E::zero() || id < E::zero() || id.as_f64() >= vocabulary as f64
+    }) {
+        None => Ok(()),
+        Some(index) => Err(InputError::TokenOutOfRange {
+            index,
+            value: ids[index].as_f64(),
+            vocabulary,
+        }),
+    }
+}
+
 /// The table row of an id (checked to be a whole number in range when data entered; rounding
 /// keeps the id piecewise constant, so finite differences see a zero input gradient).
-#[cfg(feature = "alloc")]
 fn token<E: Scalar>(id: E) -> usize {
     id.round().as_f64() as usize
+}
+
+/// Copies each id's row of `table` (`d` values per row) into `y`.
+fn look_up<E: Scalar>(table: &[E], d: usize, ids: &[E], y: &mut [E]) {
+    for (&id, row) in ids.iter().zip(y.chunks_exact_mut(d)) {
+        let id = token(id);
+        row.copy_from_slice(&table[id * d..(id + 1) * d]);
+    }
+}
+
+/// Ids must be checked ([`Frozen::try_forward_one`](crate::infer::Frozen::try_forward_one)).
+impl<T: DimT, V: DimT, D: DimT, E: Scalar> Infer<Rank1<T>, E> for EmbeddingT<V, D, E>
+where
+    Rank2<T, D>: Shape,
+{
+    const CHECKS_INPUT: bool = true;
+
+    fn check_input(x: &[E]) -> Result<(), InputError> {
+        check_ids(x, V::USIZE)
+    }
+
+    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+        look_up(tensors, D::USIZE, x, y);
+    }
 }
 
 #[cfg(feature = "alloc")]
@@ -108,25 +145,12 @@ where
 
     fn work(_capacity: usize) -> Self::Work {}
 
-    fn check_input(x: &[E]) -> Result<()> {
-        match x.iter().position(|&id| {
-            id.fract() != E::zero() || id < E::zero() || id.as_f64() >= V::USIZE as f64
-        }) {
-            None => Ok(()),
-            Some(index) => Err(Error::TokenOutOfRange {
-                index,
-                value: x[index].as_f64(),
-                vocabulary: V::USIZE,
-            }),
-        }
+    fn check_input(x: &[E]) -> crate::Result<()> {
+        Ok(check_ids(x, V::USIZE)?)
     }
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        let d = D::USIZE;
-        for (&id, row) in x[..n * T::USIZE].iter().zip(y.chunks_exact_mut(d)) {
-            let id = token(id);
-            row.copy_from_slice(&self.table[id * d..(id + 1) * d]);
-        }
+        look_up(&self.table, D::USIZE, &x[..n * T::USIZE], y);
     }
 
     // Each output row is a copy of one table row, so that row's gradient collects it.

@@ -4,7 +4,7 @@
 //! forward and backward are `M`'s over a batch `T` times larger; `M`'s parameter gradients sum
 //! over steps as they sum over samples.
 
-use crate::infer::Infer;
+use crate::infer::{Infer, InputError};
 use crate::module::{Layer, Layout, TensorLayout};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
@@ -77,6 +77,12 @@ where
     Rank2<T, F>: Shape,
     Rank2<T, O>: Shape,
 {
+    const CHECKS_INPUT: bool = M::CHECKS_INPUT;
+
+    fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
+        M::check_input(x)
+    }
+
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         for (step_in, step_out) in x.chunks_exact(F::USIZE).zip(y.chunks_exact_mut(O::USIZE)) {
             M::infer(tensors, step_in, step_out);
