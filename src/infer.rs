@@ -5,8 +5,9 @@
 //! [`persist::save_weights`](crate::persist::save_weights) writes after its header. A
 //! [`Frozen`] network borrows such an array and runs one sample through the layers with
 //! [`Infer`]: every intermediate activation is a `GenericArray` on the stack, sized by its
-//! shape's type, so nothing touches the heap. This module, the layer types and the shapes are
-//! all the crate offers without the `alloc` feature, and they need no global allocator.
+//! shape's type, so nothing touches the heap. This module, the layer types, the shapes and the
+//! kernels are what the crate offers without the `alloc` feature; none of them needs a global
+//! allocator.
 //!
 //! ```
 //! use stratanet::prelude::*;
@@ -21,8 +22,9 @@
 //! ```
 //!
 //! Weights files are parsed without allocating, at run time into an array on the stack with
-//! [`decode_weights`], or at compile time into a `static` with [`include_weights!`](crate::include_weights), where a
-//! file that does not match the network is a compile error.
+//! [`decode_weights`], or at compile time into a `static` with
+//! [`include_weights!`](crate::include_weights), where a file that does not match the network
+//! is a compile error.
 
 use crate::module::{Layer, Layout, TensorLayout, MAX_DEPTH};
 use crate::shape::Shape;
@@ -42,7 +44,8 @@ use generic_array::GenericArray;
 /// use stratanet::prelude::*;
 /// // weight [[2, 0], [0, 3]], bias [1, 1]
 /// let mut y = [0.0f32; 2];
-/// <Dense<2, 2> as Infer<Vector<2>, f32>>::infer(&[2.0, 0.0, 0.0, 3.0, 1.0, 1.0], &[1.0, 1.0], &mut y);
+/// let tensors = [2.0, 0.0, 0.0, 3.0, 1.0, 1.0];
+/// <Dense<2, 2> as Infer<Vector<2>, f32>>::infer(&tensors, &[1.0, 1.0], &mut y);
 /// assert_eq!(y, [3.0, 4.0]);
 /// ```
 #[diagnostic::on_unimplemented(
@@ -797,7 +800,8 @@ pub(crate) fn decode_values<E: Scalar>(data: &[u8], out: &mut [E]) {
 /// // another network refuses the file, naming the tensor
 /// let mut other = [0.0f32; <(Dense<3, 5>, ReLU, Dense<5, 2>) as TensorLayout>::STORED];
 /// let err = decode_weights::<f32, (Dense<3, 5>, ReLU, Dense<5, 2>), _>(&file, &mut other);
-/// assert!(err.unwrap_err().to_string().contains("tensor `0.weight`: expected shape [5, 3], got [4, 3]"));
+/// let message = err.unwrap_err().to_string();
+/// assert!(message.contains("tensor `0.weight`: expected shape [5, 3], got [4, 3]"));
 /// # Ok::<(), stratanet::infer::WeightsError>(())
 /// ```
 pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
@@ -816,7 +820,8 @@ pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
 }
 
 /// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
-/// file and the network (or `N`) stops compilation. Used through [`include_weights!`](crate::include_weights).
+/// file and the network (or `N`) stops compilation. Used through
+/// [`include_weights!`](crate::include_weights).
 pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
     let start = match check_weights(bytes, layout, 4) {
         Ok(start) => start,
