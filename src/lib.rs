@@ -73,13 +73,13 @@ pub use {generic_array, rand, typenum};
 pub mod prelude {
     pub use crate::infer::{Frozen, Infer};
     pub use crate::layers::*;
-    pub use crate::module::{Layer, TensorLayout};
+    pub use crate::module::{check, Layer, TensorLayout};
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
     pub use crate::Scalar;
     #[cfg(feature = "alloc")]
     pub use crate::{
         loss::*,
-        module::{check, check_as, Module, Params},
+        module::{check_as, Module, Params},
         optim::*,
         tensor::Batch,
         train::{CompiledModel, Evaluation, Fit, History, Model},

@@ -399,18 +399,19 @@ fn short_type_name(full: &str) -> String {
     result.replace(", f32>", ">")
 }
 
-#[cfg(feature = "alloc")]
-/// Pins a network's input and output shapes at item level (for `f32` networks):
+/// Pins a network's input and output shapes at item level:
 /// `const _: () = check::<Vector<64>, Net, Vector<10>>();` fails to compile on a mismatch.
+/// Shapes only, so it works without `alloc` too; [`check_as`] also requires the network to
+/// train with a given element type.
 ///
 /// ```
 /// use stratanet::prelude::*;
 /// const _: () = check::<Vector<64>, (Dense<64, 32>, ReLU, Dense<32, 10>), Vector<10>>();
 /// ```
-pub const fn check<In: Shape, M: Module<In, f32, Output = Out>, Out: Shape>() {}
+pub const fn check<In: Shape, M: Layer<In, Output = Out>, Out: Shape>() {}
 
 #[cfg(feature = "alloc")]
-/// [`check`] for a network of element type `E`.
+/// [`check`], and that the network trains with element type `E` (a [`Module`] for it).
 ///
 /// ```
 /// use stratanet::prelude::*;

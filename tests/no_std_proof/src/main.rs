@@ -26,6 +26,7 @@ type Net = (
     Flatten,
     Dense<128, 10>,
 );
+const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
 
 /// The trained weights, checked against `Net` and decoded at compile time.
 static WEIGHTS: [f32; <Net as TensorLayout>::STORED] =
