@@ -34,13 +34,18 @@ pub trait CellKind: 'static {
     fn init_bias<E: Scalar>(_bias: &mut [E], _hidden: usize) {}
 }
 
-/// What a recurrent layer returns: [`Last`] or [`Sequence`].
+/// What a recurrent layer returns: [`Last`] or [`Sequence`], whatever the lengths.
 #[diagnostic::on_unimplemented(message = "`{Self}` is not a return mode: use `Last` or `Sequence`")]
-pub trait ReturnMode<T: DimT, H: DimT>: 'static {
-    /// The output shape.
-    type Output: Shape;
+pub trait ReturnKind: 'static {
     /// Whether every step is returned.
     const ALL_STEPS: bool;
+}
+
+/// The output shape a return mode gives for `T` steps of `H` hidden units.
+#[diagnostic::on_unimplemented(message = "`{Self}` is not a return mode: use `Last` or `Sequence`")]
+pub trait ReturnMode<T: DimT, H: DimT>: ReturnKind {
+    /// The output shape.
+    type Output: Shape;
 }
 
 /// Return only the last step's hidden state, `Vector<H>` (Keras's `return_sequences=False`).
@@ -48,9 +53,16 @@ pub struct Last;
 /// Return every step's hidden state, `Seq<T, H>` (Keras's `return_sequences=True`).
 pub struct Sequence;
 
+impl ReturnKind for Last {
+    const ALL_STEPS: bool = false;
+}
+
+impl ReturnKind for Sequence {
+    const ALL_STEPS: bool = true;
+}
+
 impl<T: DimT, H: DimT> ReturnMode<T, H> for Last {
     type Output = Rank1<H>;
-    const ALL_STEPS: bool = false;
 }
 
 impl<T: DimT, H: DimT> ReturnMode<T, H> for Sequence
@@ -58,7 +70,6 @@ where
     Rank2<T, H>: Shape,
 {
     type Output = Rank2<T, H>;
-    const ALL_STEPS: bool = true;
 }
 
 /// A recurrent layer with cell `C`, `F` input features, `H` hidden units and return mode `R`.
@@ -297,17 +308,17 @@ type StepScratch<H> = Prod<<H as DimT>::Tn, U11>;
 
 /// The sequence one step at a time from the zero state, with the state and the step's scratch
 /// on the stack (the streaming kernel the layer's `step` uses).
-impl<C, T, F, H, R, E> Infer<Rank2<T, F>, E> for RecurrentT<C, F, H, R, E>
+impl<In, C, F, H, R, E> Infer<In, E> for RecurrentT<C, F, H, R, E>
 where
+    In: Shape,
     C: CellKind,
-    T: DimT,
     F: DimT,
     H: DimT,
     H::Tn: Mul<U11>,
     StepScratch<H>: ArrayLength,
-    R: ReturnMode<T, H>,
+    R: ReturnKind,
     E: Scalar,
-    Rank2<T, F>: Shape,
+    Self: Layer<In>,
 {
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         let (w_ih, rest) = tensors.split_at(Self::WIDTH * F::USIZE);
@@ -335,26 +346,32 @@ where
     }
 }
 
+/// Time steps in one sample of `In` (`Seq<T, F>`: its first dimension).
 #[cfg(feature = "alloc")]
-impl<C, T, F, H, R, E> Module<Rank2<T, F>, E> for RecurrentT<C, F, H, R, E>
+fn steps<In: Shape>() -> usize {
+    In::DIMS[0]
+}
+
+#[cfg(feature = "alloc")]
+impl<In, C, F, H, R, E> Module<In, E> for RecurrentT<C, F, H, R, E>
 where
+    In: Shape,
     C: CellKind,
-    T: DimT,
     F: DimT,
     H: DimT,
-    R: ReturnMode<T, H>,
+    R: ReturnKind,
     E: Scalar,
-    Rank2<T, F>: Shape,
+    Self: Layer<In>,
 {
     type Work = RnnBuffers<E>;
 
     fn work(capacity: usize) -> Self::Work {
-        RnnBuffers::new(&Self::geometry(T::USIZE), capacity)
+        RnnBuffers::new(&Self::geometry(steps::<In>()), capacity)
     }
 
     fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut RnnBuffers<E>) {
         rnn_forward(
-            &Self::geometry(T::USIZE),
+            &Self::geometry(steps::<In>()),
             n,
             x,
             self.weights(),
@@ -382,7 +399,7 @@ where
             b_hh: &mut grads.b_hh,
         };
         rnn_backward(
-            &Self::geometry(T::USIZE),
+            &Self::geometry(steps::<In>()),
             n,
             self.weights(),
             work,
