@@ -1,12 +1,8 @@
 //! Flatten: any shape `S` → `Vector<S::NUMEL>`, the length computed by the compiler. Samples are
 //! already stored row-major, so forward and backward copy values unchanged.
 
-use crate::infer::Infer;
 use crate::module::Layer;
-#[cfg(feature = "alloc")]
-use crate::module::Module;
 use crate::shape::{Rank1, Shape, ToDim};
-use crate::Scalar;
 
 /// Flattens a sample to a vector of all its elements, in row-major order.
 ///
@@ -30,44 +26,7 @@ where
     type Output = Rank1<<S::Numel as ToDim>::Dim>;
 }
 
-impl<S: Shape, E: Scalar> Infer<S, E> for Flatten
-where
-    Self: Layer<S>,
-{
-    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
-        y.copy_from_slice(x);
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<S: Shape, E: Scalar> Module<S, E> for Flatten
-where
-    Self: Layer<S>,
-{
-    type Work = ();
-
-    fn work(_capacity: usize) -> Self::Work {}
-
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        y[..n * S::NUMEL].copy_from_slice(&x[..n * S::NUMEL]);
-    }
-
-    // The identity on values: the gradient passes through unchanged.
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        _grads: &mut Self,
-    ) {
-        if let Some(dx) = dx {
-            dx[..n * S::NUMEL].copy_from_slice(&dy[..n * S::NUMEL]);
-        }
-    }
-}
+super::copy_through_module!(Flatten);
 
 #[cfg(test)]
 mod tests {

@@ -65,6 +65,57 @@ macro_rules! no_params {
 }
 pub(crate) use no_params;
 
+/// `Infer` and `Module` for a layer that only relabels the shape (`Flatten`, `Reshape`): values
+/// keep their row-major order, so forward copies them and backward passes the gradient through
+/// unchanged. `copy_through_module!(Type)` or `copy_through_module!(Type<A>; A)`.
+macro_rules! copy_through_module {
+    ($t:ty $(; $($g:ident),*)?) => {
+        impl<In, E $($(, $g: 'static)*)?> $crate::infer::Infer<In, E> for $t
+        where
+            In: $crate::shape::Shape,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+                y.copy_from_slice(x);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<In, E $($(, $g: 'static)*)?> $crate::module::Module<In, E> for $t
+        where
+            In: $crate::shape::Shape,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            type Work = ();
+
+            fn work(_capacity: usize) -> Self::Work {}
+
+            fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+                y[..n * In::NUMEL].copy_from_slice(&x[..n * In::NUMEL]);
+            }
+
+            // The identity on values: the gradient passes through unchanged.
+            fn backward(
+                &self,
+                _x: &[E],
+                _y: &[E],
+                dy: &[E],
+                dx: Option<&mut [E]>,
+                n: usize,
+                _work: &mut (),
+                _grads: &mut Self,
+            ) {
+                if let Some(dx) = dx {
+                    dx[..n * In::NUMEL].copy_from_slice(&dy[..n * In::NUMEL]);
+                }
+            }
+        }
+    };
+}
+pub(crate) use copy_through_module;
+
 pub use activation::Activation;
 pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
 pub use batch_norm::{BatchNorm, BatchNormT};

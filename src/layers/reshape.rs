@@ -1,12 +1,8 @@
 //! Reshape: `S1` → `S2` when both hold the same number of elements (checked by the compiler);
 //! values keep their row-major order.
 
-use crate::infer::Infer;
 use crate::module::Layer;
-#[cfg(feature = "alloc")]
-use crate::module::Module;
 use crate::shape::Shape;
-use crate::Scalar;
 use core::marker::PhantomData;
 
 /// Reinterprets a sample as shape `S` with the same element count.
@@ -36,38 +32,7 @@ impl<In: Shape, S: Shape<Numel = In::Numel>> Layer<In> for Reshape<S> {
     type Output = S;
 }
 
-impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Infer<In, E> for Reshape<S> {
-    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
-        y.copy_from_slice(x);
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<In: Shape, S: Shape<Numel = In::Numel>, E: Scalar> Module<In, E> for Reshape<S> {
-    type Work = ();
-
-    fn work(_capacity: usize) -> Self::Work {}
-
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        y[..n * In::NUMEL].copy_from_slice(&x[..n * In::NUMEL]);
-    }
-
-    // The identity on values: the gradient passes through unchanged.
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        _grads: &mut Self,
-    ) {
-        if let Some(dx) = dx {
-            dx[..n * In::NUMEL].copy_from_slice(&dy[..n * In::NUMEL]);
-        }
-    }
-}
+super::copy_through_module!(Reshape<S>; S);
 
 #[cfg(test)]
 mod tests {
