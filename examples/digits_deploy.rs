@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use std::time::Instant;
 use stratanet::generic_array::GenericArray;
 use stratanet::infer::{decode_weights, Frozen};
+use stratanet::kernels::rowwise::arg_max;
 use stratanet::prelude::*;
 
 /// The network the no_std proof embeds (it names the same type).
@@ -42,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model_classes: Vec<usize> = model
         .predict(&test.x)?
         .samples()
-        .map(|y| argmax(y))
+        .map(|y| arg_max(y))
         .collect();
 
     // Deployment: the file's bytes, checked against `Net` and decoded onto the stack.
@@ -105,14 +106,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
-}
-
-fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
-    }
-    best
 }

@@ -26,6 +26,7 @@
 //! [`include_weights!`](crate::include_weights), where a file that does not match the network
 //! is a compile error.
 
+use crate::kernels::rowwise::arg_max;
 use crate::module::{Layer, Layout, TensorLayout, MAX_DEPTH};
 use crate::shape::Shape;
 use crate::Scalar;
@@ -162,14 +163,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     /// The index of the largest output for one sample (the class a classifier predicts; the
     /// first on ties); like [`Frozen::forward_one`], only for networks that take any input.
     pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> usize {
-        let y = self.forward_one(x);
-        let mut best = 0;
-        for (i, &v) in y.iter().enumerate() {
-            if v > y[best] {
-                best = i;
-            }
-        }
-        best
+        arg_max(&self.forward_one(x))
     }
 
     /// The weights this network reads.

@@ -17,6 +17,7 @@
 //! categorical (arg-max of the output against the arg-max of the target or the class index).
 
 use crate::error::{Error, Result};
+use crate::kernels::rowwise::arg_max;
 use crate::kernels::rowwise::log_sum_exp;
 use crate::layers::sigmoid::logistic;
 use crate::shape::{DimT, Rank1, Shape};
@@ -50,17 +51,6 @@ pub trait Loss<Out: Shape, E: Scalar> {
     fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool {
         self.predicted_class(pred) == self.true_class(label)
     }
-}
-
-/// Index of the first largest value.
-fn arg_max<T: PartialOrd + Copy>(row: &[T]) -> usize {
-    let mut best = 0;
-    for (i, v) in row.iter().enumerate() {
-        if *v > row[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 /// A loss that is the mean of a function of (prediction, target) over elements.

@@ -6,6 +6,7 @@ mod common;
 
 use stratanet::generic_array::GenericArray;
 use stratanet::infer::{decode_weights, Frozen, WeightsError};
+use stratanet::kernels::rowwise::arg_max;
 use stratanet::prelude::*;
 
 /// Every stored tensor of `net`, flat, in the order a weights file holds them.
@@ -268,8 +269,7 @@ fn the_no_std_proof_files_are_consistent() {
         .zip(predicted.samples())
         .zip(&recorded)
     {
-        let best = (0..10).fold(0, |b, i| if y[i] > y[b] { i } else { b });
-        assert_eq!(best, class);
+        assert_eq!(arg_max(y), class);
         assert_eq!(frozen.predict_class(GenericArray::from_slice(image)), class);
     }
     let correct = recorded.iter().zip(&labels).filter(|(a, b)| a == b).count();

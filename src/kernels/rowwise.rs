@@ -1,6 +1,23 @@
-//! Row-wise kernels: softmax over the last dimension.
+//! Row-wise kernels: softmax over the last dimension, and the arg-max of a row.
 
 use crate::Scalar;
+
+/// Index of the first largest value of `row` (0 for an empty row): the class a classifier's
+/// output picks.
+///
+/// ```
+/// use stratanet::kernels::rowwise::arg_max;
+/// assert_eq!(arg_max(&[0.1, 0.7, 0.7, 0.2]), 1);
+/// ```
+pub fn arg_max<T: PartialOrd + Copy>(row: &[T]) -> usize {
+    let mut best = 0;
+    for (i, v) in row.iter().enumerate() {
+        if *v > row[best] {
+            best = i;
+        }
+    }
+    best
+}
 
 /// `y = softmax(x)` for each row of `len` values, shifted by the row maximum for stability.
 ///
