@@ -1,4 +1,8 @@
-//! Generates the table between user-facing `Dim<N>` (N in 0..=4095) and typenum numbers.
+//! Generates two files the crate includes:
+//!
+//! - `dim_table.rs`, the table between user-facing `Dim<N>` (N in 0..=4095) and typenum numbers;
+//! - `tuples.rs`, the invocations of `tuple_module!` (src/module/tuple.rs) for tuples of 2 to 16
+//!   layers, each naming every boundary's shape as a nested `Output` projection.
 //!
 //! `DimMap` maps `Dim<N>` to its typenum number; `ToDim` maps a typenum number back to `Dim<N>`,
 //! so computed sizes print in decimal in compile errors. The table is unbounded on purpose (the
@@ -20,7 +24,43 @@ fn typenum_of(n: usize) -> String {
     ty
 }
 
+/// Tuples of up to this many layers are networks (a longer one nests tuples).
+const MAX_TUPLE: usize = 16;
+
+/// `tuple_module!(first: …; middle: […]; last: …);` for a tuple of `k` layers.
+fn tuple_invocation(k: usize) -> String {
+    // boundary[i] is the shape after layer i.
+    let mut boundary = vec!["Output<M0, In>".to_string()];
+    for i in 1..k {
+        let prev = boundary[i - 1].clone();
+        boundary.push(format!("Output<M{i}, {prev}>"));
+    }
+    let earlier = |i: usize| (0..i).map(|p| format!("M{p}")).collect::<Vec<_>>().join(" ");
+    let middle: Vec<String> = (1..k - 1)
+        .map(|i| {
+            format!(
+                "M{i} {i} [{}] {}, {}",
+                earlier(i),
+                boundary[i],
+                boundary[i - 1]
+            )
+        })
+        .collect();
+    let j = k - 1;
+    format!(
+        "tuple_module!(\n    first: M0 {};\n    middle: [{}];\n    last: M{j} {j} [{}] {}\n);\n",
+        boundary[0],
+        middle.join(";\n        "),
+        earlier(j),
+        boundary[j - 1]
+    )
+}
+
 fn main() {
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let tuples: String = (2..=MAX_TUPLE).map(tuple_invocation).collect();
+    fs::write(out_dir.join("tuples.rs"), tuples).unwrap();
+
     let mut out = String::new();
     for n in 0..(1usize << TABLE_BITS) {
         let tn = typenum_of(n);
@@ -40,7 +80,6 @@ fn main() {
         params.join(", ")
     )
     .unwrap();
-    let path = PathBuf::from(env::var("OUT_DIR").unwrap()).join("dim_table.rs");
-    fs::write(path, out).unwrap();
+    fs::write(out_dir.join("dim_table.rs"), out).unwrap();
     println!("cargo:rerun-if-changed=build.rs");
 }

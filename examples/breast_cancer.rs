@@ -8,7 +8,7 @@ mod util;
 use rand::SeedableRng;
 use stratanet::prelude::*;
 
-type Net = (Dense<30, 16>, ReLU, Dense<16, 1>, Sigmoid);
+type Net = (Dense<30, 16>, Relu, Dense<16, 1>, Sigmoid);
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (train, test) = util::breast_cancer()?;

@@ -10,10 +10,10 @@ use stratanet::prelude::*;
 
 type Net = (
     Conv2d<1, 16, 3, 1, 1>, // 16 × 8 × 8
-    ReLU,
+    Relu,
     MaxPool2d<2>,            // 16 × 4 × 4
     Conv2d<16, 32, 3, 1, 1>, // 32 × 4 × 4
-    ReLU,
+    Relu,
     MaxPool2d<2>, // 32 × 2 × 2
     Flatten,      // 128
     Dense<128, 10>,

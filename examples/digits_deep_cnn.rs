@@ -10,18 +10,18 @@ use stratanet::prelude::*;
 
 type Net = (
     Conv2d<1, 16, 3, 1, 1>,
-    ReLU,
+    Relu,
     Conv2d<16, 16, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>, // 16 × 4 × 4
     Conv2d<16, 32, 3, 1, 1>,
-    ReLU,
+    Relu,
     Conv2d<32, 32, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>, // 32 × 2 × 2
     Flatten,
     Dense<128, 64>,
-    ReLU,
+    Relu,
     Dense<64, 10>,
 );
 const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();

@@ -17,7 +17,7 @@ use stratanet::prelude::*;
 /// The network the no_std proof embeds (it names the same type).
 type Net = (
     Conv2d<1, 8, 3, 1, 1>, // 8 × 8 × 8
-    ReLU,
+    Relu,
     MaxPool2d<2>, // 8 × 4 × 4
     Flatten,      // 128
     Dense<128, 10>,

@@ -8,7 +8,7 @@ mod util;
 use rand::SeedableRng;
 use stratanet::prelude::*;
 
-type Net = (Dense<64, 64>, ReLU, Dense<64, 32>, ReLU, Dense<32, 10>);
+type Net = (Dense<64, 64>, Relu, Dense<64, 32>, Relu, Dense<32, 10>);
 const _: () = check::<Vector<64>, Net, Vector<10>>();
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

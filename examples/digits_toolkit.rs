@@ -10,17 +10,17 @@ mod util;
 use rand::SeedableRng;
 use stratanet::prelude::*;
 use stratanet::train::callbacks::{
-    CosineDecay, EarlyStopping, LearningRateScheduler, Monitor, StopOnNaN,
+    CosineDecay, EarlyStopping, LearningRateScheduler, Monitor, StopOnNan,
 };
 use stratanet::train::Clip;
 
 type Net = (
     Dense<64, 128>,
     BatchNorm<128>,
-    ReLU,
+    Relu,
     Dropout<30>,
     Dense<128, 64>,
-    ReLU,
+    Relu,
     Dense<64, 10>,
 );
 const PARAMS: usize = Model::<Vector<64>, Net>::PARAMS;
@@ -42,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         epochs: 60,
         min_rate: 1e-4,
     });
-    let mut nan_guard = StopOnNaN;
+    let mut nan_guard = StopOnNan;
     let settings = Fit::epochs(60)
         .batch_size(32)
         .validation_split(0.15)

@@ -18,9 +18,9 @@ use stratanet::prelude::*;
 
 type Net = (
     Dense<5, 10>,
-    ReLU,
+    Relu,
     Dense<10, 10>,
-    ReLU,
+    Relu,
     Dense<10, 1>,
     Sigmoid,
 );

@@ -32,6 +32,9 @@
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
 #![no_std]
 #![warn(missing_docs)]
+// `unsafe` is allowed only in `kernels::gemm`, the wrapper over matrixmultiply; the compiler
+// holds every other module to this.
+#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -39,12 +42,14 @@ extern crate alloc;
 extern crate std;
 
 #[cfg(feature = "alloc")]
+pub mod batch;
 pub mod error;
 #[cfg(feature = "alloc")]
 pub mod gradcheck;
 pub mod infer;
 #[cfg(feature = "alloc")]
 pub mod init;
+#[doc(hidden)]
 pub mod kernels;
 pub mod layers;
 #[cfg(feature = "alloc")]
@@ -52,37 +57,50 @@ pub mod loss;
 pub mod module;
 #[cfg(feature = "alloc")]
 pub mod optim;
-#[cfg(feature = "alloc")]
 pub mod persist;
 pub mod scalar;
 pub mod shape;
-#[cfg(feature = "alloc")]
-pub mod tensor;
 #[cfg(feature = "alloc")]
 pub mod train;
 
 #[cfg(feature = "alloc")]
 pub use error::{Error, Result};
+#[cfg(feature = "alloc")]
+pub use module::Weights;
 pub use scalar::Scalar;
 #[cfg(feature = "alloc")]
 pub use train::{CompiledModel, Evaluation, Fit, History, Model};
 /// The crates in stratanet's public types, re-exported so that versions always match.
 pub use {generic_array, rand, typenum};
 
-/// Everything a network definition and a training loop need.
+/// Everything a network definition and a training loop need: types and traits only (the
+/// layer modules stay under [`layers`]).
 pub mod prelude {
-    pub use crate::infer::{Frozen, Infer};
-    pub use crate::layers::*;
-    pub use crate::module::{check, Layer, TensorLayout};
+    pub use crate::infer::Frozen;
+    pub use crate::layers::{
+        Activation, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Conv1d, Conv1dT, Conv2d, Conv2dT,
+        Dense, DenseT, Dropout, Embedding, EmbeddingT, Flatten, Gelu, GlobalAvgPool2d, Gru,
+        LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, RecurrentT, Relu, Reshape, ReturnLast,
+        ReturnSequences, Sigmoid, SimpleRnn, Softmax, Tanh, TimeDistributed,
+    };
+    pub use crate::module::{check, Infer, Layer, TensorLayout};
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
     pub use crate::Scalar;
     #[cfg(feature = "alloc")]
     pub use crate::{
-        loss::*,
-        module::{check_as, Module, Params},
-        optim::*,
-        tensor::Batch,
-        train::{CompiledModel, Evaluation, Fit, History, Model},
+        batch::Batch,
+        loss::{
+            BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Huber, Loss, Mae, Mse,
+            SoftmaxCrossEntropy,
+        },
+        module::{check_as, Module, Weights},
+        optim::{Adagrad, Adam, AdamW, Optimizer, RmsProp, Sgd},
+        train::callbacks::{
+            Callback, CosineDecay, CsvLogger, EarlyStopping, ExponentialDecay,
+            LearningRateScheduler, ModelCheckpoint, Monitor, ReduceLrOnPlateau, StepDecay,
+            StopOnNan,
+        },
+        train::{Clip, CompiledModel, Evaluation, Fit, History, Model},
         Error,
     };
 }

@@ -19,7 +19,7 @@
 use crate::error::{Error, Result};
 use crate::kernels::rowwise::arg_max;
 use crate::kernels::rowwise::log_sum_exp;
-use crate::layers::sigmoid::logistic;
+use crate::kernels::elementwise::logistic;
 use crate::shape::{DimT, Rank1, Shape};
 use crate::Scalar;
 use core::fmt::Debug;
@@ -40,7 +40,7 @@ pub trait Loss<Out: Shape, E: Scalar> {
     fn check_label(index: usize, label: Self::Label) -> Result<()>;
     /// The loss of one sample. With `grad = Some((g, scale))`, also writes `scale · ∂loss/∂pred`
     /// into `g`.
-    fn sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
+    fn per_sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
     /// Classes for accuracy and the confusion matrix: 2 for a 1-wide output, else its width.
     const CLASSES: usize;
     /// The class a prediction stands for.
@@ -96,7 +96,7 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
         }
     }
 
-    fn sample(&self, pred: &[E], label: &[E], grad: Option<(&mut [E], E)>) -> f64 {
+    fn per_sample(&self, pred: &[E], label: &[E], grad: Option<(&mut [E], E)>) -> f64 {
         let count = S::NUMEL as f64;
         if let Some((g, scale)) = grad {
             let scale = scale.as_f64() / count;
@@ -135,7 +135,7 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
 /// ```
 /// use stratanet::prelude::*;
 /// let mut g = [0.0f64; 2];
-/// let loss = Loss::<Vector<2>, f64>::sample(&Mse, &[1.0, 2.0], &[0.0, 2.0], Some((&mut g, 1.0)));
+/// let loss = Loss::<Vector<2>, f64>::per_sample(&Mse, &[1.0, 2.0], &[0.0, 2.0], Some((&mut g, 1.0)));
 /// assert_eq!((loss, g), (0.5, [1.0, 0.0]));
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -154,7 +154,7 @@ impl ElementLoss for Mse {
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// assert_eq!(Loss::<Vector<2>, f64>::sample(&Mae, &[1.0, -2.0], &[0.0, 0.0], None), 1.5);
+/// assert_eq!(Loss::<Vector<2>, f64>::per_sample(&Mae, &[1.0, -2.0], &[0.0, 0.0], None), 1.5);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Mae;
@@ -181,7 +181,7 @@ impl ElementLoss for Mae {
 /// ```
 /// use stratanet::prelude::*;
 /// let h = Huber::default();
-/// assert_eq!(Loss::<Vector<2>, f64>::sample(&h, &[0.5, 3.0], &[0.0, 0.0], None), (0.125 + 2.5) / 2.0);
+/// assert_eq!(Loss::<Vector<2>, f64>::per_sample(&h, &[0.5, 3.0], &[0.0, 0.0], None), (0.125 + 2.5) / 2.0);
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Huber {
@@ -215,7 +215,7 @@ impl ElementLoss for Huber {
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// let l = Loss::<Vector<1>, f64>::sample(&BinaryCrossEntropy, &[1.0], &[0.0], None);
+/// let l = Loss::<Vector<1>, f64>::per_sample(&BinaryCrossEntropy, &[1.0], &[0.0], None);
 /// assert_eq!(l, 100.0);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -239,7 +239,7 @@ impl ElementLoss for BinaryCrossEntropy {
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// let l = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropyWithLogits, &[1e4], &[0.0], None);
+/// let l = Loss::<Vector<1>, f32>::per_sample(&BinaryCrossEntropyWithLogits, &[1e4], &[0.0], None);
 /// assert_eq!(l, 1e4);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -263,7 +263,7 @@ impl ElementLoss for BinaryCrossEntropyWithLogits {
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// let l = Loss::<Vector<2>, f64>::sample(&SoftmaxCrossEntropy, &[0.0, 0.0], &[1], None);
+/// let l = Loss::<Vector<2>, f64>::per_sample(&SoftmaxCrossEntropy, &[0.0, 0.0], &[1], None);
 /// assert!((l - 2f64.ln()).abs() < 1e-15);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -285,7 +285,7 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
         }
     }
 
-    fn sample(&self, pred: &[E], label: &[usize], grad: Option<(&mut [E], E)>) -> f64 {
+    fn per_sample(&self, pred: &[E], label: &[usize], grad: Option<(&mut [E], E)>) -> f64 {
         let lse = log_sum_exp(pred);
         if let Some((g, scale)) = grad {
             for (d, &z) in g.iter_mut().zip(pred) {
@@ -315,15 +315,15 @@ mod tests {
     /// Largest relative error between `sample`'s gradient and central differences.
     fn check_loss<S: Shape, L: Loss<S, f64>>(loss: &L, pred: &[f64], label: &[L::Label]) -> f64 {
         let mut g = alloc::vec![0.0; pred.len()];
-        loss.sample(pred, label, Some((&mut g, 1.0)));
+        loss.per_sample(pred, label, Some((&mut g, 1.0)));
         let h = 1e-6;
         let mut p = pred.to_vec();
         let mut worst: f64 = 0.0;
         for k in 0..p.len() {
             p[k] = pred[k] + h;
-            let up = loss.sample(&p, label, None);
+            let up = loss.per_sample(&p, label, None);
             p[k] = pred[k] - h;
-            let down = loss.sample(&p, label, None);
+            let down = loss.per_sample(&p, label, None);
             p[k] = pred[k];
             worst = worst.max(crate::gradcheck::relative_error(
                 g[k],

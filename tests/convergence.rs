@@ -9,7 +9,7 @@ use stratanet::prelude::*;
 #[test]
 fn digits_mlp_reaches_95_percent() {
     let (train, test) = util::digits().unwrap();
-    type Net = (Dense<64, 64>, ReLU, Dense<64, 10>);
+    type Net = (Dense<64, 64>, Relu, Dense<64, 10>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model =
         Model::<Vector<64>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
@@ -23,7 +23,7 @@ fn digits_mlp_reaches_95_percent() {
 #[test]
 fn breast_cancer_reaches_94_percent() {
     let (train, test) = util::breast_cancer().unwrap();
-    type Net = (Dense<30, 16>, ReLU, Dense<16, 1>);
+    type Net = (Dense<30, 16>, Relu, Dense<16, 1>);
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
     let mut model = Model::<Vector<30>, Net>::new(&mut rng)
         .compile(BinaryCrossEntropyWithLogits, Adam::default());
@@ -43,10 +43,10 @@ fn digits_cnn_reaches_97_percent() {
     let (train, test) = util::digits().unwrap();
     type Net = (
         Conv2d<1, 16, 3, 1, 1>,
-        ReLU,
+        Relu,
         MaxPool2d<2>,
         Conv2d<16, 32, 3, 1, 1>,
-        ReLU,
+        Relu,
         MaxPool2d<2>,
         Flatten,
         Dense<128, 10>,

@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use stratanet::infer::InputError;
 use stratanet::prelude::*;
 
-type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+type Net = (Dense<3, 4>, Relu, Dense<4, 2>);
 
 fn classifier() -> CompiledModel<Vector<3>, Net, SoftmaxCrossEntropy, Adam> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);

@@ -62,7 +62,7 @@ fn dense_networks_infer_as_they_predict() {
     type Mlp = (
         DenseT<Dim<6>, Dim<8>, f64>,
         BatchNormT<Dim<8>, f64>,
-        LeakyReLU,
+        LeakyRelu,
         Dropout<30>,
         DenseT<Dim<8>, Dim<4>, f64>,
         Softmax,
@@ -83,7 +83,7 @@ fn convolutional_networks_infer_as_they_predict() {
         Reshape<Image<1, 6, 6>>,
         Conv2dT<Dim<1>, Dim<3>, Dim<3>, Dim<1>, Dim<1>, f64>, // 3 × 6 × 6
         BatchNormT<Dim<3>, f64>,
-        GELU,
+        Gelu,
         MaxPool2d<2>,                                         // 3 × 3 × 3
         Conv2dT<Dim<3>, Dim<4>, Dim<2>, Dim<1>, Dim<0>, f64>, // 4 × 2 × 2
         Tanh,
@@ -104,7 +104,7 @@ fn convolutional_networks_infer_as_they_predict() {
     // stride 2 with padding, and the global average
     type Strided = (
         Conv2dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>, f64>, // 3 × 4 × 3
-        ReLU,
+        Relu,
         GlobalAvgPool2d,
     );
     let net: Strided = scrambled(3, |_: &mut Strided| {});
@@ -112,7 +112,7 @@ fn convolutional_networks_infer_as_they_predict() {
 
     type OneDimensional = (
         Conv1dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>, f64>, // 3 × 5
-        ReLU,
+        Relu,
         Flatten,
         DenseT<Dim<15>, Dim<1>, f64>,
     );
@@ -123,10 +123,10 @@ fn convolutional_networks_infer_as_they_predict() {
 #[test]
 fn recurrent_networks_infer_as_they_predict() {
     type Recurrent = (
-        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<3>, Dim<4>, Sequence, f64>,
-        TimeDistributed<(DenseT<Dim<4>, Dim<2>, f64>, ReLU)>,
-        RecurrentT<stratanet::layers::gru::GruCell, Dim<2>, Dim<3>, Sequence, f64>,
-        RecurrentT<stratanet::layers::simple_rnn::TanhCell, Dim<3>, Dim<2>, Last, f64>,
+        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<3>, Dim<4>, ReturnSequences, f64>,
+        TimeDistributed<(DenseT<Dim<4>, Dim<2>, f64>, Relu)>,
+        RecurrentT<stratanet::layers::gru::GruCell, Dim<2>, Dim<3>, ReturnSequences, f64>,
+        RecurrentT<stratanet::layers::simple_rnn::TanhCell, Dim<3>, Dim<2>, ReturnLast, f64>,
     );
     let net: Recurrent = scrambled(5, |_: &mut Recurrent| {});
     assert!(largest_difference::<Seq<5, 3>, _>(&net, 3) < 1e-13);
@@ -138,7 +138,7 @@ fn recurrent_networks_infer_as_they_predict() {
 fn token_networks_check_their_ids() {
     type Tokens = (
         EmbeddingT<Dim<10>, Dim<4>, f64>,
-        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<4>, Dim<3>, Last, f64>,
+        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<4>, Dim<3>, ReturnLast, f64>,
         DenseT<Dim<3>, Dim<2>, f64>,
     );
     let net: Tokens = scrambled(9, |_: &mut Tokens| {});
@@ -166,7 +166,7 @@ fn token_networks_check_their_ids() {
 /// The deployment path end to end in `f32`: train, save, decode onto the stack, `Frozen`.
 #[test]
 fn a_decoded_weights_file_predicts_as_the_trained_model() {
-    type Net = (Dense<8, 16>, ReLU, Dense<16, 3>);
+    type Net = (Dense<8, 16>, Relu, Dense<16, 3>);
     let (x, labels) = common::blobs(60, 0.4);
     let mut model = Model::<Vector<8>, Net>::new(&mut common::rng(6))
         .compile(SoftmaxCrossEntropy, Adam::new(0.01));
@@ -189,11 +189,11 @@ fn a_decoded_weights_file_predicts_as_the_trained_model() {
 
 #[test]
 fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
-    type Net = (Dense<3, 4>, ReLU, Dense<4, 2>);
+    type Net = (Dense<3, 4>, Relu, Dense<4, 2>);
     let net = <Net as Params<f32>>::init(&mut common::rng(7));
     let file = stratanet::persist::save_weights(&net);
 
-    type Wider = (Dense<3, 5>, ReLU, Dense<5, 2>);
+    type Wider = (Dense<3, 5>, Relu, Dense<5, 2>);
     let mut weights = [7.0f32; <Wider as TensorLayout>::STORED];
     let err = decode_weights::<f32, Wider, _>(&file, &mut weights).unwrap_err();
     assert_eq!(
@@ -214,7 +214,7 @@ fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
 
     let f64_net = <(
         DenseT<Dim<3>, Dim<4>, f64>,
-        ReLU,
+        Relu,
         DenseT<Dim<4>, Dim<2>, f64>,
     ) as Params<f64>>::zeros();
     let err =
@@ -236,7 +236,7 @@ fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
 /// The network `tests/no_std_proof` embeds, as `examples/digits_deploy.rs` trains it.
 type DigitsCnn = (
     Conv2d<1, 8, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>,
     Flatten,
     Dense<128, 10>,
@@ -283,7 +283,7 @@ fn the_no_std_proof_files_are_consistent() {
 /// Networks nested deeper than the names record (`module::MAX_DEPTH`) still save and load.
 #[test]
 fn deeply_nested_networks_round_trip() {
-    type Deep = ((((((((((Dense<2, 3>, ReLU),),),),),),),),), Dense<3, 1>);
+    type Deep = ((((((((((Dense<2, 3>, Relu),),),),),),),),), Dense<3, 1>);
     let net = <Deep as Params<f32>>::init(&mut common::rng(8));
     let file = stratanet::persist::save_weights(&net);
     let mut weights = [0.0f32; <Deep as TensorLayout>::STORED];

@@ -17,24 +17,24 @@ fn round_trip<In: Shape, Net: Module<In, f32>>(x: &[f32]) {
 #[test]
 fn dense_conv_and_recurrent_models_round_trip() {
     let x: Vec<f32> = (0..4 * 64).map(|i| (i as f32 * 0.37).sin()).collect();
-    round_trip::<Vector<64>, (Dense<64, 16>, BatchNorm<16>, ReLU, Dense<16, 3>)>(&x);
+    round_trip::<Vector<64>, (Dense<64, 16>, BatchNorm<16>, Relu, Dense<16, 3>)>(&x);
     round_trip::<
         Image<1, 8, 8>,
         (
             Conv2d<1, 4, 3, 1, 1>,
-            ReLU,
+            Relu,
             MaxPool2d<2>,
             Flatten,
             Dense<64, 10>,
         ),
     >(&x);
-    round_trip::<Seq<8, 8>, (Lstm<8, 6, Sequence>, Gru<6, 5>, Dense<5, 2>)>(&x);
+    round_trip::<Seq<8, 8>, (Lstm<8, 6, ReturnSequences>, Gru<6, 5>, Dense<5, 2>)>(&x);
 }
 
 #[test]
 fn trained_batch_norm_statistics_are_saved() {
     let (x, y) = common::blobs(60, 0.5);
-    type Net = (Dense<8, 8>, BatchNorm<8>, ReLU, Dense<8, 3>);
+    type Net = (Dense<8, 8>, BatchNorm<8>, Relu, Dense<8, 3>);
     let mut model =
         Model::<Vector<8>, Net>::new(&mut rng(3)).compile(SoftmaxCrossEntropy, Adam::new(0.01));
     model.fit(&x, &y, Fit::epochs(3).silent()).unwrap();

@@ -38,7 +38,7 @@ fn assert_close(what: &str, got: &[f32], want: &[f32]) {
 
 type Cnn = (
     Conv2d<1, 8, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>,
     Flatten,
     Dense<128, 10>,

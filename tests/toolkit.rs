@@ -9,7 +9,7 @@ use stratanet::module::Params;
 use stratanet::prelude::*;
 use stratanet::train::callbacks::{
     CsvLogger, EarlyStopping, ExponentialDecay, LearningRateScheduler, ModelCheckpoint, Monitor,
-    StopOnNaN,
+    StopOnNan,
 };
 use stratanet::train::Clip;
 
@@ -18,15 +18,15 @@ fn blobs(n: usize) -> (Vec<f32>, Vec<usize>) {
     blobs_with(n, 0.8)
 }
 
-type Net = (Dense<8, 32>, BatchNorm<32>, ReLU, Dropout<20>, Dense<32, 3>);
+type Net = (Dense<8, 32>, BatchNorm<32>, Relu, Dropout<20>, Dense<32, 3>);
 
 #[test]
 fn seed_model_summary_matches_keras() {
     type Seed = (
         Dense<5, 10>,
-        ReLU,
+        Relu,
         Dense<10, 10>,
-        ReLU,
+        Relu,
         Dense<10, 1>,
         Sigmoid,
     );
@@ -103,7 +103,7 @@ fn schedule_sets_the_learning_rate_of_each_epoch() {
 fn stop_on_nan_names_the_epoch_and_batch() {
     let (x, _) = blobs(64);
     let y: Vec<f32> = (0..64).map(|i| (i % 2) as f32 * 1e3).collect();
-    type Regressor = (Dense<8, 16>, ReLU, Dense<16, 1>);
+    type Regressor = (Dense<8, 16>, Relu, Dense<16, 1>);
     let mut model = Model::<Vector<8>, Regressor>::new(&mut rng(3)).compile(Mse, Sgd::new(1e3));
     let err = model
         .fit(
@@ -111,7 +111,7 @@ fn stop_on_nan_names_the_epoch_and_batch() {
             &y,
             Fit::epochs(50)
                 .batch_size(8)
-                .callback(&mut StopOnNaN)
+                .callback(&mut StopOnNan)
                 .silent(),
         )
         .unwrap_err();
@@ -240,7 +240,7 @@ fn classification_report_counts_every_sample() {
         assert!(f1 > 0.0 && f1 <= 1.0);
     }
     // a binary (1-wide) output has two classes
-    type Binary = (Dense<8, 4>, ReLU, Dense<4, 1>, Sigmoid);
+    type Binary = (Dense<8, 4>, Relu, Dense<4, 1>, Sigmoid);
     let targets: Vec<f32> = y.iter().map(|&c| f32::from(u8::from(c == 0))).collect();
     let mut binary =
         Model::<Vector<8>, Binary>::new(&mut rng(9)).compile(BinaryCrossEntropy, Adam::new(0.01));

@@ -348,7 +348,7 @@ fn pooling_matches_pytorch() {
 /// A recurrent case: PyTorch's two biases are summed into ours for the tanh RNN and the LSTM
 /// (their gradients are equal, each the gradient of the sum); the GRU keeps both.
 fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
-    type Layer<C> = RecurrentT<C, Dim<3>, Dim<4>, Sequence, f64>;
+    type Layer<C> = RecurrentT<C, Dim<3>, Dim<4>, ReturnSequences, f64>;
     let all = fixtures();
     let case = &all["cases"][name];
     assert_eq!(

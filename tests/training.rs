@@ -14,17 +14,17 @@ fn blobs(n: usize) -> (Vec<f32>, Vec<usize>) {
 
 type Sixteen = (
     Dense<8, 16>,
-    ReLU,
+    Relu,
     Dense<16, 16>,
     Tanh,
     Dense<16, 16>,
-    GELU,
+    Gelu,
     Dense<16, 16>,
-    LeakyReLU,
+    LeakyRelu,
     Dense<16, 16>,
     Sigmoid,
     Dense<16, 16>,
-    ReLU,
+    Relu,
     Dense<16, 8>,
     Tanh,
     Dense<8, 3>,
@@ -57,7 +57,7 @@ fn nested_networks_are_networks() {
     type Block = (DenseT<Dim<4>, Dim<5>, f64>, Tanh);
     type Net = (
         Block,
-        (DenseT<Dim<5>, Dim<3>, f64>, GELU),
+        (DenseT<Dim<5>, Dim<3>, f64>, Gelu),
         DenseT<Dim<3>, Dim<2>, f64>,
         Softmax,
     );
@@ -70,7 +70,7 @@ fn nested_networks_are_networks() {
 fn same_seed_gives_identical_history() {
     let (x, y) = blobs(90);
     let run = |seed| {
-        let mut model = Model::<Vector<8>, (Dense<8, 12>, ReLU, Dense<12, 3>)>::new(&mut rng(seed))
+        let mut model = Model::<Vector<8>, (Dense<8, 12>, Relu, Dense<12, 3>)>::new(&mut rng(seed))
             .compile(SoftmaxCrossEntropy, Adam::new(0.01));
         model
             .fit(
@@ -106,7 +106,7 @@ fn validation_split_holds_out_the_tail() {
 #[test]
 fn full_batch_gradient_descent_is_one_step_per_epoch() {
     let (x, y) = blobs(60);
-    let net = |seed| Model::<Vector<8>, (Dense<8, 4>, ReLU, Dense<4, 3>)>::new(&mut rng(seed));
+    let net = |seed| Model::<Vector<8>, (Dense<8, 4>, Relu, Dense<4, 3>)>::new(&mut rng(seed));
     let mut by_fit = net(5).compile(SoftmaxCrossEntropy, Sgd::new(0.5));
     let mut by_step = net(5).compile(SoftmaxCrossEntropy, Sgd::new(0.5));
     by_fit
@@ -126,7 +126,7 @@ fn full_batch_gradient_descent_is_one_step_per_epoch() {
 #[test]
 fn training_learns_and_predict_agrees_with_the_plain_model() {
     let (x, y) = blobs(150);
-    let mut model = Model::<Vector<8>, (Dense<8, 16>, ReLU, Dense<16, 3>)>::new(&mut rng(6))
+    let mut model = Model::<Vector<8>, (Dense<8, 16>, Relu, Dense<16, 3>)>::new(&mut rng(6))
         .compile(SoftmaxCrossEntropy, Adam::new(0.01));
     let history = model.fit(&x, &y, Fit::epochs(30).silent()).unwrap();
     assert!(

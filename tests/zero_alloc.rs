@@ -47,9 +47,9 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     type Classifier = (
         Dense<64, 32>,
-        ReLU,
+        Relu,
         Dense<32, 16>,
-        GELU,
+        Gelu,
         Dense<16, 10>,
         Softmax,
     );
@@ -105,10 +105,10 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
     // matrixmultiply; everything else in the step is allocation-free.
     type Cnn = (
         Conv2d<1, 4, 3, 1, 1>,
-        ReLU,
+        Relu,
         MaxPool2d<2>,
         Conv2d<4, 8, 3, 1, 1>,
-        ReLU,
+        Relu,
         Flatten,
         Dense<128, 10>,
     );

@@ -6,21 +6,21 @@ use stratanet::prelude::*;
 /// The seed's Keras model: 5 → 10 relu → 10 relu → 1 sigmoid.
 pub type SeedMlp = (
     Dense<5, 10>,
-    ReLU,
+    Relu,
     Dense<10, 10>,
-    ReLU,
+    Relu,
     Dense<10, 1>,
     Sigmoid,
 );
 /// The MNIST-size MLP: 784 → 128 relu → 64 relu → 10.
-pub type MnistMlp = (Dense<784, 128>, ReLU, Dense<128, 64>, ReLU, Dense<64, 10>);
+pub type MnistMlp = (Dense<784, 128>, Relu, Dense<128, 64>, Relu, Dense<64, 10>);
 /// The small CNN on 1×28×28.
 pub type Cnn = (
     Conv2d<1, 8, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>,
     Conv2d<8, 16, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>,
     Flatten,
     Dense<784, 10>,

@@ -141,3 +141,37 @@ pub fn batch_norm_backward<E: Scalar>(
         }
     }
 }
+/// Inference on one sample of `C` channels with `plane` values each, from the stored tensors
+/// `[γ, β, running mean, running variance]`: `y = γ·(x − mean)/√(var + ε) + β`.
+pub fn infer_planes<E: Scalar>(
+    channels: usize,
+    plane: usize,
+    eps: E,
+    tensors: &[E],
+    x: &[E],
+    y: &mut [E],
+) {
+    let (gamma, rest) = tensors.split_at(channels);
+    let (beta, rest) = rest.split_at(channels);
+    let (mean, var) = rest.split_at(channels);
+    for (ch, (out, values)) in y
+        .chunks_exact_mut(plane)
+        .zip(x.chunks_exact(plane))
+        .enumerate()
+    {
+        let scale = gamma[ch] / (var[ch] + eps).sqrt();
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = (v - mean[ch]) * scale + beta[ch];
+        }
+    }
+}
+
+/// Folds a batch's statistics into running ones: `running ← keep·running + (1 − keep)·batch`.
+#[cfg(feature = "alloc")]
+pub fn fold_running<E: Scalar>(keep: f64, running: &mut [E], batch: &[E]) {
+    let (keep, take) = (E::from_f64(keep), E::from_f64(1.0 - keep));
+    for (r, &b) in running.iter_mut().zip(batch) {
+        *r = keep * *r + take * b;
+    }
+}
+

@@ -38,10 +38,18 @@ impl<'a, E> MatRef<'a, E> {
         }
     }
 
+    /// Whether every element of a `rows × cols` matrix lies inside `data`: the largest index,
+    /// `(rows − 1)·row_stride + (cols − 1)·col_stride`, computed with checked arithmetic (an
+    /// overflow does not cover).
     fn covers(&self, rows: usize, cols: usize) -> bool {
-        rows == 0
-            || cols == 0
-            || (rows - 1) * self.row_stride + (cols - 1) * self.col_stride < self.data.len()
+        if rows == 0 || cols == 0 {
+            return true;
+        }
+        let last = (rows - 1)
+            .checked_mul(self.row_stride)
+            .zip((cols - 1).checked_mul(self.col_stride))
+            .and_then(|(r, c)| r.checked_add(c));
+        matches!(last, Some(last) if last < self.data.len())
     }
 }
 
@@ -76,11 +84,11 @@ pub trait Gemm: Sized + Copy {
 fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'_, E>, c: &[E]) {
     assert!(a.covers(m, k), "gemm: A view does not cover {m}x{k}");
     assert!(b.covers(k, n), "gemm: B view does not cover {k}x{n}");
+    let c_len = m.checked_mul(n);
     assert!(
-        c.len() >= m * n,
-        "gemm: C has {} elements, needs {}",
+        matches!(c_len, Some(len) if c.len() >= len),
+        "gemm: C has {} elements, needs {m}x{n}",
         c.len(),
-        m * n
     );
     let fits_isize = |v: usize| isize::try_from(v).is_ok();
     assert!(
@@ -143,7 +151,7 @@ macro_rules! impl_gemm {
                 }
                 #[cfg(not(feature = "alloc"))]
                 gemm_loops(m, k, n, alpha, a, b, beta, c);
-                // SAFETY: `check_shapes` proved that every index the product reads in A (m×k),
+                // SAFETY: `check_shapes` proved (with checked arithmetic) that every index the product reads in A (m×k),
                 // B (k×n) and writes in C (m×n, row-major) lies inside its slice; C is a unique
                 // borrow, so it cannot alias A or B. With k == 0 only C is touched (scaled by beta).
                 #[cfg(feature = "alloc")]

@@ -1,9 +1,16 @@
 //! Plain numeric kernels over slices with `usize` geometry: not generic over dimensions, so
-//! they compile once per element type whatever the network.
+//! they compile once per element type whatever the network. All the crate's math lives here;
+//! kernels import nothing from `layers`, `module` or `train`.
+//!
+//! Not a stable API: public so that benchmarks and tests outside the crate can reach the
+//! kernels, hidden from the documentation, and free to change in any release.
 
 pub mod batch_norm;
 pub mod conv;
 pub mod dense;
+pub mod elementwise;
+pub mod embedding;
+#[allow(unsafe_code)] // the wrapper over matrixmultiply, the crate's one `unsafe` site
 pub mod gemm;
 pub mod matmul;
 pub mod pool;

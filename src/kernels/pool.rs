@@ -199,3 +199,22 @@ pub fn avg_pool_backward<E: Scalar>(g: &PoolGeom, n: usize, dy: &[E], dx: &mut [
         });
     }
 }
+/// Global average pooling: each `plane`-long plane of `x` to its mean in `y` (one value per
+/// plane).
+pub fn plane_means<E: Scalar>(x: &[E], plane: usize, y: &mut [E]) {
+    let scale = E::from_f64(1.0 / plane as f64);
+    for (out, values) in y.iter_mut().zip(x.chunks_exact(plane)) {
+        *out = values.iter().fold(E::zero(), |sum, &v| sum + v) * scale;
+    }
+}
+
+/// The backward pass of [`plane_means`]: every input of a plane receives `1/plane` of its
+/// mean's gradient.
+#[cfg(feature = "alloc")]
+pub fn plane_means_backward<E: Scalar>(dy: &[E], plane: usize, dx: &mut [E]) {
+    let scale = E::from_f64(1.0 / plane as f64);
+    for (&d, values) in dy.iter().zip(dx.chunks_exact_mut(plane)) {
+        values.fill(d * scale);
+    }
+}
+

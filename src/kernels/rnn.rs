@@ -124,7 +124,7 @@ impl Cell {
 }
 
 fn sigmoid<E: Scalar>(x: E) -> E {
-    crate::layers::sigmoid::logistic(x)
+    super::elementwise::logistic(x)
 }
 
 #[cfg(feature = "alloc")]

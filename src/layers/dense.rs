@@ -2,53 +2,53 @@
 //!
 //! `y = x·Wᵀ + b` for `x ∈ ℝ^I`, `W ∈ ℝ^{O×I}` (PyTorch's `[out, in]` layout), `b ∈ ℝ^O`.
 //! Initialization as Keras: Glorot-uniform `W`, zero `b`.
+//!
+//! PyTorch: `nn.Linear(I, O)`; Keras: `layers.Dense(O)`.
 
-use super::weights::{weight_bias_params, WeightBias};
-use crate::infer::Infer;
-#[cfg(feature = "alloc")]
-use crate::kernels::dense::dense_backward;
 use crate::kernels::dense::dense_forward;
-use crate::module::Layer;
-#[cfg(feature = "alloc")]
-use crate::module::Module;
+use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
 use crate::shape::{Dim, DimT, Rank1};
 use crate::Scalar;
 use core::marker::PhantomData;
+#[cfg(feature = "alloc")]
+use {
+    crate::kernels::dense::dense_backward,
+    crate::module::{Backward, Module},
+};
 
-/// A fully connected layer from `I` to `O` features with element type `E`; see [`Dense`].
-pub struct DenseT<I, O, E = f32> {
-    // Without `alloc` this holds nothing: the weights live in a `Frozen` network's array.
-    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
-    params: WeightBias<E>,
-    dims: PhantomData<(I, O)>,
-}
+/// A fully connected layer from `I` to `O` features; see [`Dense`].
+pub struct DenseT<I, O>(PhantomData<(I, O)>);
 
 /// A fully connected layer `Vector<I>` → `Vector<O>`, written with plain numbers.
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// use rand::SeedableRng;
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-/// let mut layer = <Dense<2, 1> as Params<f32>>::init(&mut rng);
-/// layer.weight_mut().copy_from_slice(&[1.0, -1.0]); // [out, in]
-/// layer.bias_mut()[0] = 0.5;
+/// let tensors = [1.0f32, -1.0, 0.5]; // weight [out, in], then bias
 /// let mut y = [0.0f32];
-/// Module::<Vector<2>, f32>::forward(&layer, &[3.0, 1.0], 1, &mut y, &mut ());
+/// <Dense<2, 1> as Module<Vector<2>, f32>>::forward(&tensors, &[3.0, 1.0], 1, &mut y, &mut ());
 /// assert_eq!(y, [2.5]);
 /// ```
-pub type Dense<const I: usize, const O: usize, E = f32> = DenseT<Dim<I>, Dim<O>, E>;
+pub type Dense<const I: usize, const O: usize> = DenseT<Dim<I>, Dim<O>>;
 
-weight_bias_params!(
-    impl<I: DimT, O: DimT> DenseT<I, O, E>;
-    weights = I::USIZE * O::USIZE, biases = O::USIZE, fan_in = I::USIZE, fan_out = O::USIZE,
-    weight_shape = [O::USIZE, I::USIZE]
-);
+impl<I: DimT, O: DimT> TensorLayout for DenseT<I, O> {
+    const LAYOUT: Layout = Layout::Tensors(&[
+        TensorShape::param(
+            "weight",
+            &[O::USIZE, I::USIZE],
+            Init::GlorotUniform {
+                fan_in: I::USIZE,
+                fan_out: O::USIZE,
+            },
+        ),
+        TensorShape::param("bias", &[O::USIZE], Init::Zeros),
+    ]);
+}
 
-impl<I: DimT, O: DimT, E> Layer<Rank1<I>> for DenseT<I, O, E> {
+impl<I: DimT, O: DimT> Layer<Rank1<I>> for DenseT<I, O> {
     type Output = Rank1<O>;
 }
 
-impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O, E> {
+impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O> {
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         let (weight, bias) = tensors.split_at(I::USIZE * O::USIZE);
         dense_forward(1, I::USIZE, O::USIZE, x, weight, bias, y);
@@ -56,45 +56,23 @@ impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O, E> {
 }
 
 #[cfg(feature = "alloc")]
-impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O, E> {
+impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O> {
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        dense_forward(
-            n,
-            I::USIZE,
-            O::USIZE,
-            x,
-            &self.params.weight,
-            &self.params.bias,
-            y,
-        );
+    fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
+        let (weight, bias) = tensors.split_at(I::USIZE * O::USIZE);
+        dense_forward(n, I::USIZE, O::USIZE, x, weight, bias, y);
     }
 
     // ∂L/∂W = dyᵀ·x (each sample adds the outer product dy⊗x), ∂L/∂b = Σ_samples dy,
     // ∂L/∂x = dy·W (y depends on x through W linearly).
-    fn backward(
-        &self,
-        x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        _work: &mut (),
-        grads: &mut Self,
-    ) {
+    fn backward(pass: Backward<'_, E>, _work: &mut ()) {
+        let weight = &pass.tensors[..I::USIZE * O::USIZE];
+        let (d_weight, d_bias) = pass.grads.split_at_mut(I::USIZE * O::USIZE);
         dense_backward(
-            n,
-            I::USIZE,
-            O::USIZE,
-            x,
-            &self.params.weight,
-            dy,
-            dx,
-            &mut grads.params.weight,
-            &mut grads.params.bias,
+            pass.n, I::USIZE, O::USIZE, pass.x, weight, pass.dy, pass.dx, d_weight, d_bias,
         );
     }
 }
@@ -103,12 +81,12 @@ impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O, E> {
 mod tests {
     use super::*;
     use crate::gradcheck::check_gradients;
-    use crate::module::Params;
+    use crate::module::Weights;
     use crate::shape::Vector;
 
     #[test]
     fn gradients_match_finite_differences() {
-        let err = check_gradients::<Vector<5>, DenseT<Dim<5>, Dim<3>, f64>>(4, 11);
+        let err = check_gradients::<Vector<5>, Dense<5, 3>>(4, 11);
         assert!(err < 1e-7, "max relative error {err}");
     }
 
@@ -116,10 +94,11 @@ mod tests {
     fn glorot_limits_and_zero_bias() {
         use rand::SeedableRng;
         let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-        let layer = <Dense<64, 32> as Params<f32>>::init(&mut rng);
+        let layer = Weights::<Dense<64, 32>>::init(&mut rng);
+        let (weight, bias) = layer.as_slice().split_at(64 * 32);
         let limit = (6.0f32 / 96.0).sqrt();
-        assert!(layer.weight().iter().all(|w| w.abs() <= limit));
-        assert!(layer.weight().iter().any(|w| w.abs() > limit * 0.9));
-        assert!(layer.bias().iter().all(|&b| b == 0.0));
+        assert!(weight.iter().all(|w| w.abs() <= limit));
+        assert!(weight.iter().any(|w| w.abs() > limit * 0.9));
+        assert!(bias.iter().all(|&b| b == 0.0));
     }
 }

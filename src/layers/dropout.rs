@@ -2,15 +2,16 @@
 //! `1/(1 − p)`, else zeroed: `y = x ⊙ m` with `m ∈ {0, 1/(1 − p)}`; in inference `y = x`.
 //! Backward: `dx = dy ⊙ m` (the same mask). Masks come from a seeded stream (see
 //! [`crate::module::Mode`]), so a seeded run is reproducible.
+//!
+//! PyTorch: `nn.Dropout(p=P/100)`; Keras: `layers.Dropout(P/100)`.
 
-use crate::infer::Infer;
-use crate::module::Layer;
+use crate::module::{Infer, Layer, Layout, TensorLayout};
 use crate::shape::Shape;
 use crate::Scalar;
 #[cfg(feature = "alloc")]
 use {
     crate::init::unit_uniform,
-    crate::module::{Mode, Module},
+    crate::module::{Backward, Mode, Module},
     alloc::vec,
     alloc::vec::Vec,
     rand::rngs::StdRng,
@@ -22,12 +23,14 @@ use {
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// const _: () = check::<Vector<64>, (Dense<64, 64>, ReLU, Dropout<50>, Dense<64, 10>), Vector<10>>();
+/// const _: () = check::<Vector<64>, (Dense<64, 64>, Relu, Dropout<50>, Dense<64, 10>), Vector<10>>();
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Dropout<const P: usize>;
 
-super::no_params!(Dropout<P>; const P: usize);
+impl<const P: usize> TensorLayout for Dropout<P> {
+    const LAYOUT: Layout = Layout::Tensors(&[]);
+}
 
 /// Dropout's mask and random stream; `None` in inference mode.
 #[cfg(feature = "alloc")]
@@ -73,7 +76,7 @@ impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
         };
     }
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut DropoutWork<E>) {
+    fn forward(_tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut DropoutWork<E>) {
         let len = n * S::NUMEL;
         let Some(rng) = work.rng.as_mut() else {
             y[..len].copy_from_slice(&x[..len]);
@@ -90,16 +93,8 @@ impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
         }
     }
 
-    fn backward(
-        &self,
-        _x: &[E],
-        _y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        work: &mut DropoutWork<E>,
-        _grads: &mut Self,
-    ) {
+    fn backward(pass: Backward<'_, E>, work: &mut DropoutWork<E>) {
+        let Backward { dy, dx, n, .. } = pass;
         let Some(dx) = dx else { return };
         let len = n * S::NUMEL;
         if work.rng.is_some() {
@@ -130,14 +125,14 @@ mod tests {
         let mut y = vec![0.0; x.len()];
         let mut work = <Dropout<25> as Module<Vector<100>, f64>>::work(200);
         <Dropout<25> as Module<Vector<100>, f64>>::set_mode(&mut work, Mode::Training { seed: 3 });
-        Module::<Vector<100>, f64>::forward(&Dropout::<25>, &x, 200, &mut y, &mut work);
+        <Dropout<25> as Module<Vector<100>, f64>>::forward(&[], &x, 200, &mut y, &mut work);
         let dropped = y.iter().filter(|&&v| v == 0.0).count() as f64 / x.len() as f64;
         assert!((dropped - 0.25).abs() < 0.015, "dropped {dropped}");
         let mean = y.iter().sum::<f64>() / x.len() as f64;
         assert!((mean - 1.0).abs() < 0.02, "mean {mean}");
         // inference: identity
         <Dropout<25> as Module<Vector<100>, f64>>::set_mode(&mut work, Mode::Inference);
-        Module::<Vector<100>, f64>::forward(&Dropout::<25>, &x, 200, &mut y, &mut work);
+        <Dropout<25> as Module<Vector<100>, f64>>::forward(&[], &x, 200, &mut y, &mut work);
         assert!(y.iter().all(|&v| v == 1.0));
     }
 }

@@ -3,55 +3,31 @@
 //! step. The `n` sequences of `T` steps are `n·T` samples of `M` (the layout is the same), so
 //! forward and backward are `M`'s over a batch `T` times larger; `M`'s parameter gradients sum
 //! over steps as they sum over samples.
+//!
+//! PyTorch: applying the layer to `x.reshape(n·T, F)`; Keras: `layers.TimeDistributed(layer)`.
 
-use crate::infer::{Infer, InputError};
-use crate::module::{Layer, Layout, TensorLayout};
+use crate::error::InputError;
+use crate::module::{Infer, Layer, Layout, TensorLayout};
 use crate::shape::{DimT, Rank1, Rank2, Shape};
 use crate::Scalar;
+use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
 use {
     crate::error::Result,
-    crate::module::{Mode, Module, Params},
-    rand::Rng,
+    crate::module::{Backward, Mode, Module},
 };
 
 /// Applies `M` to every time step.
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// const _: () = check::<Seq<10, 4>, (Gru<4, 16, Sequence>, TimeDistributed<Dense<16, 3>>), Seq<10, 3>>();
+/// const _: () = check::<Seq<10, 4>, (Gru<4, 16, ReturnSequences>, TimeDistributed<Dense<16, 3>>), Seq<10, 3>>();
 /// ```
-pub struct TimeDistributed<M>(pub M);
+pub struct TimeDistributed<M>(PhantomData<M>);
 
 /// The wrapped layer's tensors, under the wrapper's own name (as Keras's `TimeDistributed`).
 impl<M: TensorLayout> TensorLayout for TimeDistributed<M> {
     const LAYOUT: Layout = M::LAYOUT;
-}
-
-#[cfg(feature = "alloc")]
-impl<E: Scalar, M: Params<E>> Params<E> for TimeDistributed<M> {
-    const PARAMS: usize = M::PARAMS;
-    fn init<R: Rng + ?Sized>(rng: &mut R) -> Self {
-        Self(M::init(rng))
-    }
-    fn zeros() -> Self {
-        Self(M::zeros())
-    }
-    fn visit(&self, f: &mut dyn FnMut(&[E])) {
-        self.0.visit(f)
-    }
-    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
-        self.0.visit_mut(f)
-    }
-    fn visit_with(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
-        self.0.visit_with(&other.0, f)
-    }
-    fn visit_tensors(&self, f: &mut dyn FnMut(&[E])) {
-        self.0.visit_tensors(f)
-    }
-    fn visit_tensors_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
-        self.0.visit_tensors_mut(f)
-    }
 }
 
 impl<T, F, O, M> Layer<Rank2<T, F>> for TimeDistributed<M>
@@ -115,26 +91,18 @@ where
         M::set_mode(work, mode)
     }
 
-    fn update_state(&mut self, work: &M::Work) {
-        self.0.update_state(work)
+    fn update_state(tensors: &mut [E], work: &M::Work) {
+        M::update_state(tensors, work)
     }
 
-    fn forward(&self, x: &[E], n: usize, y: &mut [E], work: &mut M::Work) {
-        self.0.forward(x, n * T::USIZE, y, work);
+    fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut M::Work) {
+        M::forward(tensors, x, n * T::USIZE, y, work);
     }
 
-    fn backward(
-        &self,
-        x: &[E],
-        y: &[E],
-        dy: &[E],
-        dx: Option<&mut [E]>,
-        n: usize,
-        work: &mut M::Work,
-        grads: &mut Self,
-    ) {
-        self.0
-            .backward(x, y, dy, dx, n * T::USIZE, work, &mut grads.0);
+    // `n` sequences of `T` steps are `n·T` samples of `M`.
+    fn backward(pass: Backward<'_, E>, work: &mut M::Work) {
+        let n = pass.n * T::USIZE;
+        M::backward(Backward { n, ..pass }, work);
     }
 }
 
@@ -147,7 +115,7 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        type Step = (DenseT<Dim<4>, Dim<3>, f64>, Tanh);
+        type Step = (DenseT<Dim<4>, Dim<3>>, Tanh);
         assert!(check_gradients::<Seq<5, 4>, TimeDistributed<Step>>(2, 1) < 1e-7);
     }
 }

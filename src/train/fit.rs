@@ -1,9 +1,19 @@
-//! Settings for [`super::CompiledModel::fit`] and what it returns.
+//! [`CompiledModel::fit`], the epoch loop, and its settings ([`Fit`]).
 
 use super::callbacks::Callback;
+use super::compiled::CompiledModel;
+use super::data::{check_inputs, check_labels};
+use super::history::{EpochStats, History};
+use crate::error::{Error, Result};
+use crate::init::index_below;
+use crate::loss::Loss;
+use crate::module::Module;
+use crate::optim::Optimizer;
+use crate::shape::Shape;
 use crate::Scalar;
+use alloc::format;
 use alloc::vec::Vec;
-use core::ops::Deref;
+use rand::rngs::StdRng;
 
 /// How to train: epochs, batch size, shuffling, validation, callbacks and printing (Keras's
 /// `fit` options). With `std`, `fit` shows a live progress bar per epoch on a terminal and one
@@ -77,60 +87,140 @@ impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
     }
 }
 
-/// The metrics of one epoch.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EpochStats {
-    /// Mean training loss over the epoch's samples (as the weights moved).
-    pub loss: f64,
-    /// Training accuracy over the epoch's samples.
-    pub accuracy: f64,
-    /// Loss on the validation data after the epoch.
-    pub val_loss: Option<f64>,
-    /// Accuracy on the validation data after the epoch.
-    pub val_accuracy: Option<f64>,
-    /// The learning rate used during the epoch.
-    pub learning_rate: f64,
-}
 
-/// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History {
-    /// One entry per epoch.
-    pub epochs: Vec<EpochStats>,
-    /// Wall-clock seconds of each epoch, training and validation.
-    #[cfg(feature = "std")]
-    pub seconds: Vec<f64>,
-}
+impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
+where
+    In: Shape,
+    Net: Module<In, E>,
+    L: Loss<Net::Output, E>,
+    O: Optimizer,
+    E: Scalar,
+{
+    /// Trains on `x` (whole `In` samples, flat) with labels `y` as `settings` say, and returns
+    /// the per-epoch history. All data is checked before the first step; a callback's `Err`
+    /// ends training and is returned.
+    pub fn fit(
+        &mut self,
+        x: &[E],
+        y: &[L::Label],
+        settings: Fit<'_, E, L::Label>,
+    ) -> Result<History> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>(n, y)?;
+        if settings.batch_size == 0 {
+            return Err(Error::InvalidSetting {
+                what: "batch_size",
+                detail: "expected at least 1, got 0".into(),
+            });
+        }
+        let split = settings.validation_split;
+        if !(0.0..1.0).contains(&split) {
+            return Err(Error::InvalidSetting {
+                what: "validation_split",
+                detail: format!("expected a fraction in [0, 1), got {split}"),
+            });
+        }
+        let (n_train, validation) = match settings.validation_data {
+            Some((vx, vy)) => {
+                let nv = check_inputs::<In, Net, E>("validation inputs", vx)?;
+                check_labels::<Net::Output, E, L>(nv, vy)?;
+                (n, Some((vx, vy)))
+            }
+            // Keras: `split_at = int(n * (1 - validation_split))`, validation is the tail.
+            None if split > 0.0 => {
+                let n_train = (n as f64 * (1.0 - split)) as usize;
+                let (per, lpp) = (In::NUMEL, L::LABELS_PER_SAMPLE);
+                (n_train, Some((&x[n_train * per..], &y[n_train * lpp..])))
+            }
+            None => (n, None),
+        };
+        if n_train == 0 {
+            return Err(Error::Empty {
+                what: "training inputs after the validation split",
+            });
+        }
+        if validation.is_some_and(|(vx, _)| vx.is_empty()) {
+            return Err(Error::Empty {
+                what: "validation inputs after the validation split",
+            });
+        }
 
-#[cfg(feature = "std")]
-impl History {
-    /// The mean wall-clock seconds of an epoch (0 when no epoch ran).
-    ///
-    /// ```
-    /// let history = stratanet::History { epochs: vec![], seconds: vec![0.5, 1.5] };
-    /// assert_eq!(history.mean_epoch_seconds(), 1.0);
-    /// ```
-    pub fn mean_epoch_seconds(&self) -> f64 {
-        if self.seconds.is_empty() {
-            0.0
-        } else {
-            self.seconds.iter().sum::<f64>() / self.seconds.len() as f64
+        let epochs = settings.epochs;
+        let mut callbacks = settings.callbacks;
+        let capacity = settings.batch_size.min(n_train);
+        Self::reserve(&mut self.workspace, capacity);
+        let mut order: Vec<usize> = (0..n_train).collect();
+        let mut history = History::default();
+        self.notify(&mut callbacks, 0, epochs, |c, ctx| c.on_train_begin(ctx))?;
+        for epoch in 0..epochs {
+            let stop = self.notify(&mut callbacks, epoch, epochs, |c, ctx| {
+                c.on_epoch_begin(ctx)
+            })?;
+            let learning_rate = self.optimizer.learning_rate();
+            #[cfg(feature = "std")]
+            let mut progress = super::progress::Progress::new(
+                settings.verbose,
+                epoch,
+                epochs,
+                n_train.div_ceil(capacity),
+            );
+            if settings.shuffle {
+                shuffle(&mut order, &mut self.model.rng);
+            }
+            self.set_training();
+            let (mut loss_sum, mut correct, mut seen) = (0.0, 0, 0);
+            for (batch, indices) in order.chunks(capacity).enumerate() {
+                self.gather(x, y, indices);
+                let (l, c) = self.step(indices.len());
+                (loss_sum, correct, seen) = (loss_sum + l, correct + c, seen + indices.len());
+                let batch_loss = l / indices.len() as f64;
+                self.notify(&mut callbacks, epoch, epochs, |cb, ctx| {
+                    cb.on_batch_end(batch, batch_loss, ctx)
+                })?;
+                #[cfg(feature = "std")]
+                progress.batch_done(
+                    batch + 1,
+                    loss_sum / seen as f64,
+                    correct as f64 / seen as f64,
+                );
+            }
+            let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
+            let stats = EpochStats {
+                loss: loss_sum / n_train as f64,
+                accuracy: correct as f64 / n_train as f64,
+                val_loss: evaluation.map(|e| e.loss),
+                val_accuracy: evaluation.map(|e| e.accuracy),
+                learning_rate,
+            };
+            #[cfg(feature = "std")]
+            history.seconds.push(progress.epoch_done(&stats));
+            history.epochs.push(stats);
+            let stop_now = self.notify(&mut callbacks, epoch, epochs, |c, ctx| {
+                c.on_epoch_end(&stats, ctx)
+            })?;
+            if stop || stop_now {
+                break;
+            }
+        }
+        let last = history.epochs.len().saturating_sub(1);
+        self.notify(&mut callbacks, last, epochs, |c, ctx| c.on_train_end(ctx))?;
+        Ok(history)
+    }
+
+    /// Copies the samples at `indices` into the workspace's batch buffers.
+    fn gather(&mut self, x: &[E], y: &[L::Label], indices: &[usize]) {
+        let ws = self.workspace.as_mut().expect("gather runs after reserve");
+        let (per, lpp) = (In::NUMEL, L::LABELS_PER_SAMPLE);
+        for (row, &i) in indices.iter().enumerate() {
+            ws.x[row * per..(row + 1) * per].copy_from_slice(&x[i * per..(i + 1) * per]);
+            ws.y[row * lpp..(row + 1) * lpp].copy_from_slice(&y[i * lpp..(i + 1) * lpp]);
         }
     }
 }
 
-impl Deref for History {
-    type Target = [EpochStats];
-    fn deref(&self) -> &[EpochStats] {
-        &self.epochs
+/// Fisher–Yates shuffle.
+fn shuffle(order: &mut [usize], rng: &mut StdRng) {
+    for i in (1..order.len()).rev() {
+        order.swap(i, index_below(rng, i + 1));
     }
-}
-
-/// Loss and accuracy over a data set.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    /// Mean loss.
-    pub loss: f64,
-    /// Fraction of samples predicted correctly.
-    pub accuracy: f64,
 }

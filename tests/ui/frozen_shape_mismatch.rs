@@ -2,7 +2,7 @@
 use stratanet::infer::Frozen;
 use stratanet::prelude::*;
 
-type Net = (Dense<4, 8>, ReLU, Dense<6, 1>);
+type Net = (Dense<4, 8>, Relu, Dense<6, 1>);
 static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = [0.0; <Net as TensorLayout>::STORED];
 static NET: Frozen<Vector<4>, Net> = Frozen::new(&WEIGHTS);
 

@@ -2,7 +2,7 @@
 use stratanet::infer::Frozen;
 use stratanet::prelude::*;
 
-type Net = (Dense<4, 8>, ReLU, Dense<8, 1>);
+type Net = (Dense<4, 8>, Relu, Dense<8, 1>);
 static WEIGHTS: [f32; 40] = [0.0; 40];
 static NET: Frozen<Vector<4>, Net> = Frozen::new(&WEIGHTS);
 

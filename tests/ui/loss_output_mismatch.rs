@@ -4,5 +4,5 @@ use stratanet::prelude::*;
 
 fn main() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let _model = Model::<Seq<3, 4>, ReLU>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    let _model = Model::<Seq<3, 4>, Relu>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
 }

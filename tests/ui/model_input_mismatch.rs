@@ -2,7 +2,7 @@
 use rand::SeedableRng;
 use stratanet::prelude::*;
 
-type Net = (Dense<4, 8>, ReLU, Dense<8, 1>);
+type Net = (Dense<4, 8>, Relu, Dense<8, 1>);
 
 fn main() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);

@@ -2,7 +2,7 @@
 // model declares sequences of 10.
 use stratanet::prelude::*;
 
-type Net = (Gru<4, 16, Sequence>, Flatten, Dense<192, 1>);
+type Net = (Gru<4, 16, ReturnSequences>, Flatten, Dense<192, 1>);
 
 const _: () = check::<Seq<10, 4>, Net, Vector<1>>();
 

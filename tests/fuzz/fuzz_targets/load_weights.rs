@@ -8,9 +8,9 @@ use stratanet::persist::{load_weights, safetensors::from_safetensors};
 use stratanet::prelude::*;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = load_weights::<f32, (Dense<4, 3>, ReLU, Dense<3, 2>)>(data);
-    let _ = from_safetensors::<f32, (Dense<4, 3>, ReLU, Dense<3, 2>)>(data);
-    let _ = load_weights::<f32, (Dense<8, 4>, BatchNorm<4>, Gru<1, 2, Sequence>)>(data);
+    let _ = load_weights::<f32, (Dense<4, 3>, Relu, Dense<3, 2>)>(data);
+    let _ = from_safetensors::<f32, (Dense<4, 3>, Relu, Dense<3, 2>)>(data);
+    let _ = load_weights::<f32, (Dense<8, 4>, BatchNorm<4>, Gru<1, 2, ReturnSequences>)>(data);
     let _ = from_safetensors::<f64, (DenseT<Dim<3>, Dim<2>, f64>,)>(data);
     type Small = (Conv2d<1, 2, 3>, MaxPool2d<2>, Flatten, Dense<8, 2>);
     let mut weights = [0.0f32; <Small as TensorLayout>::STORED];

@@ -21,7 +21,7 @@ use stratanet::prelude::*;
 /// The network `examples/digits_deploy.rs` trains; the weights file must match it exactly.
 type Net = (
     Conv2d<1, 8, 3, 1, 1>,
-    ReLU,
+    Relu,
     MaxPool2d<2>,
     Flatten,
     Dense<128, 10>,

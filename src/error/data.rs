@@ -1,0 +1,180 @@
+//! The error of the allocating API: data, settings and files handed in at run time.
+
+use super::{InputError, WeightsError};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// What went wrong with run-time data or settings.
+///
+/// ```
+/// use stratanet::Error;
+/// let e = Error::LengthNotMultiple { what: "inputs", len: 7, sample_size: 5 };
+/// assert_eq!(
+///     e.to_string(),
+///     "inputs: expected a length that is a multiple of the sample size 5, got 7 values"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// No samples were given.
+    Empty {
+        /// Which data (e.g. "inputs").
+        what: &'static str,
+    },
+    /// A flat slice whose length is not a whole number of samples.
+    LengthNotMultiple {
+        /// Which data.
+        what: &'static str,
+        /// The length that came.
+        len: usize,
+        /// The per-sample element count the type fixes.
+        sample_size: usize,
+    },
+    /// Inputs and labels describe different numbers of samples.
+    CountMismatch {
+        /// Samples in the inputs.
+        inputs: usize,
+        /// Label values expected for that many samples.
+        expected_labels: usize,
+        /// Label values that came.
+        labels: usize,
+    },
+    /// A class label outside `0..classes`.
+    LabelOutOfRange {
+        /// Position of the label.
+        index: usize,
+        /// The label that came.
+        label: usize,
+        /// Number of classes the output shape fixes.
+        classes: usize,
+    },
+    /// A target value outside the range the loss accepts.
+    TargetOutOfRange {
+        /// Position of the target.
+        index: usize,
+        /// The value that came.
+        value: f64,
+        /// The accepted range, in words.
+        expected: &'static str,
+    },
+    /// An input value the network cannot take (a token id out of range), as the model's first
+    /// layer found it.
+    Input(InputError),
+    /// A NaN or infinite value.
+    NonFinite {
+        /// Which data.
+        what: &'static str,
+        /// Position of the first such value.
+        index: usize,
+    },
+    /// A weights file that is not well formed.
+    Format {
+        /// The byte where the problem starts.
+        offset: usize,
+        /// What was expected and what came.
+        detail: String,
+    },
+    /// A weights file in stratanet's format that does not match the network.
+    Weights(WeightsError),
+    /// A weights file whose tensor has another shape than the network's.
+    TensorShape {
+        /// The tensor.
+        tensor: String,
+        /// The network's shape.
+        expected: Vec<usize>,
+        /// The file's shape (empty when even the rank differs).
+        found: Vec<usize>,
+    },
+    /// A weights file without a tensor the network needs.
+    MissingTensor {
+        /// The tensor's name.
+        name: String,
+    },
+    /// An output buffer of the wrong length.
+    OutputLength {
+        /// Values the inputs produce.
+        expected: usize,
+        /// Values the buffer holds.
+        got: usize,
+    },
+    /// The training loss stopped being finite (see `StopOnNan`).
+    NonFiniteLoss {
+        /// The epoch, from 0.
+        epoch: usize,
+        /// The batch within the epoch, from 0.
+        batch: usize,
+    },
+    /// A file could not be written or read.
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
+    InvalidSetting {
+        /// Which setting.
+        what: &'static str,
+        /// What is allowed and what came.
+        detail: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty { what } => write!(f, "{what}: expected at least one sample, got none"),
+            Error::LengthNotMultiple { what, len, sample_size } => write!(
+                f,
+                "{what}: expected a length that is a multiple of the sample size {sample_size}, got {len} values"
+            ),
+            Error::CountMismatch { inputs, expected_labels, labels } => write!(
+                f,
+                "labels: expected {expected_labels} values for {inputs} input samples, got {labels}"
+            ),
+            Error::LabelOutOfRange { index, label, classes } => write!(
+                f,
+                "labels[{index}]: expected a class in 0..{classes}, got {label}"
+            ),
+            Error::TargetOutOfRange { index, value, expected } => {
+                write!(f, "labels[{index}]: expected {expected}, got {value}")
+            }
+            Error::Input(e) => e.fmt(f),
+            Error::NonFinite { what, index } => {
+                write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
+            }
+            Error::InvalidSetting { what, detail } => write!(f, "{what}: {detail}"),
+            Error::NonFiniteLoss { epoch, batch } => {
+                write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
+            }
+            Error::Io { path, detail } => write!(f, "{path}: {detail}"),
+            Error::Format { offset, detail } => write!(f, "weights file at byte {offset}: {detail}"),
+            Error::Weights(e) => e.fmt(f),
+            Error::TensorShape { tensor, expected, found } => {
+                write!(f, "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found:?}")
+            }
+            Error::MissingTensor { name } => write!(f, "weights file: expected tensor `{name}`, got none"),
+            Error::OutputLength { expected, got } => {
+                write!(f, "output buffer: expected {expected} values, got {got}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e)
+    }
+}
+
+impl From<WeightsError> for Error {
+    fn from(e: WeightsError) -> Self {
+        Error::Weights(e)
+    }
+}
+
+/// The crate's result type.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,132 @@
+//! The convolution family: `Conv1d` and `Conv2d` share one shell, [`conv_module!`], written
+//! here: each layer file states its formula, struct, [`TensorLayout`](crate::module::TensorLayout)
+//! and [`Layer`](crate::module::Layer) (its output size), and a `geometry` function that reads
+//! the kernels' `usize` geometry from the shapes; the macro adds `Infer` and `Module`, which
+//! only differ in that geometry.
+//!
+//! With `cols = im2col(x)` a convolution is `y = W·cols + b`, so (as for a dense layer)
+//! `dW = dY·colsᵀ`, `db = Σ dy` over samples and positions, and `dcols = Wᵀ·dY`, which col2im
+//! (the adjoint of im2col) sums back onto the input positions each column came from.
+
+mod conv1d;
+mod conv2d;
+
+pub use conv1d::{Conv1d, Conv1dT};
+pub use conv2d::{Conv2d, Conv2dT};
+
+#[cfg(feature = "alloc")]
+use {
+    crate::kernels::conv::{conv_backward, conv_forward, ConvGeom},
+    crate::Scalar,
+    alloc::vec,
+    alloc::vec::Vec,
+};
+
+/// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
+/// the product `W·cols` or its gradient, and the column gradients.
+#[cfg(feature = "alloc")]
+pub struct ConvWork<E> {
+    cols: Vec<E>,
+    z: Vec<E>,
+    dcols: Vec<E>,
+}
+
+#[cfg(feature = "alloc")]
+impl<E: Scalar> ConvWork<E> {
+    pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
+        let columns = g.patch() * g.positions() * capacity;
+        Self {
+            cols: vec![E::zero(); columns],
+            z: vec![E::zero(); g.out_len() * capacity],
+            dcols: vec![E::zero(); columns],
+        }
+    }
+
+    /// Forward pass of the convolution `g` over `tensors` (weights, then `c_out` biases).
+    pub(crate) fn forward(&mut self, g: &ConvGeom, n: usize, tensors: &[E], x: &[E], y: &mut [E]) {
+        let (w, b) = tensors.split_at(tensors.len() - g.c_out);
+        conv_forward(g, n, x, w, b, &mut self.cols, &mut self.z, y);
+    }
+
+    /// Backward pass after [`ConvWork::forward`]; adds the parameter gradients to `grads`.
+    pub(crate) fn backward(
+        &mut self,
+        g: &ConvGeom,
+        n: usize,
+        tensors: &[E],
+        dy: &[E],
+        dx: Option<&mut [E]>,
+        grads: &mut [E],
+    ) {
+        let w = &tensors[..tensors.len() - g.c_out];
+        let (dw, db) = grads.split_at_mut(grads.len() - g.c_out);
+        conv_backward(
+            g,
+            n,
+            &self.cols,
+            w,
+            dy,
+            dx,
+            dw,
+            db,
+            &mut self.z,
+            &mut self.dcols,
+        );
+    }
+}
+
+/// `Infer` and `Module` for the convolution `$layer<CI, CO, K, S, P>` (weights, then `CO`
+/// biases): for any input its [`Layer`](crate::module::Layer) implementation accepts,
+/// `$geometry::<In, Out, K, S, P>()` gives the kernels' geometry.
+macro_rules! conv_module {
+    ($layer:ident, $geometry:ident) => {
+        impl<In, CI, CO, K, S, P, E> $crate::module::Infer<In, E> for $layer<CI, CO, K, S, P>
+        where
+            In: $crate::shape::Shape,
+            CI: $crate::shape::DimT,
+            CO: $crate::shape::DimT,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            P: $crate::shape::DimT,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+                let (weight, bias) = tensors.split_at(tensors.len() - CO::USIZE);
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                $crate::kernels::conv::conv_direct(&g, x, weight, bias, y);
+            }
+        }
+
+        #[cfg(feature = "alloc")]
+        impl<In, CI, CO, K, S, P, E> $crate::module::Module<In, E> for $layer<CI, CO, K, S, P>
+        where
+            In: $crate::shape::Shape,
+            CI: $crate::shape::DimT,
+            CO: $crate::shape::DimT,
+            K: $crate::shape::DimT,
+            S: $crate::shape::DimT,
+            P: $crate::shape::DimT,
+            E: $crate::Scalar,
+            Self: $crate::module::Layer<In>,
+        {
+            type Work = $crate::layers::conv::ConvWork<E>;
+
+            fn work(capacity: usize) -> Self::Work {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                $crate::layers::conv::ConvWork::new(&g, capacity)
+            }
+
+            fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                work.forward(&g, n, tensors, x, y);
+            }
+
+            fn backward(pass: $crate::module::Backward<'_, E>, work: &mut Self::Work) {
+                let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
+                work.backward(&g, pass.n, pass.tensors, pass.dy, pass.dx, pass.grads);
+            }
+        }
+    };
+}
+use conv_module;

@@ -1,0 +1,41 @@
+//! Reshape: `S1` → `S2` when both hold the same number of elements (checked by the compiler);
+//! values keep their row-major order.
+//!
+//! PyTorch: `nn.Unflatten` / `view`; Keras: `layers.Reshape(target_shape)`.
+
+use crate::module::Layer;
+use crate::shape::Shape;
+use core::marker::PhantomData;
+
+/// Reinterprets a sample as shape `S` with the same element count.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// // a 64-vector as an 8×8 one-channel image
+/// const _: () = check::<Vector<64>, Reshape<Image<1, 8, 8>>, Image<1, 8, 8>>();
+/// ```
+///
+/// A reshape to another element count does not compile:
+/// ```compile_fail
+/// use stratanet::prelude::*;
+/// const _: () = check::<Vector<63>, Reshape<Image<1, 8, 8>>, Image<1, 8, 8>>();
+/// ```
+pub struct Reshape<S>(PhantomData<S>);
+
+impl<In: Shape, S: Shape<Numel = In::Numel>> Layer<In> for Reshape<S> {
+    type Output = S;
+}
+
+super::copy_through_module!(Reshape<S>; S);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::check_gradients;
+    use crate::shape::{Image, Seq};
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        assert!(check_gradients::<Seq<4, 6>, Reshape<Image<2, 3, 4>>>(2, 1) < 1e-9);
+    }
+}

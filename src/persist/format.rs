@@ -1,0 +1,489 @@
+//! The weights file format, both directions: the const reader (checks a file against a
+//! network's [`Layout`] without allocating, at run time or at compile time), the decoder onto
+//! a caller's array, compile-time embedding, and (with `alloc`) the writer. Integers and values
+//! are little-endian; see [`crate::persist`] for the layout.
+
+use crate::error::{FoundName, FoundShape, TensorName, WeightsError};
+use crate::module::{Layout, TensorLayout, MAX_DEPTH};
+use crate::Scalar;
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+/// The first bytes of every weights file.
+pub const MAGIC: &[u8; 8] = b"STRATNET";
+/// The weights file format version this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+/// `Ok` when `len` bytes follow byte `at`, else the truncation error naming `what`.
+const fn ensure(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    what: &'static str,
+) -> Result<(), WeightsError> {
+    if at > bytes.len() || bytes.len() - at < len {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what,
+        });
+    }
+    Ok(())
+}
+
+/// A checked little-endian read of `len` bytes at `at` (at most 8), as a `u64`.
+const fn read_le(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    what: &'static str,
+) -> Result<u64, WeightsError> {
+    if let Err(e) = ensure(bytes, at, len, what) {
+        return Err(e);
+    }
+    let mut value = 0u64;
+    let mut i = 0;
+    while i < len {
+        value |= (bytes[at + i] as u64) << (8 * i);
+        i += 1;
+    }
+    Ok(value)
+}
+
+/// Whether `bytes[at..at + len]` spells `path` as `i.j.` followed by `name`.
+const fn name_matches(bytes: &[u8], at: usize, len: usize, expected: &TensorName) -> bool {
+    let mut k = 0;
+    let mut level = 0;
+    while level < expected.depth {
+        let index = expected.path[level];
+        let mut digits = [0u8; 5];
+        let mut count = 0;
+        let mut rest = index;
+        loop {
+            digits[count] = b'0' + (rest % 10) as u8;
+            count += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        while count > 0 {
+            count -= 1;
+            if k >= len || bytes[at + k] != digits[count] {
+                return false;
+            }
+            k += 1;
+        }
+        if k >= len || bytes[at + k] != b'.' {
+            return false;
+        }
+        k += 1;
+        level += 1;
+    }
+    let name = expected.name.as_bytes();
+    if len - k != name.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < name.len() {
+        if bytes[at + k + i] != name[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Checks the headers of the tensors under `layout` (at `path[..depth]`) from byte `at`;
+/// returns the byte after them.
+const fn check_tensors(
+    bytes: &[u8],
+    mut at: usize,
+    layout: &Layout,
+    path: [u16; MAX_DEPTH],
+    depth: usize,
+) -> Result<usize, WeightsError> {
+    match layout {
+        Layout::Layers(layers) => {
+            let mut i = 0;
+            while i < layers.len() {
+                let mut inner = path;
+                if depth < MAX_DEPTH {
+                    inner[depth] = i as u16;
+                }
+                at = match check_tensors(bytes, at, &layers[i], inner, depth + 1) {
+                    Ok(next) => next,
+                    Err(e) => return Err(e),
+                };
+                i += 1;
+            }
+            Ok(at)
+        }
+        Layout::Tensors(tensors) => {
+            let mut t = 0;
+            while t < tensors.len() {
+                let expected = TensorName {
+                    path,
+                    depth: if depth < MAX_DEPTH { depth } else { MAX_DEPTH },
+                    name: tensors[t].name,
+                };
+                let name_len = match read_le(bytes, at, 4, "a tensor name length") {
+                    Ok(v) => v as usize,
+                    Err(e) => return Err(e),
+                };
+                at += 4;
+                if let Err(e) = ensure(bytes, at, name_len, "a tensor name") {
+                    return Err(e);
+                }
+                if !name_matches(bytes, at, name_len, &expected) {
+                    let mut found = FoundName {
+                        bytes: [0; 32],
+                        len: 0,
+                        full_len: name_len,
+                    };
+                    while found.len < name_len && found.len < found.bytes.len() {
+                        found.bytes[found.len] = bytes[at + found.len];
+                        found.len += 1;
+                    }
+                    return Err(WeightsError::Name { expected, found });
+                }
+                at += name_len;
+                let rank = match read_le(bytes, at, 4, "a tensor rank") {
+                    Ok(v) => v as usize,
+                    Err(e) => return Err(e),
+                };
+                at += 4;
+                let dims = tensors[t].dims;
+                let mut found = FoundShape { dims: [0; 4], rank };
+                let mut same = rank == dims.len();
+                let mut d = 0;
+                while d < rank {
+                    let dim = match read_le(bytes, at, 8, "a tensor dimension") {
+                        Ok(v) => v,
+                        Err(e) => return Err(e),
+                    };
+                    at += 8;
+                    if d < found.dims.len() {
+                        // A dimension beyond `usize` (on a 32-bit target) shows as its maximum.
+                        found.dims[d] = if dim > usize::MAX as u64 {
+                            usize::MAX
+                        } else {
+                            dim as usize
+                        };
+                    }
+                    if same && dim != dims[d] as u64 {
+                        same = false;
+                    }
+                    d += 1;
+                }
+                if !same {
+                    return Err(WeightsError::Shape {
+                        tensor: expected,
+                        expected: dims,
+                        found,
+                    });
+                }
+                t += 1;
+            }
+            Ok(at)
+        }
+    }
+}
+
+/// Checks a whole weights file against `layout` with `element_size`-byte values: header,
+/// every tensor's name and shape in order, the data length and nothing after it. Returns the
+/// byte where the values start. Never panics, never allocates; usable in `const`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::error::WeightsError;
+/// use stratanet::persist::check_weights;
+/// type Net = (Dense<3, 4>, Relu, Dense<4, 2>);
+/// let layout = <Net as TensorLayout>::LAYOUT;
+/// assert_eq!(check_weights(b"STRATNEX", &layout, 4), Err(WeightsError::Magic));
+/// ```
+pub const fn check_weights(
+    bytes: &[u8],
+    layout: &Layout,
+    element_size: usize,
+) -> Result<usize, WeightsError> {
+    if bytes.len() < MAGIC.len() {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what: "the magic bytes",
+        });
+    }
+    let mut i = 0;
+    while i < MAGIC.len() {
+        if bytes[i] != MAGIC[i] {
+            return Err(WeightsError::Magic);
+        }
+        i += 1;
+    }
+    let version = match read_le(bytes, 8, 4, "the format version") {
+        Ok(v) => v as u32,
+        Err(e) => return Err(e),
+    };
+    if version != VERSION {
+        return Err(WeightsError::Version {
+            expected: VERSION,
+            found: version,
+        });
+    }
+    let size = match read_le(bytes, 12, 1, "the element size") {
+        Ok(v) => v as usize,
+        Err(e) => return Err(e),
+    };
+    if size != element_size {
+        return Err(WeightsError::ElementSize {
+            expected: element_size,
+            found: size,
+        });
+    }
+    let count = match read_le(bytes, 13, 4, "the tensor count") {
+        Ok(v) => v as usize,
+        Err(e) => return Err(e),
+    };
+    if count != layout.tensor_count() {
+        return Err(WeightsError::TensorCount {
+            expected: layout.tensor_count(),
+            found: count,
+        });
+    }
+    let start = match check_tensors(bytes, 17, layout, [0; MAX_DEPTH], 0) {
+        Ok(at) => at,
+        Err(e) => return Err(e),
+    };
+    let data = layout.numel() * element_size;
+    if bytes.len() - start < data {
+        return Err(WeightsError::Truncated {
+            offset: bytes.len(),
+            what: "the tensor values",
+        });
+    }
+    if bytes.len() - start > data {
+        return Err(WeightsError::TrailingBytes {
+            offset: start + data,
+            extra: bytes.len() - start - data,
+        });
+    }
+    Ok(start)
+}
+
+/// Converts little-endian values (4 or 8 bytes each, as `E`) into `out`.
+pub(crate) fn decode_values<E: Scalar>(data: &[u8], out: &mut [E]) {
+    if core::mem::size_of::<E>() == 4 {
+        for (v, b) in out.iter_mut().zip(data.chunks_exact(4)) {
+            *v = E::from_f64(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        }
+    } else {
+        for (v, b) in out.iter_mut().zip(data.chunks_exact(8)) {
+            *v = E::from_f64(f64::from_le_bytes([
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            ]));
+        }
+    }
+}
+
+/// Reads a weights file for network `Net` into `out` (on the stack, say), without allocating.
+/// The array's length must be `Net`'s [`TensorLayout::STORED`] (checked at compile time); a
+/// file that does not match `Net` is an `Err` and leaves `out` unchanged.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::Frozen;
+/// use stratanet::persist::decode_weights;
+/// use rand::SeedableRng;
+/// type Net = (Dense<3, 4>, Relu, Dense<4, 2>);
+/// let trained = Weights::<Net>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
+/// let file = stratanet::persist::save_weights(&trained);
+///
+/// let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
+/// decode_weights::<f32, Net, _>(&file, &mut weights)?;
+/// let net = Frozen::<Vector<3>, Net>::new(&weights);
+/// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
+/// assert_eq!(y.len(), 2);
+/// // another network refuses the file, naming the tensor
+/// let mut other = [0.0f32; <(Dense<3, 5>, Relu, Dense<5, 2>) as TensorLayout>::STORED];
+/// let err = decode_weights::<f32, (Dense<3, 5>, Relu, Dense<5, 2>), _>(&file, &mut other);
+/// let message = err.unwrap_err().to_string();
+/// assert!(message.contains("tensor `0.weight`: expected shape [5, 3], got [4, 3]"));
+/// # Ok::<(), stratanet::error::WeightsError>(())
+/// ```
+pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
+    bytes: &[u8],
+    out: &mut [E; N],
+) -> Result<(), WeightsError> {
+    const {
+        assert!(
+            N == Net::STORED,
+            "the weights array must hold exactly the network's TensorLayout::STORED values"
+        )
+    };
+    let start = check_weights(bytes, &Net::LAYOUT, core::mem::size_of::<E>())?;
+    decode_values(&bytes[start..], out);
+    Ok(())
+}
+
+/// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
+/// file and the network (or `N`) stops compilation. Used through
+/// [`include_weights!`](crate::include_weights).
+pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
+    let start = match check_weights(bytes, layout, 4) {
+        Ok(start) => start,
+        Err(e) => panic!("{}", e.message().as_str()),
+    };
+    assert!(
+        N == layout.numel(),
+        "the weights array must hold exactly the network's TensorLayout::STORED values"
+    );
+    let mut out = [0.0f32; N];
+    let mut i = 0;
+    while i < N {
+        let at = start + 4 * i;
+        out[i] = f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        i += 1;
+    }
+    out
+}
+
+/// The `f32` weights of network `$net` from the weights file at `$path` (as `include_bytes!`
+/// finds it), checked against the network and decoded at compile time: a file that does not
+/// match the network is a compile error. The value is a `[f32; STORED]` for a `static`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::infer::Frozen;
+/// type Net = (Conv2d<1, 8, 3, 1, 1>, Relu, MaxPool2d<2>, Flatten, Dense<128, 10>);
+/// static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = stratanet::include_weights!(
+///     Net,
+///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no_std_proof/digits_cnn.stnet")
+/// );
+/// static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
+/// assert!(NET.predict_class(&Default::default()) < 10);
+/// ```
+#[macro_export]
+macro_rules! include_weights {
+    ($net:ty, $path:expr) => {
+        $crate::persist::embed_f32::<{ <$net as $crate::module::TensorLayout>::STORED }>(
+            include_bytes!($path),
+            &<$net as $crate::module::TensorLayout>::LAYOUT,
+        )
+    };
+}
+
+
+/// Writes a weights file: the header for `layout` (every tensor's full name and shape), then
+/// `values` as `E`-sized little-endian numbers.
+#[cfg(feature = "alloc")]
+pub(crate) fn encode_weights<E: Scalar>(layout: &Layout, values: &[E]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.push(core::mem::size_of::<E>() as u8);
+    out.extend_from_slice(&(layout.tensor_count() as u32).to_le_bytes());
+    layout.for_each(&mut |path, tensor, _| {
+        let name = crate::module::full_name(path, tensor);
+        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(tensor.dims.len() as u32).to_le_bytes());
+        for &d in tensor.dims {
+            out.extend_from_slice(&(d as u64).to_le_bytes());
+        }
+    });
+    encode_values(values, &mut out);
+    out
+}
+
+/// Appends `values` as little-endian `E`-sized numbers (4 bytes for `f32`, 8 for `f64`): the
+/// inverse of [`decode_values`].
+#[cfg(feature = "alloc")]
+pub(crate) fn encode_values<E: Scalar>(values: &[E], out: &mut Vec<u8>) {
+    for &v in values {
+        if core::mem::size_of::<E>() == 4 {
+            out.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
+        } else {
+            out.extend_from_slice(&v.as_f64().to_le_bytes());
+        }
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use crate::layers::{Dense, Relu};
+    use crate::module::TensorLayout;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    /// A weights file written by hand: `(name, dims)` headers, then `values` f32 zeros.
+    fn file(tensors: &[(&[u8], &[u64])], values: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.push(4);
+        out.extend_from_slice(&(tensors.len() as u32).to_le_bytes());
+        for (name, dims) in tensors {
+            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            out.extend_from_slice(name);
+            out.extend_from_slice(&(dims.len() as u32).to_le_bytes());
+            for d in *dims {
+                out.extend_from_slice(&d.to_le_bytes());
+            }
+        }
+        out.resize(out.len() + 4 * values, 0);
+        out
+    }
+
+    type Net = (Dense<3, 2>, Relu);
+
+    fn check(bytes: &[u8]) -> Result<usize, WeightsError> {
+        check_weights(bytes, &<Net as TensorLayout>::LAYOUT, 4)
+    }
+
+    #[test]
+    fn a_hand_written_file_is_read() {
+        let good = file(&[(b"0.weight", &[2, 3]), (b"0.bias", &[2])], 8);
+        assert_eq!(check(&good), Ok(good.len() - 32));
+    }
+
+    #[test]
+    fn names_that_differ_are_shown_as_they_came() {
+        let long = [b'x'; 40];
+        let err = check(&file(&[(&long, &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights file: expected tensor `0.weight`, got `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (40 bytes)`"
+        );
+        let err = check(&file(&[(&[0xff, 0xfe], &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights file: expected tensor `0.weight`, got `<not UTF-8>`"
+        );
+        // a prefix of the right name is not the name
+        let err = check(&file(&[(b"0.weigh", &[2, 3]), (b"0.bias", &[2])], 8)).unwrap_err();
+        assert!(matches!(err, WeightsError::Name { .. }));
+    }
+
+    #[test]
+    fn shapes_that_differ_are_shown_as_they_came() {
+        let err = check(&file(
+            &[(b"0.weight", &[2, 3, 1, 1, 1]), (b"0.bias", &[2])],
+            8,
+        ));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "weights file: tensor `0.weight`: expected shape [2, 3], got a rank-5 shape"
+        );
+        let err = check(&file(&[(b"0.weight", &[3, 2]), (b"0.bias", &[2])], 8));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "weights file: tensor `0.weight`: expected shape [2, 3], got [3, 2]"
+        );
+        let huge = check(&file(
+            &[(b"0.weight", &[2, u64::MAX]), (b"0.bias", &[2])],
+            8,
+        ));
+        assert!(matches!(huge, Err(WeightsError::Shape { .. })));
+    }
+}
+

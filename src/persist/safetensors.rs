@@ -1,0 +1,114 @@
+
+
+use crate::error::{Error, Result};
+use crate::module::{full_name, TensorLayout, Weights};
+use crate::persist::format::encode_values;
+use crate::Scalar;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+fn format_error(detail: String) -> Error {
+    Error::Format { offset: 0, detail }
+}
+
+/// One tensor's values as `f64`, checked against `shape`.
+fn read(file: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f64>> {
+    let view = file
+        .tensor(name)
+        .map_err(|_| Error::MissingTensor { name: name.into() })?;
+    if view.shape() != shape {
+        return Err(Error::TensorShape {
+            tensor: name.into(),
+            expected: shape.to_vec(),
+            found: view.shape().to_vec(),
+        });
+    }
+    let data = view.data();
+    Ok(match view.dtype() {
+        Dtype::F32 => data
+            .chunks_exact(4)
+            .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect(),
+        Dtype::F64 => data
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+            .collect(),
+        other => {
+            return Err(format_error(format!(
+                "tensor `{name}`: expected F32 or F64, got {other:?}"
+            )))
+        }
+    })
+}
+
+/// Reads the weights of network `Net` from `.safetensors` bytes. Tensors the network does not
+/// use are ignored; a missing tensor or a shape that differs is an `Err` naming it.
+pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<Weights<Net, E>> {
+    let file = SafeTensors::deserialize(bytes)
+        .map_err(|e| format_error(format!("not a safetensors file: {e}")))?;
+    let mut weights = Weights::<Net, E>::zeros();
+    let mut failure = None;
+    Net::LAYOUT.for_each(&mut |path, tensor, at| {
+        if failure.is_some() {
+            return;
+        }
+        let name = full_name(path, tensor);
+        let values = match name.strip_suffix("bias_l0") {
+            Some(prefix) => read(&file, &format!("{prefix}bias_ih_l0"), tensor.dims).and_then(
+                |ih| {
+                    let hh = read(&file, &format!("{prefix}bias_hh_l0"), tensor.dims)?;
+                    Ok(ih.iter().zip(&hh).map(|(a, b)| a + b).collect())
+                },
+            ),
+            None => read(&file, &name, tensor.dims),
+        };
+        match values {
+            Ok(values) => {
+                let slice = &mut weights.as_mut_slice()[at..at + tensor.numel()];
+                for (v, &x) in slice.iter_mut().zip(&values) {
+                    *v = E::from_f64(x);
+                }
+            }
+            Err(e) => failure = Some(e),
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(weights),
+    }
+}
+
+/// The network's tensors as `.safetensors` bytes (`F32` for an `f32` network, `F64` for
+/// `f64`), named as PyTorch names them.
+pub fn to_safetensors<E: Scalar, Net: TensorLayout>(weights: &Weights<Net, E>) -> Result<Vec<u8>> {
+    let dtype = if core::mem::size_of::<E>() == 4 {
+        Dtype::F32
+    } else {
+        Dtype::F64
+    };
+    let mut named: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    weights.for_each_tensor(&mut |name, tensor, values| {
+        let mut data = Vec::with_capacity(core::mem::size_of_val(values));
+        encode_values(values, &mut data);
+        let shape = tensor.dims.to_vec();
+        match name.strip_suffix("bias_l0") {
+            Some(prefix) => {
+                let zeros = vec![0u8; data.len()];
+                named.push((format!("{prefix}bias_ih_l0"), shape.clone(), data));
+                named.push((format!("{prefix}bias_hh_l0"), shape, zeros));
+            }
+            None => named.push((name.into(), shape, data)),
+        }
+    });
+    let mut views = Vec::new();
+    for (name, shape, data) in &named {
+        let view = TensorView::new(dtype, shape.clone(), data)
+            .map_err(|e| format_error(format!("{name}: {e}")))?;
+        views.push((name.as_str(), view));
+    }
+    safetensors::serialize(views, None).map_err(|e| format_error(format!("{e}")))
+}
+

@@ -1,0 +1,114 @@
+//! Keeping the weights of the best (or latest) epoch (Keras's `ModelCheckpoint`).
+
+use super::{Best, Callback, EpochStats, Monitor, TrainContext};
+use crate::error::Result;
+use crate::module::{TensorLayout, Weights};
+use crate::Scalar;
+use alloc::vec::Vec;
+
+/// Keeps a copy of the weights in memory: of the best epoch by a monitored metric, or of the
+/// latest epoch (Keras's `ModelCheckpoint` with `save_best_only` or without). Copy them back
+/// with [`ModelCheckpoint::restore`], or get them as a weights file with
+/// [`ModelCheckpoint::weights_file`].
+pub struct ModelCheckpoint<E> {
+    best: Option<(Monitor, Best)>,
+    epoch: Option<usize>,
+    weights: Vec<E>,
+}
+
+impl<E: Scalar> ModelCheckpoint<E> {
+    /// Keeps the weights of the best epoch by `monitor`.
+    pub fn best(monitor: Monitor) -> Self {
+        Self {
+            best: Some((monitor, Best::new(monitor.direction(), 0.0))),
+            epoch: None,
+            weights: Vec::new(),
+        }
+    }
+    /// Keeps the weights of every epoch (the latest replaces the previous).
+    pub fn every_epoch() -> Self {
+        Self {
+            best: None,
+            epoch: None,
+            weights: Vec::new(),
+        }
+    }
+    /// The epoch (from 0) of the kept weights.
+    pub fn epoch(&self) -> Option<usize> {
+        self.epoch
+    }
+    /// The kept weights, in the network's parameter order.
+    pub fn weights(&self) -> Option<&[E]> {
+        self.epoch.map(|_| self.weights.as_slice())
+    }
+    /// The kept weights as a weights file of network type `Net` (see [`crate::persist`]), for
+    /// writing to disk.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::train::callbacks::{ModelCheckpoint, Monitor};
+    /// use rand::SeedableRng;
+    /// type Net = (Dense<2, 3>, Tanh, Dense<3, 1>);
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(Mse, Adam::new(0.01));
+    /// let mut best = ModelCheckpoint::best(Monitor::Loss);
+    /// model.fit(&[0.0, 1.0, 1.0, 0.0], &[1.0, 0.0], Fit::epochs(5).callback(&mut best).silent())?;
+    /// let bytes = best.weights_file::<Net>().expect("an epoch was kept");
+    /// let mut restored = Model::<Vector<2>, Net>::new(&mut rng);
+    /// restored.load_weights(&bytes)?;
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn weights_file<Net: TensorLayout>(&self) -> Option<Vec<u8>> {
+        let mut weights = Weights::<Net, E>::zeros();
+        self.restore(&mut weights)
+            .then(|| crate::persist::save_weights(&weights))
+    }
+
+    /// Copies the kept weights into `weights`; returns whether there were any.
+    pub fn restore<Net: TensorLayout>(&self, weights: &mut Weights<Net, E>) -> bool {
+        let Some(kept) = self.weights() else {
+            return false;
+        };
+        weights.as_mut_slice().copy_from_slice(kept);
+        true
+    }
+}
+
+impl<E: Scalar> Callback<E> for ModelCheckpoint<E> {
+    fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        if let Some((monitor, best)) = &mut self.best {
+            let current = monitor.value(stats)?;
+            if !best.improves(current) {
+                return Ok(());
+            }
+            best.value = current;
+        }
+        self.epoch = Some(ctx.epoch);
+        ctx.copy_weights(&mut self.weights);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn checkpoint_keeps_the_best_epoch() {
+        let mut best = ModelCheckpoint::<f64>::best(Monitor::Loss);
+        script(&mut best, &[1.0, 0.5, 0.7, 0.6]);
+        // weights: [weight, bias] = [epoch, 0]
+        assert_eq!(
+            (best.epoch(), best.weights()),
+            (Some(1), Some(&[1.0, 0.0][..]))
+        );
+        let mut net = Weights::<Net, f64>::zeros();
+        assert!(best.restore(&mut net));
+        assert_eq!(net.as_slice(), &[1.0, 0.0]);
+        let mut latest = ModelCheckpoint::<f64>::every_epoch();
+        assert!(!latest.restore(&mut net));
+        script(&mut latest, &[1.0, 0.5, 0.7]);
+        assert_eq!(latest.epoch(), Some(2));
+    }
+}

@@ -1,0 +1,57 @@
+//! A CSV log of every epoch (Keras's `CSVLogger`).
+
+use super::{Callback, EpochStats, TrainContext};
+use crate::error::{Error, Result};
+use crate::Scalar;
+
+/// Writes one CSV line per epoch (`epoch,loss,accuracy,val_loss,val_accuracy,learning_rate`) to a
+/// file, replacing it when training begins (Keras's `CSVLogger`).
+pub struct CsvLogger {
+    path: std::path::PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl CsvLogger {
+    /// Logs to `path`.
+    pub fn new(path: impl Into<std::path::PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            file: None,
+        }
+    }
+
+    fn write(&mut self, line: &str) -> Result<()> {
+        use std::io::Write;
+        use std::string::ToString;
+        let io = |e: std::io::Error| Error::Io {
+            path: self.path.display().to_string(),
+            detail: e.to_string(),
+        };
+        let file = match &mut self.file {
+            Some(file) => file,
+            slot => slot.insert(std::fs::File::create(&self.path).map_err(io)?),
+        };
+        writeln!(file, "{line}").map_err(io)
+    }
+}
+
+impl<E: Scalar> Callback<E> for CsvLogger {
+    fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        self.file = None;
+        self.write("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate")
+    }
+
+    fn on_epoch_end(&mut self, s: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        let opt = |v: Option<f64>| v.map(|v| alloc::format!("{v}")).unwrap_or_default();
+        let line = alloc::format!(
+            "{},{},{},{},{},{}",
+            ctx.epoch,
+            s.loss,
+            s.accuracy,
+            opt(s.val_loss),
+            opt(s.val_accuracy),
+            s.learning_rate
+        );
+        self.write(&line)
+    }
+}

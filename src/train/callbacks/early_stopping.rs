@@ -1,0 +1,121 @@
+//! Early stopping (Keras's `EarlyStopping`).
+
+use super::{Best, Callback, Direction, EpochStats, Monitor, TrainContext};
+use crate::error::Result;
+use crate::Scalar;
+use alloc::vec::Vec;
+
+/// Stops training when the monitored metric has not improved for `patience` epochs, and can
+/// restore the weights of the best epoch (Keras's `EarlyStopping`).
+pub struct EarlyStopping<E> {
+    monitor: Monitor,
+    patience: usize,
+    restore_best_weights: bool,
+    best: Best,
+    wait: usize,
+    best_epoch: Option<usize>,
+    stopped_epoch: Option<usize>,
+    best_weights: Vec<E>,
+}
+
+impl<E: Scalar> EarlyStopping<E> {
+    /// Watches `monitor` (direction from its kind), patience 0, min_delta 0, no restore.
+    pub fn new(monitor: Monitor) -> Self {
+        Self {
+            monitor,
+            patience: 0,
+            restore_best_weights: false,
+            best: Best::new(monitor.direction(), 0.0),
+            wait: 0,
+            best_epoch: None,
+            stopped_epoch: None,
+            best_weights: Vec::new(),
+        }
+    }
+    /// Epochs without improvement before stopping.
+    pub fn patience(self, patience: usize) -> Self {
+        Self { patience, ..self }
+    }
+    /// The smallest change that counts as an improvement.
+    pub fn min_delta(self, min_delta: f64) -> Self {
+        Self {
+            best: Best::new(self.best.direction, min_delta),
+            ..self
+        }
+    }
+    /// Overrides the direction (Keras's `mode`).
+    pub fn direction(self, direction: Direction) -> Self {
+        Self {
+            best: Best::new(direction, self.best.min_delta),
+            ..self
+        }
+    }
+    /// On stopping, put back the weights of the best epoch.
+    pub fn restore_best_weights(self) -> Self {
+        Self {
+            restore_best_weights: true,
+            ..self
+        }
+    }
+    /// The epoch (from 0) at which training was stopped, if it was.
+    pub fn stopped_epoch(&self) -> Option<usize> {
+        self.stopped_epoch
+    }
+    /// The best epoch so far (from 0) and its value.
+    pub fn best(&self) -> Option<(usize, f64)> {
+        self.best_epoch.map(|e| (e, self.best.value))
+    }
+}
+
+impl<E: Scalar> Callback<E> for EarlyStopping<E> {
+    fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        self.best = Best::new(self.best.direction, self.best.min_delta);
+        (self.wait, self.best_epoch, self.stopped_epoch) = (0, None, None);
+        Ok(())
+    }
+
+    fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        let current = self.monitor.value(stats)?;
+        if self.best.improves(current) {
+            self.best.value = current;
+            self.best_epoch = Some(ctx.epoch);
+            self.wait = 0;
+            if self.restore_best_weights {
+                ctx.copy_weights(&mut self.best_weights);
+            }
+            return Ok(());
+        }
+        self.wait += 1;
+        if self.wait >= self.patience && ctx.epoch > 0 {
+            ctx.stop = true;
+            self.stopped_epoch = Some(ctx.epoch);
+            if self.restore_best_weights && self.best_epoch.is_some() {
+                ctx.load_weights(&self.best_weights);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn early_stopping_stops_after_patience_and_restores_the_best_epoch() {
+        let losses = [1.0, 0.8, 0.6, 0.61, 0.7, 0.65, 0.9, 0.5];
+        let mut stop = EarlyStopping::<f64>::new(Monitor::Loss)
+            .patience(3)
+            .restore_best_weights();
+        // best at epoch 2; epochs 3, 4, 5 do not improve: stop at epoch 5 with epoch 2's weights
+        assert_eq!(script(&mut stop, &losses), (6, 2.0, 0.1));
+        assert_eq!(stop.stopped_epoch(), Some(5));
+        assert_eq!(stop.best(), Some((2, 0.6)));
+        // min_delta: 0.8 → 0.6 improves by more than 0.15, nothing after does
+        let mut strict = EarlyStopping::<f64>::new(Monitor::Loss)
+            .patience(2)
+            .min_delta(0.15);
+        assert_eq!(script(&mut strict, &losses).0, 5);
+    }
+}
