@@ -35,7 +35,12 @@ fn tuple_invocation(k: usize) -> String {
         let prev = boundary[i - 1].clone();
         boundary.push(format!("Output<M{i}, {prev}>"));
     }
-    let earlier = |i: usize| (0..i).map(|p| format!("M{p}")).collect::<Vec<_>>().join(" ");
+    let earlier = |i: usize| {
+        (0..i)
+            .map(|p| format!("M{p}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let middle: Vec<String> = (1..k - 1)
         .map(|i| {
             format!(

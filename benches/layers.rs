@@ -9,6 +9,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::SeedableRng;
 use std::hint::black_box;
 use stratanet::init::unit_uniform;
+use stratanet::module::Backward;
 use stratanet::prelude::*;
 use workload_nets::{Cnn, LstmNet, MnistMlp, SeedMlp};
 
@@ -25,29 +26,31 @@ fn random(len: usize, seed: u64) -> Vec<f32> {
 /// batch of 64 random samples.
 fn layer<In: Shape, M: Module<In, f32>>(c: &mut Criterion, kind: &str, size: &str) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let layer = M::init(&mut rng);
+    let weights = Weights::<M>::init(&mut rng);
+    let tensors = weights.as_slice();
     let x = random(BATCH * In::NUMEL, 2);
     let dy = random(BATCH * M::Output::NUMEL, 3);
     let (mut y, mut dx) = (vec![0.0; dy.len()], vec![0.0; x.len()]);
     let mut work = M::work(BATCH);
     M::set_mode(&mut work, stratanet::module::Mode::Training { seed: 4 });
-    let mut grads = M::zeros();
+    let mut grads = Weights::<M>::zeros();
     let mut group = c.benchmark_group(kind);
     group.bench_function(BenchmarkId::new("forward", size), |b| {
-        b.iter(|| layer.forward(black_box(&x), BATCH, &mut y, &mut work))
+        b.iter(|| M::forward(tensors, black_box(&x), BATCH, &mut y, &mut work))
     });
-    layer.forward(&x, BATCH, &mut y, &mut work);
+    M::forward(tensors, &x, BATCH, &mut y, &mut work);
     group.bench_function(BenchmarkId::new("backward", size), |b| {
         b.iter(|| {
-            layer.backward(
-                black_box(&x),
-                &y,
-                &dy,
-                Some(&mut dx),
-                BATCH,
-                &mut work,
-                &mut grads,
-            )
+            let pass = Backward {
+                tensors,
+                x: black_box(&x),
+                y: &y,
+                dy: &dy,
+                dx: Some(&mut dx),
+                n: BATCH,
+                grads: grads.as_mut_slice(),
+            };
+            M::backward(pass, &mut work)
         })
     });
     group.finish();

@@ -10,8 +10,9 @@ mod util;
 use rand::SeedableRng;
 use std::time::Instant;
 use stratanet::generic_array::GenericArray;
-use stratanet::infer::{decode_weights, Frozen};
+use stratanet::infer::Frozen;
 use stratanet::kernels::rowwise::arg_max;
+use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
 
 /// The network the no_std proof embeds (it names the same type).

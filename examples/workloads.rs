@@ -13,8 +13,9 @@ use rand::SeedableRng;
 use std::hint::black_box;
 use std::time::Instant;
 use stratanet::generic_array::GenericArray;
-use stratanet::infer::{decode_weights, Frozen};
+use stratanet::infer::Frozen;
 use stratanet::init::unit_uniform;
+use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
 
 #[path = "util/workload_nets.rs"]

@@ -111,7 +111,10 @@ pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
         weights.as_mut_slice()[k] = p - STEP;
         let down = weighted_output::<In, M>(weights.as_slice(), x, &g, n, seed);
         weights.as_mut_slice()[k] = p;
-        worst = worst.max(relative_error(grads.as_slice()[k], (up - down) / (2.0 * STEP)));
+        worst = worst.max(relative_error(
+            grads.as_slice()[k],
+            (up - down) / (2.0 * STEP),
+        ));
     }
     worst
 }

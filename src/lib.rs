@@ -85,6 +85,8 @@ pub mod prelude {
     };
     pub use crate::module::{check, Infer, Layer, TensorLayout};
     pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Vector};
+    #[cfg(feature = "std")]
+    pub use crate::train::callbacks::CsvLogger;
     pub use crate::Scalar;
     #[cfg(feature = "alloc")]
     pub use crate::{
@@ -96,9 +98,8 @@ pub mod prelude {
         module::{check_as, Module, Weights},
         optim::{Adagrad, Adam, AdamW, Optimizer, RmsProp, Sgd},
         train::callbacks::{
-            Callback, CosineDecay, CsvLogger, EarlyStopping, ExponentialDecay,
-            LearningRateScheduler, ModelCheckpoint, Monitor, ReduceLrOnPlateau, StepDecay,
-            StopOnNan,
+            Callback, CosineDecay, EarlyStopping, ExponentialDecay, LearningRateScheduler,
+            ModelCheckpoint, Monitor, ReduceLrOnPlateau, StepDecay, StopOnNan,
         },
         train::{Clip, CompiledModel, Evaluation, Fit, History, Model},
         Error,

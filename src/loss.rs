@@ -17,9 +17,9 @@
 //! categorical (arg-max of the output against the arg-max of the target or the class index).
 
 use crate::error::{Error, Result};
+use crate::kernels::elementwise::logistic;
 use crate::kernels::rowwise::arg_max;
 use crate::kernels::rowwise::log_sum_exp;
-use crate::kernels::elementwise::logistic;
 use crate::shape::{DimT, Rank1, Shape};
 use crate::Scalar;
 use core::fmt::Debug;
@@ -357,7 +357,7 @@ mod tests {
         for z in [-1e4f32, 1e4] {
             for t in [0.0f32, 1.0] {
                 let mut g = [0.0f32];
-                let l = Loss::<Vector<1>, f32>::sample(
+                let l = Loss::<Vector<1>, f32>::per_sample(
                     &BinaryCrossEntropyWithLogits,
                     &[z],
                     &[t],
@@ -365,7 +365,7 @@ mod tests {
                 );
                 assert!(l.is_finite() && g[0].is_finite());
                 let p = logistic(z);
-                let l = Loss::<Vector<1>, f32>::sample(
+                let l = Loss::<Vector<1>, f32>::per_sample(
                     &BinaryCrossEntropy,
                     &[p],
                     &[t],
@@ -379,7 +379,7 @@ mod tests {
             }
         }
         let mut g = [0.0f32; 3];
-        let l = Loss::<Vector<3>, f32>::sample(
+        let l = Loss::<Vector<3>, f32>::per_sample(
             &SoftmaxCrossEntropy,
             &[1e4, -1e4, 0.0],
             &[1],

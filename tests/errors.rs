@@ -2,7 +2,7 @@
 //! whose message names what was expected and what came; nothing panics.
 
 use rand::SeedableRng;
-use stratanet::infer::InputError;
+use stratanet::error::InputError;
 use stratanet::prelude::*;
 
 type Net = (Dense<3, 4>, Relu, Dense<4, 2>);

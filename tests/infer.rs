@@ -4,29 +4,28 @@
 
 mod common;
 
+use stratanet::error::WeightsError;
 use stratanet::generic_array::GenericArray;
-use stratanet::infer::{decode_weights, Frozen, WeightsError};
+use stratanet::infer::Frozen;
 use stratanet::kernels::rowwise::arg_max;
+use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
 
 /// Every stored tensor of `net`, flat, in the order a weights file holds them.
-fn tensors<E: Scalar, P: Params<E>>(net: &P) -> Vec<E> {
-    let mut all = Vec::new();
-    net.visit_tensors(&mut |t: &[E]| all.extend_from_slice(t));
-    all
+fn tensors<E: Scalar, Net: TensorLayout>(net: &Weights<Net, E>) -> Vec<E> {
+    net.as_slice().to_vec()
 }
 
 /// A network with weights of both signs everywhere (`init` leaves biases and batch-norm
 /// statistics at 0 and 1, which would hide mistakes), variances kept positive by `fix`.
-fn scrambled<P: Params<f64>>(seed: u64, fix: impl Fn(&mut P)) -> P {
-    let mut net = P::init(&mut common::rng(seed));
-    let mut i = 0;
-    net.visit_tensors_mut(&mut |t: &mut [f64]| {
-        for v in t {
-            i += 1;
-            *v = 0.6 * (i as f64 * 0.73 + seed as f64).sin();
-        }
-    });
+fn scrambled<Net: TensorLayout>(
+    seed: u64,
+    fix: impl Fn(&mut Weights<Net, f64>),
+) -> Weights<Net, f64> {
+    let mut net = Weights::init(&mut common::rng(seed));
+    for (i, v) in net.as_mut_slice().iter_mut().enumerate() {
+        *v = 0.6 * ((i + 1) as f64 * 0.73 + seed as f64).sin();
+    }
     fix(&mut net);
     net
 }
@@ -34,7 +33,7 @@ fn scrambled<P: Params<f64>>(seed: u64, fix: impl Fn(&mut P)) -> P {
 /// The largest difference between `Module::forward` (inference mode, a batch of `n`) and
 /// `Infer::infer` one sample at a time over the flat tensors.
 fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(
-    net: &Net,
+    net: &Weights<Net, f64>,
     n: usize,
 ) -> f64 {
     let x: Vec<f64> = (0..n * In::NUMEL)
@@ -43,7 +42,7 @@ fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(
     let out = <Net::Output as Shape>::NUMEL;
     let mut batch = vec![0.0; n * out];
     let mut work = Net::work(n);
-    net.forward(&x, n, &mut batch, &mut work);
+    Net::forward(net.as_slice(), &x, n, &mut batch, &mut work);
     let flat = tensors(net);
     assert_eq!(flat.len(), Net::STORED);
     let mut one = vec![0.0; out];
@@ -60,19 +59,16 @@ fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(
 #[test]
 fn dense_networks_infer_as_they_predict() {
     type Mlp = (
-        DenseT<Dim<6>, Dim<8>, f64>,
-        BatchNormT<Dim<8>, f64>,
+        DenseT<Dim<6>, Dim<8>>,
+        BatchNormT<Dim<8>>,
         LeakyRelu,
         Dropout<30>,
-        DenseT<Dim<8>, Dim<4>, f64>,
+        DenseT<Dim<8>, Dim<4>>,
         Softmax,
     );
-    let net: Mlp = scrambled(1, |net: &mut Mlp| {
-        net.1
-            .running_mut()
-            .1
-            .iter_mut()
-            .for_each(|v| *v = v.abs() + 0.5)
+    let net = scrambled::<Mlp>(1, |net| {
+        let running_var = net.tensor_mut("1.running_var").unwrap();
+        running_var.iter_mut().for_each(|v| *v = v.abs() + 0.5)
     });
     assert!(largest_difference::<Vector<6>, _>(&net, 7) < 1e-13);
 }
@@ -81,54 +77,51 @@ fn dense_networks_infer_as_they_predict() {
 fn convolutional_networks_infer_as_they_predict() {
     type Cnn = (
         Reshape<Image<1, 6, 6>>,
-        Conv2dT<Dim<1>, Dim<3>, Dim<3>, Dim<1>, Dim<1>, f64>, // 3 × 6 × 6
-        BatchNormT<Dim<3>, f64>,
+        Conv2dT<Dim<1>, Dim<3>, Dim<3>, Dim<1>, Dim<1>>, // 3 × 6 × 6
+        BatchNormT<Dim<3>>,
         Gelu,
-        MaxPool2d<2>,                                         // 3 × 3 × 3
-        Conv2dT<Dim<3>, Dim<4>, Dim<2>, Dim<1>, Dim<0>, f64>, // 4 × 2 × 2
+        MaxPool2d<2>,                                    // 3 × 3 × 3
+        Conv2dT<Dim<3>, Dim<4>, Dim<2>, Dim<1>, Dim<0>>, // 4 × 2 × 2
         Tanh,
         AvgPool2d<2, 1>, // 4 × 1 × 1
         Flatten,
-        DenseT<Dim<4>, Dim<2>, f64>,
+        DenseT<Dim<4>, Dim<2>>,
         Sigmoid,
     );
-    let net: Cnn = scrambled(2, |net: &mut Cnn| {
-        net.2
-            .running_mut()
-            .1
-            .iter_mut()
-            .for_each(|v| *v = v.abs() + 0.5)
+    let net = scrambled::<Cnn>(2, |net| {
+        let running_var = net.tensor_mut("2.running_var").unwrap();
+        running_var.iter_mut().for_each(|v| *v = v.abs() + 0.5)
     });
     assert!(largest_difference::<Vector<36>, _>(&net, 5) < 1e-13);
 
     // stride 2 with padding, and the global average
     type Strided = (
-        Conv2dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>, f64>, // 3 × 4 × 3
+        Conv2dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>>, // 3 × 4 × 3
         Relu,
         GlobalAvgPool2d,
     );
-    let net: Strided = scrambled(3, |_: &mut Strided| {});
+    let net = scrambled::<Strided>(3, |_| {});
     assert!(largest_difference::<Image<2, 7, 6>, _>(&net, 4) < 1e-13);
 
     type OneDimensional = (
-        Conv1dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>, f64>, // 3 × 5
+        Conv1dT<Dim<2>, Dim<3>, Dim<3>, Dim<2>, Dim<1>>, // 3 × 5
         Relu,
         Flatten,
-        DenseT<Dim<15>, Dim<1>, f64>,
+        DenseT<Dim<15>, Dim<1>>,
     );
-    let net: OneDimensional = scrambled(4, |_: &mut OneDimensional| {});
+    let net = scrambled::<OneDimensional>(4, |_| {});
     assert!(largest_difference::<Rank2<Dim<2>, Dim<9>>, _>(&net, 3) < 1e-13);
 }
 
 #[test]
 fn recurrent_networks_infer_as_they_predict() {
     type Recurrent = (
-        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<3>, Dim<4>, ReturnSequences, f64>,
-        TimeDistributed<(DenseT<Dim<4>, Dim<2>, f64>, Relu)>,
-        RecurrentT<stratanet::layers::gru::GruCell, Dim<2>, Dim<3>, ReturnSequences, f64>,
-        RecurrentT<stratanet::layers::simple_rnn::TanhCell, Dim<3>, Dim<2>, ReturnLast, f64>,
+        RecurrentT<stratanet::layers::recurrent::LstmCell, Dim<3>, Dim<4>, ReturnSequences>,
+        TimeDistributed<(DenseT<Dim<4>, Dim<2>>, Relu)>,
+        RecurrentT<stratanet::layers::recurrent::GruCell, Dim<2>, Dim<3>, ReturnSequences>,
+        RecurrentT<stratanet::layers::recurrent::TanhCell, Dim<3>, Dim<2>, ReturnLast>,
     );
-    let net: Recurrent = scrambled(5, |_: &mut Recurrent| {});
+    let net = scrambled::<Recurrent>(5, |_| {});
     assert!(largest_difference::<Seq<5, 3>, _>(&net, 3) < 1e-13);
 }
 
@@ -137,15 +130,15 @@ fn recurrent_networks_infer_as_they_predict() {
 #[test]
 fn token_networks_check_their_ids() {
     type Tokens = (
-        EmbeddingT<Dim<10>, Dim<4>, f64>,
-        RecurrentT<stratanet::layers::lstm::LstmCell, Dim<4>, Dim<3>, ReturnLast, f64>,
-        DenseT<Dim<3>, Dim<2>, f64>,
+        EmbeddingT<Dim<10>, Dim<4>>,
+        RecurrentT<stratanet::layers::recurrent::LstmCell, Dim<4>, Dim<3>, ReturnLast>,
+        DenseT<Dim<3>, Dim<2>>,
     );
-    let net: Tokens = scrambled(9, |_: &mut Tokens| {});
+    let net = scrambled::<Tokens>(9, |_| {});
     let ids = [3.0, 0.0, 9.0, 9.0, 1.0, 5.0];
     let mut expected = [0.0; 2];
     let mut work = <Tokens as Module<Vector<6>, f64>>::work(1);
-    Module::<Vector<6>, f64>::forward(&net, &ids, 1, &mut expected, &mut work);
+    <Tokens as Module<Vector<6>, f64>>::forward(net.as_slice(), &ids, 1, &mut expected, &mut work);
     let flat = tensors(&net);
     let weights: &[f64; <Tokens as TensorLayout>::STORED] = flat.as_slice().try_into().unwrap();
     let frozen = Frozen::<Vector<6>, Tokens, f64>::new(weights);
@@ -190,7 +183,7 @@ fn a_decoded_weights_file_predicts_as_the_trained_model() {
 #[test]
 fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
     type Net = (Dense<3, 4>, Relu, Dense<4, 2>);
-    let net = <Net as Params<f32>>::init(&mut common::rng(7));
+    let net = Weights::<Net, f32>::init(&mut common::rng(7));
     let file = stratanet::persist::save_weights(&net);
 
     type Wider = (Dense<3, 5>, Relu, Dense<5, 2>);
@@ -212,11 +205,7 @@ fn a_file_for_another_network_is_refused_and_leaves_the_array_alone() {
         }
     ));
 
-    let f64_net = <(
-        DenseT<Dim<3>, Dim<4>, f64>,
-        Relu,
-        DenseT<Dim<4>, Dim<2>, f64>,
-    ) as Params<f64>>::zeros();
+    let f64_net = Weights::<Net, f64>::zeros();
     let err =
         decode_weights::<f32, Net, _>(&stratanet::persist::save_weights(&f64_net), &mut weights)
             .unwrap_err();
@@ -284,11 +273,11 @@ fn the_no_std_proof_files_are_consistent() {
 #[test]
 fn deeply_nested_networks_round_trip() {
     type Deep = ((((((((((Dense<2, 3>, Relu),),),),),),),),), Dense<3, 1>);
-    let net = <Deep as Params<f32>>::init(&mut common::rng(8));
+    let net = Weights::<Deep, f32>::init(&mut common::rng(8));
     let file = stratanet::persist::save_weights(&net);
     let mut weights = [0.0f32; <Deep as TensorLayout>::STORED];
     decode_weights::<f32, Deep, _>(&file, &mut weights).unwrap();
     assert_eq!(weights.to_vec(), tensors(&net));
-    let back: Deep = stratanet::persist::load_weights(&file).unwrap();
+    let back = stratanet::persist::load_weights::<f32, Deep>(&file).unwrap();
     assert_eq!(tensors(&back), tensors(&net));
 }

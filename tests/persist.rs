@@ -42,8 +42,8 @@ fn trained_batch_norm_statistics_are_saved() {
     let mut copy = Model::<Vector<8>, Net>::new(&mut rng(4));
     copy.load_weights(&bytes).unwrap();
     assert_eq!(
-        copy.network().1.running_mean(),
-        model.model().network().1.running_mean()
+        copy.weights().tensor("1.running_mean"),
+        model.model().weights().tensor("1.running_mean")
     );
     assert_eq!(copy.predict(&x).unwrap(), model.predict(&x).unwrap());
 }

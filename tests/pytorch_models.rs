@@ -48,8 +48,8 @@ type Recurrent = (Lstm<8, 16>, Dense<16, 10>);
 #[test]
 fn pytorch_cnn_reproduces_its_outputs() {
     let expected = outputs();
-    let net: Cnn = from_safetensors(&fixture("pytorch_cnn.safetensors")).unwrap();
-    let model = Model::<Image<1, 8, 8>, Cnn>::from_network(net, 0);
+    let net = from_safetensors::<f32, Cnn>(&fixture("pytorch_cnn.safetensors")).unwrap();
+    let model = Model::<Image<1, 8, 8>, Cnn>::from_weights(net, 0);
     let got = model.predict(&floats(&expected["inputs"])).unwrap();
     assert_close("cnn", got.as_slice(), &floats(&expected["cnn"]));
 }
@@ -57,20 +57,20 @@ fn pytorch_cnn_reproduces_its_outputs() {
 #[test]
 fn pytorch_lstm_reproduces_its_outputs() {
     let expected = outputs();
-    let net: Recurrent = from_safetensors(&fixture("pytorch_lstm.safetensors")).unwrap();
-    let model = Model::<Seq<8, 8>, Recurrent>::from_network(net, 0);
+    let net = from_safetensors::<f32, Recurrent>(&fixture("pytorch_lstm.safetensors")).unwrap();
+    let model = Model::<Seq<8, 8>, Recurrent>::from_weights(net, 0);
     let got = model.predict(&floats(&expected["inputs"])).unwrap();
     assert_close("lstm", got.as_slice(), &floats(&expected["lstm"]));
 }
 
 #[test]
 fn export_round_trips_and_mismatches_are_named() {
-    let net: Recurrent = from_safetensors(&fixture("pytorch_lstm.safetensors")).unwrap();
-    let again: Recurrent = from_safetensors(&to_safetensors(&net).unwrap()).unwrap();
+    let net = from_safetensors::<f32, Recurrent>(&fixture("pytorch_lstm.safetensors")).unwrap();
+    let again = from_safetensors::<f32, Recurrent>(&to_safetensors(&net).unwrap()).unwrap();
     let x = floats(&outputs()["inputs"]);
     let (a, b) = (
-        Model::<Seq<8, 8>, Recurrent>::from_network(net, 0),
-        Model::<Seq<8, 8>, Recurrent>::from_network(again, 0),
+        Model::<Seq<8, 8>, Recurrent>::from_weights(net, 0),
+        Model::<Seq<8, 8>, Recurrent>::from_weights(again, 0),
     );
     assert_eq!(a.predict(&x).unwrap(), b.predict(&x).unwrap());
 

@@ -5,7 +5,6 @@ mod common;
 
 use common::{blobs as blobs_with, rng};
 
-use stratanet::module::Params;
 use stratanet::prelude::*;
 use stratanet::train::callbacks::{
     CsvLogger, EarlyStopping, ExponentialDecay, LearningRateScheduler, ModelCheckpoint, Monitor,
@@ -38,9 +37,8 @@ fn seed_model_summary_matches_keras() {
     const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
     assert_eq!(TOTAL, 181);
     // the compile-time count agrees with the parameters actually stored
-    let net = <Seed as Params<f32>>::init(&mut rng(0));
-    let mut stored = 0;
-    net.visit(&mut |s: &[f32]| stored += s.len());
+    let net = Weights::<Seed>::init(&mut rng(0));
+    let stored: usize = net.trainable_ranges().iter().map(|r| r.len()).sum();
     assert_eq!(stored, TOTAL);
     let table = Model::<Vector<5>, Seed>::summary();
     assert!(table.contains("Total params: 181"), "{table}");
@@ -78,12 +76,8 @@ fn early_stopping_ends_fit_and_restores_the_best_weights() {
     assert_eq!(best.epoch(), Some(best_epoch));
     assert_eq!(history[best_epoch].val_loss, Some(best_loss));
     // the restored weights are the best epoch's: the checkpoint holds the same values
-    let mut now = Vec::new();
-    model
-        .model()
-        .network()
-        .visit_tensors(&mut |s: &[f32]| now.extend_from_slice(s));
-    assert_eq!(Some(now.as_slice()), best.weights());
+    let now = model.model().weights().as_slice();
+    assert_eq!(Some(now), best.weights());
 }
 
 #[test]
@@ -154,30 +148,35 @@ fn csv_logger_writes_one_line_per_epoch() {
 
 #[test]
 fn clipping_bounds_the_gradient_norms() {
-    type Pair = (Dense<4, 3, f64>, Dense<3, 2, f64>);
-    let mut grads = <Pair as Params<f64>>::zeros();
-    grads.visit_mut(&mut |s: &mut [f64]| {
-        s.iter_mut()
+    type Pair = (Dense<4, 3>, Dense<3, 2>);
+    let mut grads = Weights::<Pair, f64>::zeros();
+    for range in grads.trainable_ranges().to_vec() {
+        grads.as_mut_slice()[range]
+            .iter_mut()
             .enumerate()
-            .for_each(|(i, v)| *v = 10.0 * (i as f64 + 1.0))
-    });
-    let norms = |g: &Pair| {
-        let mut each = Vec::new();
-        g.visit(&mut |s: &[f64]| each.push(s.iter().map(|v| v * v).sum::<f64>().sqrt()));
-        each
+            .for_each(|(i, v)| *v = 10.0 * (i as f64 + 1.0));
+    }
+    let tensors = |g: &Weights<Pair, f64>| -> Vec<Vec<f64>> {
+        let ranges = g.trainable_ranges();
+        ranges
+            .iter()
+            .map(|r| g.as_slice()[r.clone()].to_vec())
+            .collect()
     };
-    let mut by_value = <Pair as Params<f64>>::zeros();
-    by_value.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    let norms = |g: &Weights<Pair, f64>| {
+        let each = tensors(g).into_iter();
+        each.map(|s| s.iter().map(|v| v * v).sum::<f64>().sqrt())
+            .collect::<Vec<_>>()
+    };
+    let mut by_value = grads.clone();
     Clip::Value(15.0).apply(&mut by_value);
-    by_value.visit(&mut |s: &[f64]| assert!(s.iter().all(|v| v.abs() <= 15.0)));
+    assert!(tensors(&by_value).iter().flatten().all(|v| v.abs() <= 15.0));
 
-    let mut per_tensor = <Pair as Params<f64>>::zeros();
-    per_tensor.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    let mut per_tensor = grads.clone();
     Clip::Norm(1.0).apply(&mut per_tensor);
     assert!(norms(&per_tensor).iter().all(|n| (n - 1.0).abs() < 1e-12));
 
-    let mut global = <Pair as Params<f64>>::zeros();
-    global.visit_with(&grads, &mut |a: &mut [f64], b: &[f64]| a.copy_from_slice(b));
+    let mut global = grads.clone();
     Clip::GlobalNorm(2.0).apply(&mut global);
     let total = norms(&global).iter().map(|n| n * n).sum::<f64>().sqrt();
     assert!((total - 2.0).abs() < 1e-12);

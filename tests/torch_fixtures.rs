@@ -35,20 +35,19 @@ fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
 }
 
 /// The allocation-free path ([`Infer`], one sample at a time, weights read from the flat
-/// [`Params::visit_tensors`] array a weights file holds) against PyTorch's outputs.
-fn check_infer<In: Shape, M: Infer<In, f64> + Params<f64>>(
+/// array a weights file holds) against PyTorch's outputs.
+fn check_infer<In: Shape, M: Infer<In, f64>>(
     name: &str,
-    layer: &M,
+    layer: &Weights<M, f64>,
     x: &[f64],
     want: &[f64],
 ) {
-    let mut tensors = Vec::new();
-    layer.visit_tensors(&mut |t: &[f64]| tensors.extend_from_slice(t));
+    let tensors = layer.as_slice();
     assert_eq!(tensors.len(), M::STORED);
     let mut y = vec![0.0; want.len()];
     let out = <M::Output as Shape>::NUMEL;
     for (sample, result) in x.chunks_exact(In::NUMEL).zip(y.chunks_exact_mut(out)) {
-        M::infer(&tensors, sample, result);
+        M::infer(tensors, sample, result);
     }
     assert_close(&format!("{name} inference y"), &y, want, 1e-12);
 }
@@ -57,37 +56,53 @@ fn check_infer<In: Shape, M: Infer<In, f64> + Params<f64>>(
 fn dense_forward_and_gradients() {
     let all = fixtures();
     let case = &all["cases"]["dense"];
-    type Layer = DenseT<Dim<5>, Dim<3>, f64>;
-    let mut layer = <Layer as Params<f64>>::zeros();
-    layer.weight_mut().copy_from_slice(&data(&case["weight"]));
-    layer.bias_mut().copy_from_slice(&data(&case["bias"]));
+    type Layer = DenseT<Dim<5>, Dim<3>>;
+    let flat = [data(&case["weight"]), data(&case["bias"])].concat();
+    let layer = Weights::<Layer, f64>::from_vec(flat).unwrap();
     let x = data(&case["x"]);
-    let n = 2;
-    let mut y = vec![0.0; n * 3];
-    Module::<Vector<5>, f64>::forward(&layer, &x, n, &mut y, &mut ());
+    let (y, dx, grads) = forward_backward::<Vector<5>, Layer>(&layer, &x, &data(&case["g"]));
     assert_close("dense y", &y, &data(&case["y"]), 1e-12);
     check_infer::<Vector<5>, _>("dense", &layer, &x, &data(&case["y"]));
-
-    let mut dx = vec![0.0; x.len()];
-    let mut grads = <Layer as Params<f64>>::zeros();
-    Module::<Vector<5>, f64>::backward(
-        &layer,
-        &x,
-        &y,
-        &data(&case["g"]),
-        Some(&mut dx),
-        n,
-        &mut (),
-        &mut grads,
-    );
     assert_close("dense dx", &dx, &data(&case["dx"]), 1e-12);
     assert_close(
         "dense d_weight",
-        grads.weight(),
+        grads.tensor("weight").unwrap(),
         &data(&case["d_weight"]),
         1e-12,
     );
-    assert_close("dense d_bias", grads.bias(), &data(&case["d_bias"]), 1e-12);
+    assert_close(
+        "dense d_bias",
+        grads.tensor("bias").unwrap(),
+        &data(&case["d_bias"]),
+        1e-12,
+    );
+}
+
+/// Forward (training mode) and backward of layer `M` over the flat `tensors`: returns `y`, `dx`
+/// and the gradients of every stored tensor, flat in the same order.
+fn forward_backward<In: Shape, M: Module<In, f64>>(
+    tensors: &Weights<M, f64>,
+    x: &[f64],
+    g: &[f64],
+) -> (Vec<f64>, Vec<f64>, Weights<M, f64>) {
+    let n = x.len() / In::NUMEL;
+    let mut work = M::work(n);
+    M::set_mode(&mut work, stratanet::module::Mode::Training { seed: 0 });
+    let mut y = vec![0.0; n * M::Output::NUMEL];
+    M::forward(tensors.as_slice(), x, n, &mut y, &mut work);
+    let mut dx = vec![0.0; x.len()];
+    let mut grads = Weights::<M, f64>::zeros();
+    let pass = stratanet::module::Backward {
+        tensors: tensors.as_slice(),
+        x,
+        y: &y,
+        dy: g,
+        dx: Some(&mut dx),
+        n,
+        grads: grads.as_mut_slice(),
+    };
+    M::backward(pass, &mut work);
+    (y, dx, grads)
 }
 
 /// Mean loss over the batch and its gradient, as the training step computes them.
@@ -102,7 +117,7 @@ fn batch_loss<S: Shape, L: Loss<S, f64>>(
     for i in 0..n {
         let rows = i * S::NUMEL..(i + 1) * S::NUMEL;
         let label = &labels[i * L::LABELS_PER_SAMPLE..(i + 1) * L::LABELS_PER_SAMPLE];
-        total += loss.sample(
+        total += loss.per_sample(
             &pred[rows.clone()],
             label,
             Some((&mut grad[rows], 1.0 / n as f64)),
@@ -251,42 +266,29 @@ fn optimizers_match_pytorch() {
 
 /// Runs `M` forward and backward on a fixture case (`x`, `g` and, when `M` has parameters,
 /// `weight`/`bias`), and compares `y`, `dx` and the parameter gradients with PyTorch's.
-fn check_layer<In: Shape, M: Module<In, f64> + Infer<In, f64>>(
-    name: &str,
-    set: impl Fn(&mut M, &[f64], &[f64]),
-    grads: impl Fn(&M) -> Vec<f64>,
-) {
+/// A layer whose stored tensors are PyTorch's `weight` and `bias` (or none): forward, inference,
+/// `dx` and both parameter gradients against the fixture `name`.
+fn check_layer<In: Shape, M: Module<In, f64> + Infer<In, f64>>(name: &str) {
     let all = fixtures();
     let case = &all["cases"][name];
     let x = data(&case["x"]);
     let n = x.len() / In::NUMEL;
     assert_eq!(n * In::NUMEL, x.len(), "{name}: input shape");
-    let mut layer = M::zeros();
-    if M::PARAMS > 0 {
-        set(&mut layer, &data(&case["weight"]), &data(&case["bias"]));
-    }
-    let mut work = M::work(n);
-    let mut y = vec![0.0; n * M::Output::NUMEL];
-    layer.forward(&x, n, &mut y, &mut work);
+    let flat = if M::PARAMS > 0 {
+        [data(&case["weight"]), data(&case["bias"])].concat()
+    } else {
+        Vec::new()
+    };
+    let layer = Weights::<M, f64>::from_vec(flat).unwrap();
+    let (y, dx, g) = forward_backward::<In, M>(&layer, &x, &data(&case["g"]));
     assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
     check_infer::<In, M>(name, &layer, &x, &data(&case["y"]));
-    let mut dx = vec![0.0; x.len()];
-    let mut g = M::zeros();
-    layer.backward(
-        &x,
-        &y,
-        &data(&case["g"]),
-        Some(&mut dx),
-        n,
-        &mut work,
-        &mut g,
-    );
     assert_close(&format!("{name} dx"), &dx, &data(&case["dx"]), 1e-12);
     if M::PARAMS > 0 {
         let want: Vec<f64> = [data(&case["d_weight"]), data(&case["d_bias"])].concat();
         assert_close(
             &format!("{name} d_weight, d_bias"),
-            &grads(&g),
+            g.as_slice(),
             &want,
             1e-12,
         );
@@ -310,14 +312,7 @@ macro_rules! conv_case {
             ),
             (shape[0], shape[1], shape[2])
         );
-        check_layer::<$input, $layer>(
-            $name,
-            |layer, w, b| {
-                layer.weight_mut().copy_from_slice(w);
-                layer.bias_mut().copy_from_slice(b);
-            },
-            |g| [g.weight(), g.bias()].concat(),
-        );
+        check_layer::<$input, $layer>($name);
         geometry
     }};
 }
@@ -326,29 +321,29 @@ macro_rules! conv_case {
 fn conv2d_matches_pytorch() {
     // [cin, cout, k, stride, pad, h, w] as stored in each case.
     assert_eq!(
-        conv_case!("conv2d_0", Image<3, 7, 7>, Conv2d<3, 4, 3, 1, 0, f64>),
+        conv_case!("conv2d_0", Image<3, 7, 7>, Conv2d<3, 4, 3, 1, 0>),
         [3, 4, 3, 1, 0, 7, 7]
     );
     assert_eq!(
-        conv_case!("conv2d_1", Image<3, 7, 7>, Conv2d<3, 4, 3, 2, 1, f64>),
+        conv_case!("conv2d_1", Image<3, 7, 7>, Conv2d<3, 4, 3, 2, 1>),
         [3, 4, 3, 2, 1, 7, 7]
     );
     assert_eq!(
-        conv_case!("conv2d_2", Image<1, 8, 8>, Conv2d<1, 2, 5, 1, 2, f64>),
+        conv_case!("conv2d_2", Image<1, 8, 8>, Conv2d<1, 2, 5, 1, 2>),
         [1, 2, 5, 1, 2, 8, 8]
     );
 }
 
 #[test]
 fn pooling_matches_pytorch() {
-    check_layer::<Image<2, 6, 6>, MaxPool2d<2, 2>>("maxpool2d_k2s2", |_, _, _| {}, |_| vec![]);
-    check_layer::<Image<2, 6, 6>, AvgPool2d<2, 2>>("avgpool2d_k2s2", |_, _, _| {}, |_| vec![]);
+    check_layer::<Image<2, 6, 6>, MaxPool2d<2, 2>>("maxpool2d_k2s2");
+    check_layer::<Image<2, 6, 6>, AvgPool2d<2, 2>>("avgpool2d_k2s2");
 }
 
 /// A recurrent case: PyTorch's two biases are summed into ours for the tanh RNN and the LSTM
 /// (their gradients are equal, each the gradient of the sum); the GRU keeps both.
 fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
-    type Layer<C> = RecurrentT<C, Dim<3>, Dim<4>, ReturnSequences, f64>;
+    type Layer<C> = RecurrentT<C, Dim<3>, Dim<4>, ReturnSequences>;
     let all = fixtures();
     let case = &all["cases"][name];
     assert_eq!(
@@ -360,72 +355,35 @@ fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
         [Some(3), Some(4), Some(5)]
     );
     let (b_ih, b_hh) = (data(&case["bias_ih_l0"]), data(&case["bias_hh_l0"]));
-    let mut layer = <Layer<C> as Params<f64>>::zeros();
-    layer
-        .w_ih_mut()
-        .copy_from_slice(&data(&case["weight_ih_l0"]));
-    layer
-        .w_hh_mut()
-        .copy_from_slice(&data(&case["weight_hh_l0"]));
-    let separate = !layer.b_hh().is_empty();
-    if separate {
-        layer.b_ih_mut().copy_from_slice(&b_ih);
-        layer.b_hh_mut().copy_from_slice(&b_hh);
+    let separate = <Layer<C> as TensorLayout>::LAYOUT.tensor_count() == 4;
+    let weights = [data(&case["weight_ih_l0"]), data(&case["weight_hh_l0"])].concat();
+    let flat = if separate {
+        [weights, b_ih, b_hh].concat()
     } else {
         let sum: Vec<f64> = b_ih.iter().zip(&b_hh).map(|(a, b)| a + b).collect();
-        layer.b_ih_mut().copy_from_slice(&sum);
-    }
+        [weights, sum].concat()
+    };
+    let layer = Weights::<Layer<C>, f64>::from_vec(flat).unwrap();
     let x = data(&case["x"]);
-    let n = 2;
-    let mut work = <Layer<C> as Module<Seq<5, 3>, f64>>::work(n);
-    let mut y = vec![0.0; n * 20];
-    Module::<Seq<5, 3>, f64>::forward(&layer, &x, n, &mut y, &mut work);
+    let (y, dx, g) = forward_backward::<Seq<5, 3>, Layer<C>>(&layer, &x, &data(&case["g"]));
     assert_close(&format!("{name} y"), &y, &data(&case["y"]), 1e-12);
     check_infer::<Seq<5, 3>, _>(name, &layer, &x, &data(&case["y"]));
-
-    let mut dx = vec![0.0; x.len()];
-    let mut g = <Layer<C> as Params<f64>>::zeros();
-    Module::<Seq<5, 3>, f64>::backward(
-        &layer,
-        &x,
-        &y,
-        &data(&case["g"]),
-        Some(&mut dx),
-        n,
-        &mut work,
-        &mut g,
-    );
     assert_close(&format!("{name} dx"), &dx, &data(&case["dx"]), 1e-12);
-    assert_close(
-        &format!("{name} d_weight_ih"),
-        g.w_ih(),
-        &data(&case["d_weight_ih_l0"]),
-        1e-12,
-    );
-    assert_close(
-        &format!("{name} d_weight_hh"),
-        g.w_hh(),
-        &data(&case["d_weight_hh_l0"]),
-        1e-12,
-    );
-    assert_close(
-        &format!("{name} d_bias_ih"),
-        g.b_ih(),
-        &data(&case["d_bias_ih_l0"]),
-        1e-12,
-    );
-    if separate {
+    let first_bias = if separate { "bias_ih_l0" } else { "bias_l0" };
+    for (ours, theirs) in [
+        ("weight_ih_l0", "d_weight_ih_l0"),
+        ("weight_hh_l0", "d_weight_hh_l0"),
+        (first_bias, "d_bias_ih_l0"),
+        (
+            if separate { "bias_hh_l0" } else { first_bias },
+            "d_bias_hh_l0",
+        ),
+    ] {
+        let got = g.tensor(ours).unwrap();
         assert_close(
-            &format!("{name} d_bias_hh"),
-            g.b_hh(),
-            &data(&case["d_bias_hh_l0"]),
-            1e-12,
-        );
-    } else {
-        assert_close(
-            &format!("{name} d_bias_hh"),
-            g.b_ih(),
-            &data(&case["d_bias_hh_l0"]),
+            &format!("{name} {theirs}"),
+            got,
+            &data(&case[theirs]),
             1e-12,
         );
     }
@@ -433,7 +391,7 @@ fn check_recurrent<C: stratanet::layers::recurrent::CellKind>(name: &str) {
 
 #[test]
 fn recurrent_layers_match_pytorch() {
-    check_recurrent::<stratanet::layers::simple_rnn::TanhCell>("rnn_tanh");
-    check_recurrent::<stratanet::layers::lstm::LstmCell>("lstm");
-    check_recurrent::<stratanet::layers::gru::GruCell>("gru");
+    check_recurrent::<stratanet::layers::recurrent::TanhCell>("rnn_tanh");
+    check_recurrent::<stratanet::layers::recurrent::LstmCell>("lstm");
+    check_recurrent::<stratanet::layers::recurrent::GruCell>("gru");
 }

@@ -54,11 +54,11 @@ fn sixteen_layer_network_trains_a_step() {
 
 #[test]
 fn nested_networks_are_networks() {
-    type Block = (DenseT<Dim<4>, Dim<5>, f64>, Tanh);
+    type Block = (DenseT<Dim<4>, Dim<5>>, Tanh);
     type Net = (
         Block,
-        (DenseT<Dim<5>, Dim<3>, f64>, Gelu),
-        DenseT<Dim<3>, Dim<2>, f64>,
+        (DenseT<Dim<5>, Dim<3>>, Gelu),
+        DenseT<Dim<3>, Dim<2>>,
         Softmax,
     );
     const _: () = stratanet::module::check_as::<Vector<4>, Net, Vector<2>, f64>();

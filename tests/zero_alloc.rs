@@ -148,7 +148,7 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
     let file = cnn.model().save_weights();
     let allocations = allocations_during(|| {
         let mut weights = [0.0f32; <Cnn as TensorLayout>::STORED];
-        stratanet::infer::decode_weights::<f32, Cnn, _>(&file, &mut weights).unwrap();
+        stratanet::persist::decode_weights::<f32, Cnn, _>(&file, &mut weights).unwrap();
         let net = stratanet::infer::Frozen::<Image<1, 8, 8>, Cnn>::new(&weights);
         for image in x.chunks_exact(64) {
             let image = stratanet::generic_array::GenericArray::from_slice(image);

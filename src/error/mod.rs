@@ -43,4 +43,3 @@ impl fmt::Display for InputError {
 }
 
 impl core::error::Error for InputError {}
-

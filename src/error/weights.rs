@@ -54,7 +54,7 @@ impl fmt::Display for FoundShape {
 /// use stratanet::error::WeightsError;
 /// use stratanet::persist::check_weights;
 /// use rand::SeedableRng;
-/// let net = <(Dense<3, 4>, Relu) as Params<f32>>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
+/// let net = Weights::<(Dense<3, 4>, Relu)>::init(&mut rand::rngs::StdRng::seed_from_u64(1));
 /// let file = stratanet::persist::save_weights(&net);
 /// let layout = <(Dense<3, 5>, Relu) as TensorLayout>::LAYOUT;
 /// let Err(WeightsError::Shape { tensor, found, .. }) = check_weights(&file, &layout, 4) else {
@@ -307,4 +307,3 @@ impl fmt::Display for WeightsError {
 }
 
 impl core::error::Error for WeightsError {}
-

@@ -174,4 +174,3 @@ pub fn fold_running<E: Scalar>(keep: f64, running: &mut [E], batch: &[E]) {
         *r = keep * *r + take * b;
     }
 }
-

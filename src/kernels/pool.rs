@@ -217,4 +217,3 @@ pub fn plane_means_backward<E: Scalar>(dy: &[E], plane: usize, dx: &mut [E]) {
         values.fill(d * scale);
     }
 }
-

@@ -198,10 +198,7 @@ mod tests {
         let x = [1.0, 3.0, 5.0, 7.0]; // mean 4, variance 5
         let mut y = [0.0; 4];
         let mut work = <Bn as Module<Vector<1>, f64>>::work(4);
-        <Bn as Module<Vector<1>, f64>>::set_mode(
-            &mut work,
-            Mode::Training { seed: 0 },
-        );
+        <Bn as Module<Vector<1>, f64>>::set_mode(&mut work, Mode::Training { seed: 0 });
         <Bn as Module<Vector<1>, f64>>::forward(&layer, &x, 4, &mut y, &mut work);
         let mean = y.iter().sum::<f64>() / 4.0;
         let var = y.iter().map(|v| v * v).sum::<f64>() / 4.0;

@@ -72,7 +72,15 @@ impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O> {
         let weight = &pass.tensors[..I::USIZE * O::USIZE];
         let (d_weight, d_bias) = pass.grads.split_at_mut(I::USIZE * O::USIZE);
         dense_backward(
-            pass.n, I::USIZE, O::USIZE, pass.x, weight, pass.dy, pass.dx, d_weight, d_bias,
+            pass.n,
+            I::USIZE,
+            O::USIZE,
+            pass.x,
+            weight,
+            pass.dy,
+            pass.dx,
+            d_weight,
+            d_bias,
         );
     }
 }

@@ -55,9 +55,9 @@ pub use batch_norm::{BatchNorm, BatchNormT};
 pub use conv::ConvWork;
 pub use conv::{Conv1d, Conv1dT, Conv2d, Conv2dT};
 pub use dense::{Dense, DenseT};
+pub use dropout::Dropout;
 #[cfg(feature = "alloc")]
 pub use dropout::DropoutWork;
-pub use dropout::Dropout;
 pub use embedding::{Embedding, EmbeddingT};
 pub use pool::{AvgPool2d, AvgPool2dT, GlobalAvgPool2d, MaxPool2d, MaxPool2dT};
 #[cfg(feature = "alloc")]

@@ -95,13 +95,14 @@ impl TensorShape {
 /// use stratanet::module::{Init, Layout, TensorShape};
 /// let layout = <(Dense<3, 2>, Relu) as TensorLayout>::LAYOUT;
 /// let Layout::Layers(layers) = layout else { panic!() };
-/// let glorot = Init::GlorotUniform { fan_in: 3, fan_out: 2 };
-/// assert_eq!(layers[0], Layout::Tensors(&[
-///     TensorShape::param("weight", &[2, 3], glorot),
+/// const GLOROT: Init = Init::GlorotUniform { fan_in: 3, fan_out: 2 };
+/// const DENSE: Layout = Layout::Tensors(&[
+///     TensorShape::param("weight", &[2, 3], GLOROT),
 ///     TensorShape::param("bias", &[2], Init::Zeros),
-/// ]));
+/// ]);
+/// assert_eq!(layers[0], DENSE);
 /// assert_eq!((layout.numel(), layout.trainable_numel(), layout.tensor_count()), (8, 8, 2));
-/// assert_eq!(TensorShape::param("weight", &[2, 3], glorot).numel(), 6);
+/// assert_eq!(TensorShape::param("weight", &[2, 3], GLOROT).numel(), 6);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Layout {

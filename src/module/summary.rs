@@ -4,7 +4,6 @@
 use super::layout::TensorLayout;
 use alloc::string::String;
 
-
 /// One row of a model summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerSummary {
@@ -15,7 +14,6 @@ pub struct LayerSummary {
     /// Trainable parameters.
     pub params: usize,
 }
-
 
 impl LayerSummary {
     /// The row of layer `M` with output shape `output`.
@@ -28,8 +26,7 @@ impl LayerSummary {
     }
 }
 
-
-/// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>, f32>`
+/// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>>`
 /// → `Dense<5, 10>`: drops module paths, writes `Dim<N>` as `N`, drops a default `f32` and the
 /// `T` that marks a layer's generic struct.
 fn short_type_name(full: &str) -> String {
@@ -73,4 +70,3 @@ fn short_type_name(full: &str) -> String {
     result.push_str(rest);
     result.replace(", f32>", ">")
 }
-

@@ -25,7 +25,7 @@ use rand::Rng;
 /// let w = Weights::<Net>::init(&mut rand::rngs::StdRng::seed_from_u64(0));
 /// assert_eq!(w.as_slice().len(), 6 + 3 + 4 * 3);
 /// assert_eq!(w.tensor("2.running_var"), Some(&[1.0f32; 3][..]));
-/// assert_eq!(w.trainable_ranges(), &[0..15]);
+/// assert_eq!(w.trainable_ranges(), &[0..6, 6..9, 9..12, 12..15]); // not the running statistics
 /// ```
 pub struct Weights<Net, E = f32> {
     values: Box<[E]>,
@@ -79,10 +79,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
             if !tensor.trainable || range.is_empty() {
                 return;
             }
-            match trainable.last_mut() {
-                Some(last) if last.end == at => last.end = range.end,
-                _ => trainable.push(range),
-            }
+            trainable.push(range);
         });
         Self {
             values,
@@ -101,13 +98,14 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
         &mut self.values
     }
 
-    /// The ranges of [`Weights::as_slice`] the optimizer trains (adjacent trainable tensors
-    /// merged), in order.
+    /// The range of [`Weights::as_slice`] of each tensor the optimizer trains, in order (empty
+    /// tensors left out).
     pub fn trainable_ranges(&self) -> &[Range<usize>] {
         &self.trainable
     }
 
-    /// Calls `f` with each trainable range of `self` and the same range of `other`.
+    /// Calls `f` with each trainable tensor of `self` and the same tensor of `other` (parameters
+    /// and their gradients), in order.
     pub fn zip_trainable(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
         for range in &self.trainable {
             f(

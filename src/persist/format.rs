@@ -371,7 +371,6 @@ macro_rules! include_weights {
     };
 }
 
-
 /// Writes a weights file: the header for `layout` (every tensor's full name and shape), then
 /// `values` as `E`-sized little-endian numbers.
 #[cfg(feature = "alloc")]
@@ -486,4 +485,3 @@ mod tests {
         assert!(matches!(huge, Err(WeightsError::Shape { .. })));
     }
 }
-

@@ -1,4 +1,11 @@
-
+//! Import and export as `.safetensors` with PyTorch's `state_dict` names and layouts (feature
+//! `safetensors`), so a model trained in PyTorch loads into the matching typed network.
+//!
+//! Names are the layout's full names: a tuple network's layers are `0.`, `1.`, … as in an
+//! `nn.Sequential`. The tanh RNN and LSTM keep one bias (`bias_l0`): import sums PyTorch's
+//! `bias_ih_l0` and `bias_hh_l0`, export writes it as `bias_ih_l0` with a zero `bias_hh_l0`.
+//! Batch norm's `num_batches_tracked` is neither read nor written (load with `strict=False`).
+//! `F32` and `F64` tensors are accepted and converted to the network's element type.
 
 use crate::error::{Error, Result};
 use crate::module::{full_name, TensorLayout, Weights};
@@ -57,12 +64,12 @@ pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<We
         }
         let name = full_name(path, tensor);
         let values = match name.strip_suffix("bias_l0") {
-            Some(prefix) => read(&file, &format!("{prefix}bias_ih_l0"), tensor.dims).and_then(
-                |ih| {
+            Some(prefix) => {
+                read(&file, &format!("{prefix}bias_ih_l0"), tensor.dims).and_then(|ih| {
                     let hh = read(&file, &format!("{prefix}bias_hh_l0"), tensor.dims)?;
                     Ok(ih.iter().zip(&hh).map(|(a, b)| a + b).collect())
-                },
-            ),
+                })
+            }
             None => read(&file, &name, tensor.dims),
         };
         match values {
@@ -111,4 +118,3 @@ pub fn to_safetensors<E: Scalar, Net: TensorLayout>(weights: &Weights<Net, E>) -
     }
     safetensors::serialize(views, None).map_err(|e| format_error(format!("{e}")))
 }
-

@@ -53,7 +53,6 @@ impl Clip {
     }
 }
 
-
 /// Calls `f` with each trainable tensor of `grads`, in order.
 fn for_each_trainable<E: Scalar, Net: TensorLayout>(
     grads: &mut Weights<Net, E>,

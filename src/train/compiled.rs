@@ -336,4 +336,3 @@ where
         Batch::from_vec(out)
     }
 }
-

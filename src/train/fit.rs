@@ -87,7 +87,6 @@ impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
     }
 }
 
-
 impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
 where
     In: Shape,

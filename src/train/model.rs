@@ -160,4 +160,3 @@ pub(super) fn forward_in_chunks<In: Shape, Net: Module<In, E>, E: Scalar>(
         Net::forward(tensors, xc, xc.len() / In::NUMEL, oc, work);
     }
 }
-

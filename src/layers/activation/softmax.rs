@@ -8,13 +8,13 @@
 
 use crate::kernels::rowwise::softmax_rows;
 use crate::module::{Infer, Layer, Layout, TensorLayout};
+use crate::shape::Shape;
+use crate::Scalar;
 #[cfg(feature = "alloc")]
 use crate::{
     kernels::rowwise::softmax_rows_backward,
     module::{Backward, Module},
 };
-use crate::shape::Shape;
-use crate::Scalar;
 
 /// Softmax over the last dimension of any shape (over the whole vector for `Vector<N>`).
 ///
@@ -80,7 +80,13 @@ mod tests {
     #[test]
     fn rows_sum_to_one_at_extreme_logits() {
         let mut y = [0.0f32; 4];
-        <Softmax as Module<Seq<2, 2>, f32>>::forward(&[], &[1e4, -1e4, 0.0, 0.0], 1, &mut y, &mut ());
+        <Softmax as Module<Seq<2, 2>, f32>>::forward(
+            &[],
+            &[1e4, -1e4, 0.0, 0.0],
+            1,
+            &mut y,
+            &mut (),
+        );
         assert_eq!(y, [1.0, 0.0, 0.5, 0.5]);
     }
 }

@@ -4,13 +4,13 @@
 
 use crate::kernels::pool::plane_means;
 use crate::module::{Infer, Layer, Layout, TensorLayout};
+use crate::shape::{DimT, Rank1, Rank3, Shape};
+use crate::Scalar;
 #[cfg(feature = "alloc")]
 use crate::{
     kernels::pool::plane_means_backward,
     module::{Backward, Module},
 };
-use crate::shape::{DimT, Rank1, Rank3, Shape};
-use crate::Scalar;
 
 /// The mean of each channel's plane.
 ///

@@ -106,7 +106,9 @@ macro_rules! pool2d_module {
             }
 
             fn backward(pass: $crate::module::Backward<'_, E>, _work: &mut ()) {
-                let $crate::module::Backward { x, y, dy, dx, n, .. } = pass;
+                let $crate::module::Backward {
+                    x, y, dy, dx, n, ..
+                } = pass;
                 if let Some(dx) = dx {
                     let geometry = $crate::layers::pool::pool_geometry::<
                         In,
@@ -121,4 +123,3 @@ macro_rules! pool2d_module {
     };
 }
 use pool2d_module;
-

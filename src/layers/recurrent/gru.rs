@@ -14,7 +14,7 @@
 //!
 //! PyTorch: `nn.GRU(F, H, batch_first=True)`; Keras: `layers.GRU(H, reset_after=True)`.
 
-use super::{CellKind, ReturnLast, RecurrentT};
+use super::{CellKind, RecurrentT, ReturnLast};
 use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 

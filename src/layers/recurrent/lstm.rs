@@ -13,7 +13,7 @@
 //!
 //! PyTorch: `nn.LSTM(F, H, batch_first=True)`; Keras: `layers.LSTM(H)`.
 
-use super::{CellKind, ReturnLast, RecurrentT};
+use super::{CellKind, RecurrentT, ReturnLast};
 use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 

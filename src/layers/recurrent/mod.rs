@@ -38,14 +38,18 @@ pub trait CellKind: 'static {
 }
 
 /// What a recurrent layer returns: [`ReturnLast`] or [`ReturnSequences`], whatever the lengths.
-#[diagnostic::on_unimplemented(message = "`{Self}` is not a return mode: use `ReturnLast` or `ReturnSequences`")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a return mode: use `ReturnLast` or `ReturnSequences`"
+)]
 pub trait ReturnKind: 'static {
     /// Whether every step is returned.
     const ALL_STEPS: bool;
 }
 
 /// The output shape a return mode gives for `T` steps of `H` hidden units.
-#[diagnostic::on_unimplemented(message = "`{Self}` is not a return mode: use `ReturnLast` or `ReturnSequences`")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a return mode: use `ReturnLast` or `ReturnSequences`"
+)]
 pub trait ReturnMode<T: DimT, H: DimT>: ReturnKind {
     /// The output shape.
     type Output: Shape;

@@ -4,7 +4,7 @@
 //!
 //! PyTorch: `nn.RNN(F, H, batch_first=True)`; Keras: `layers.SimpleRNN(H)`.
 
-use super::{CellKind, ReturnLast, RecurrentT};
+use super::{CellKind, RecurrentT, ReturnLast};
 use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 

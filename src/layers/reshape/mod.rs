@@ -4,6 +4,7 @@
 //! layer file states only its [`Layer`](crate::module::Layer) impl (which shapes it takes).
 
 mod flatten;
+#[allow(clippy::module_inception)] // the family is named after its main member
 mod reshape;
 
 pub use flatten::Flatten;

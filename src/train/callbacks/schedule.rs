@@ -177,6 +177,7 @@ impl<E: Scalar> Callback<E> for ReduceLrOnPlateau {
 mod tests {
     use super::super::testing::*;
     use super::*;
+    use alloc::vec::Vec;
 
     #[test]
     fn schedules_produce_the_documented_rates() {
