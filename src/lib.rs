@@ -58,16 +58,15 @@ pub mod module;
 #[cfg(feature = "alloc")]
 pub mod optim;
 pub mod persist;
-pub mod scalar;
 pub mod shape;
 #[cfg(feature = "alloc")]
 pub mod train;
 
 #[cfg(feature = "alloc")]
 pub use error::{Error, Result};
+pub use kernels::scalar::Scalar;
 #[cfg(feature = "alloc")]
 pub use module::Weights;
-pub use scalar::Scalar;
 #[cfg(feature = "alloc")]
 pub use train::{CompiledModel, Evaluation, Fit, History, Model};
 /// The crates in stratanet's public types, re-exported so that versions always match.

@@ -9,7 +9,7 @@ mod weights;
 
 #[cfg(feature = "alloc")]
 pub use data::{Error, Result};
-pub use weights::{FoundName, FoundShape, Message, TensorName, WeightsError};
+pub use weights::{FoundName, FoundShape, Message, TensorName, WeightsError, MAX_DEPTH};
 
 use core::fmt;
 

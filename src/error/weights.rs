@@ -2,8 +2,11 @@
 //! name and shape found), and the const message writer that prints them at compile time and run
 //! time alike.
 
-use crate::module::MAX_DEPTH;
 use core::fmt;
+
+/// The deepest nesting of tuple networks whose layer indices appear in tensor names; deeper
+/// levels (a network nested in 8 others) are left out of the names.
+pub const MAX_DEPTH: usize = 8;
 
 /// A tensor's full name as the network expects it (`0.weight`), kept without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,3 +16,4 @@ pub mod matmul;
 pub mod pool;
 pub mod rnn;
 pub mod rowwise;
+pub mod scalar;

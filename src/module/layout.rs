@@ -3,6 +3,8 @@
 //! what a weights file holds after its header, what [`Weights`](super::Weights) owns for
 //! training and what [`Frozen`](crate::infer::Frozen) borrows for inference.
 
+pub use crate::error::MAX_DEPTH;
+
 /// How a stored tensor starts (Keras's initializers); [`Weights::init`](super::Weights::init)
 /// applies them in layout order, drawing from one random stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,10 +193,6 @@ impl Layout {
         walk(self, &mut [0; MAX_DEPTH], 0, &mut 0, f)
     }
 }
-
-/// The deepest nesting of tuple networks whose layer indices appear in tensor names; deeper
-/// levels (a network nested in 8 others) are left out of the names.
-pub const MAX_DEPTH: usize = 8;
 
 /// The names, shapes and initializers of what a layer or network stores: its parameters and
 /// any non-trainable state (batch-norm running statistics), in the order a weights file holds

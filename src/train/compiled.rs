@@ -19,6 +19,17 @@ use alloc::vec;
 use alloc::vec::Vec;
 use rand::Rng;
 
+impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
+    /// Adds a loss and an optimizer (Keras's `compile`).
+    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(
+        self,
+        loss: L,
+        optimizer: O,
+    ) -> CompiledModel<In, Net, L, O, E> {
+        CompiledModel::new(self, loss, optimizer)
+    }
+}
+
 /// The buffers of a training step, sized for `capacity` samples.
 pub(super) struct Workspace<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, E: Scalar> {
     pub(super) capacity: usize,

@@ -1,12 +1,10 @@
-//! [`Model`]: a network bound to an input shape, with its weights, before `compile`.
+//! [`Model`]: a network bound to an input shape, with its weights, before `compile` (which
+//! `compiled.rs` adds, beside what it makes).
 
-use super::compiled::CompiledModel;
 use super::data::check_inputs;
 use crate::batch::Batch;
 use crate::error::Result;
-use crate::loss::Loss;
 use crate::module::{LayerSummary, Module, Weights};
-use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::Scalar;
 use alloc::format;
@@ -134,15 +132,6 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
         forward_in_chunks::<In, Net, E>(self.weights.as_slice(), &mut work, capacity, x, &mut out);
         Batch::from_vec(out)
-    }
-
-    /// Adds a loss and an optimizer (Keras's `compile`).
-    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(
-        self,
-        loss: L,
-        optimizer: O,
-    ) -> CompiledModel<In, Net, L, O, E> {
-        CompiledModel::new(self, loss, optimizer)
     }
 }
 

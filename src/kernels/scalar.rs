@@ -1,6 +1,6 @@
 //! The element type of a network: `f32` (the default) or `f64` (for gradient checks).
 
-use crate::kernels::gemm::Gemm;
+use super::gemm::Gemm;
 use core::fmt::Debug;
 use num_traits::Float;
 
