@@ -1,8 +1,12 @@
 //! Forward values and gradients against PyTorch (float64), from `tests/fixtures/torch_reference.json`
 //! (a copy of the project's shared fixtures; see its `conventions` field for layouts).
+//!
+//! The file is made by `tests/fixtures/make_fixtures.py 7 tests/fixtures/torch_reference.json`
+//! (needs torch); add a case there and a check here for every new layer.
 
 use serde_json::Value;
 use stratanet::loss::Loss;
+use stratanet::module::Mode;
 use stratanet::optim::{Adagrad, Adam, AdamW, Optimizer, RmsProp, Sgd};
 use stratanet::prelude::*;
 
@@ -85,9 +89,20 @@ fn forward_backward<In: Shape, M: Module<In, f64>>(
     x: &[f64],
     g: &[f64],
 ) -> (Vec<f64>, Vec<f64>, Weights<M, f64>) {
+    let (y, dx, grads, _) = forward_backward_in::<In, M>(tensors, x, g, Mode::Training { seed: 0 });
+    (y, dx, grads)
+}
+
+/// [`forward_backward`] in the given mode; also returns the work (for `update_state`).
+fn forward_backward_in<In: Shape, M: Module<In, f64>>(
+    tensors: &Weights<M, f64>,
+    x: &[f64],
+    g: &[f64],
+    mode: Mode,
+) -> (Vec<f64>, Vec<f64>, Weights<M, f64>, M::Work) {
     let n = x.len() / In::NUMEL;
     let mut work = M::work(n);
-    M::set_mode(&mut work, stratanet::module::Mode::Training { seed: 0 });
+    M::set_mode(&mut work, mode);
     let mut y = vec![0.0; n * M::Output::NUMEL];
     M::forward(tensors.as_slice(), x, n, &mut y, &mut work);
     let mut dx = vec![0.0; x.len()];
@@ -102,7 +117,7 @@ fn forward_backward<In: Shape, M: Module<In, f64>>(
         grads: grads.as_mut_slice(),
     };
     M::backward(pass, &mut work);
-    (y, dx, grads)
+    (y, dx, grads, work)
 }
 
 /// Mean loss over the batch and its gradient, as the training step computes them.
@@ -394,4 +409,113 @@ fn recurrent_layers_match_pytorch() {
     check_recurrent::<stratanet::layers::recurrent::TanhCell>("rnn_tanh");
     check_recurrent::<stratanet::layers::recurrent::LstmCell>("lstm");
     check_recurrent::<stratanet::layers::recurrent::GruCell>("gru");
+}
+
+#[test]
+fn conv1d_matches_pytorch() {
+    type Input = Rank2<Dim<2>, Dim<9>>;
+    check_layer::<Input, Conv1d<2, 3, 3, 1, 0>>("conv1d_0");
+    check_layer::<Input, Conv1d<2, 3, 4, 2, 1>>("conv1d_1");
+}
+
+#[test]
+fn activations_and_softmax_match_pytorch() {
+    check_layer::<Vector<7>, Gelu>("gelu");
+    check_layer::<Vector<7>, LeakyRelu>("leaky_relu");
+    check_layer::<Vector<7>, LeakyRelu<1, 2>>("leaky_relu_0.5");
+    check_layer::<Vector<6>, Softmax>("softmax_vector");
+    check_layer::<Seq<3, 4>, Softmax>("softmax_seq");
+}
+
+#[test]
+fn global_average_pooling_and_time_distributed_match_pytorch() {
+    check_layer::<Image<3, 4, 5>, GlobalAvgPool2d>("global_avg_pool2d");
+    check_layer::<Seq<5, 4>, TimeDistributed<Dense<4, 3>>>("time_distributed_dense");
+}
+
+/// Batch normalization in training mode (batch statistics; then the running statistics'
+/// update, which for the variance follows Keras's rule with the biased batch variance, where
+/// PyTorch uses the unbiased one) and in inference mode (the stored running statistics).
+fn check_batch_norm<In: Shape, M: Module<In, f64> + Infer<In, f64>>(name: &str) {
+    let all = fixtures();
+    for mode in ["train", "eval"] {
+        let case = &all["cases"][format!("{name}_{mode}")];
+        let (mean, var) = if mode == "train" {
+            ("running_mean_before", "running_var_before")
+        } else {
+            ("running_mean", "running_var")
+        };
+        let flat = [
+            data(&case["weight"]),
+            data(&case["bias"]),
+            data(&case[mean]),
+            data(&case[var]),
+        ]
+        .concat();
+        let mut layer = Weights::<M, f64>::from_vec(flat).unwrap();
+        let x = data(&case["x"]);
+        let training = if mode == "train" {
+            Mode::Training { seed: 0 }
+        } else {
+            Mode::Inference
+        };
+        let (y, dx, g, work) =
+            forward_backward_in::<In, M>(&layer, &x, &data(&case["g"]), training);
+        let what = format!("{name} ({mode})");
+        assert_close(&format!("{what} y"), &y, &data(&case["y"]), 1e-12);
+        assert_close(&format!("{what} dx"), &dx, &data(&case["dx"]), 1e-12);
+        let d_weight = g.tensor("weight").unwrap();
+        assert_close(
+            &format!("{what} d_weight"),
+            d_weight,
+            &data(&case["d_weight"]),
+            1e-12,
+        );
+        let d_bias = g.tensor("bias").unwrap();
+        assert_close(
+            &format!("{what} d_bias"),
+            d_bias,
+            &data(&case["d_bias"]),
+            1e-12,
+        );
+        if mode == "eval" {
+            check_infer::<In, M>(&what, &layer, &x, &data(&case["y"]));
+            continue;
+        }
+        M::update_state(layer.as_mut_slice(), &work);
+        let (mean, var) = (layer.tensor("running_mean"), layer.tensor("running_var"));
+        assert_close(
+            &format!("{what} running_mean"),
+            mean.unwrap(),
+            &data(&case["running_mean"]),
+            1e-12,
+        );
+        let keras = data(&case["running_var_biased"]);
+        assert_close(&format!("{what} running_var"), var.unwrap(), &keras, 1e-12);
+    }
+}
+
+#[test]
+fn batch_norm_matches_pytorch_in_training_and_inference() {
+    check_batch_norm::<Vector<3>, BatchNorm<3>>("batch_norm_vector");
+    check_batch_norm::<Image<2, 3, 3>, BatchNorm<2>>("batch_norm_image");
+}
+
+#[test]
+fn embedding_matches_pytorch() {
+    let all = fixtures();
+    let case = &all["cases"]["embedding"];
+    type Layer = Embedding<6, 3>;
+    let layer = Weights::<Layer, f64>::from_vec(data(&case["weight"])).unwrap();
+    let ids = data(&case["ids"]);
+    let (y, dx, g) = forward_backward::<Vector<4>, Layer>(&layer, &ids, &data(&case["g"]));
+    assert_close("embedding y", &y, &data(&case["y"]), 1e-12);
+    check_infer::<Vector<4>, Layer>("embedding", &layer, &ids, &data(&case["y"]));
+    assert!(dx.iter().all(|&d| d == 0.0), "ids have no gradient");
+    assert_close(
+        "embedding d_weight",
+        g.as_slice(),
+        &data(&case["d_weight"]),
+        1e-12,
+    );
 }

@@ -8,7 +8,8 @@
 //! Backward (training), per channel over its `m` values: `dβ = Σ dy`, `dγ = Σ dy·x̂`,
 //! `dx = (γ/(m·√(σ²+ε)))·(m·dy − Σ dy − x̂·Σ dy·x̂)` — the mean and variance depend on every `x`.
 //!
-//! PyTorch: `nn.BatchNorm1d(C)` / `nn.BatchNorm2d(C)` with `eps=1e-3, momentum=0.01`; Keras:
+//! PyTorch: `nn.BatchNorm1d(C)` / `nn.BatchNorm2d(C)` with `eps=1e-3, momentum=0.01` (but the
+//! running variance follows Keras, from the biased batch variance); Keras:
 //! `layers.BatchNormalization()`.
 
 use crate::kernels::batch_norm::infer_planes;
