@@ -1,5 +1,5 @@
 //! Forward values and gradients against PyTorch (float64), from `tests/fixtures/torch_reference.json`
-//! (a copy of the project's shared fixtures; see its `conventions` field for layouts).
+//! (see its `conventions` field for layouts).
 //!
 //! The file is made by `tests/fixtures/make_fixtures.py 7 tests/fixtures/torch_reference.json`
 //! (needs torch); add a case there and a check here for every new layer.

@@ -263,4 +263,18 @@ mod tests {
             &mut c,
         );
     }
+
+    #[test]
+    #[should_panic(expected = "A view does not cover")]
+    fn rejects_strides_whose_last_index_overflows() {
+        let a = [0.0f32; 4];
+        let mut c = [0.0f32; 6];
+        // the last row starts at (3 − 1)·2⁶³, which wraps to 0 without checked arithmetic
+        let huge = MatRef {
+            data: &a,
+            row_stride: 1 << 63,
+            col_stride: 1,
+        };
+        f32::gemm(3, 1, 2, 1.0, huge, MatRef::row_major(&a, 2), 0.0, &mut c);
+    }
 }
