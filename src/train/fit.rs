@@ -1,9 +1,9 @@
 //! [`CompiledModel::fit`], the epoch loop, and its settings ([`Fit`]).
 
 use super::callbacks::Callback;
-use super::compiled::CompiledModel;
 use super::data::{check_inputs, check_labels};
 use super::history::{EpochStats, History};
+use super::model::CompiledModel;
 use crate::error::{Error, Result};
 use crate::init::index_below;
 use crate::loss::Loss;

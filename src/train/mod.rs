@@ -6,8 +6,8 @@
 
 pub mod callbacks;
 mod clip;
-mod compiled;
 mod data;
+mod evaluate;
 mod fit;
 mod history;
 mod metrics;
@@ -16,8 +16,7 @@ mod model;
 mod progress;
 
 pub use clip::Clip;
-pub use compiled::{CompiledModel, StepStats};
 pub use fit::Fit;
 pub use history::{EpochStats, Evaluation, History};
 pub use metrics::ClassReport;
-pub use model::Model;
+pub use model::{CompiledModel, Model, StepStats};

@@ -1,10 +1,15 @@
-//! [`Model`]: a network bound to an input shape, with its weights, before `compile` (which
-//! `compiled.rs` adds, beside what it makes).
+//! [`Model`] (a network bound to an input shape, with its weights) and what `compile` makes of
+//! it, [`CompiledModel`]: its training workspace and one training step. Evaluation and
+//! prediction are in `evaluate.rs`, the epoch loop in `fit.rs`.
 
-use super::data::check_inputs;
+use super::callbacks::{Callback, TrainContext};
+use super::clip::Clip;
+use super::data::{check_inputs, check_labels};
 use crate::batch::Batch;
 use crate::error::Result;
-use crate::module::{LayerSummary, Module, Weights};
+use crate::loss::Loss;
+use crate::module::{Backward, LayerSummary, Mode, Module, Weights};
+use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::Scalar;
 use alloc::format;
@@ -133,6 +138,15 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
         forward_in_chunks::<In, Net, E>(self.weights.as_slice(), &mut work, capacity, x, &mut out);
         Batch::from_vec(out)
     }
+
+    /// Adds a loss and an optimizer (Keras's `compile`).
+    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(
+        self,
+        loss: L,
+        optimizer: O,
+    ) -> CompiledModel<In, Net, L, O, E> {
+        CompiledModel::new(self, loss, optimizer)
+    }
 }
 
 /// Forward pass over `x` in chunks of at most `capacity` samples, into `out`.
@@ -147,5 +161,229 @@ pub(super) fn forward_in_chunks<In: Shape, Net: Module<In, E>, E: Scalar>(
     let rows_out = capacity * Net::Output::NUMEL;
     for (xc, oc) in x.chunks(rows_in).zip(out.chunks_mut(rows_out)) {
         Net::forward(tensors, xc, xc.len() / In::NUMEL, oc, work);
+    }
+}
+
+/// The buffers of a training step, sized for `capacity` samples.
+pub(super) struct Workspace<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, E: Scalar> {
+    pub(super) capacity: usize,
+    pub(super) work: Net::Work,
+    pub(super) x: Vec<E>,
+    pub(super) y: Vec<L::Label>,
+    pub(super) out: Vec<E>,
+    pub(super) d_out: Vec<E>,
+}
+
+impl<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, E: Scalar> Workspace<In, Net, L, E> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            work: Net::work(capacity),
+            x: vec![E::zero(); capacity * In::NUMEL],
+            y: vec![L::Label::default(); capacity * L::LABELS_PER_SAMPLE],
+            out: vec![E::zero(); capacity * Net::Output::NUMEL],
+            d_out: vec![E::zero(); capacity * Net::Output::NUMEL],
+        }
+    }
+}
+
+/// Loss and accuracy of one training step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    /// Mean loss over the batch (before the update).
+    pub loss: f64,
+    /// Fraction of the batch predicted correctly (before the update).
+    pub accuracy: f64,
+}
+
+/// A model with a loss and an optimizer: it can `fit`, `evaluate` and `predict`.
+pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, O, E: Scalar = f32>
+{
+    pub(super) model: Model<In, Net, E>,
+    pub(super) loss: L,
+    pub(super) optimizer: O,
+    pub(super) clip: Option<Clip>,
+    pub(super) grads: Weights<Net, E>,
+    pub(super) state: Vec<E>,
+    pub(super) steps: u64,
+    pub(super) workspace: Option<Workspace<In, Net, L, E>>,
+}
+
+impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
+where
+    In: Shape,
+    Net: Module<In, E>,
+    L: Loss<Net::Output, E>,
+    O: Optimizer,
+    E: Scalar,
+{
+    fn new(model: Model<In, Net, E>, loss: L, optimizer: O) -> Self {
+        Self {
+            clip: None,
+            grads: Weights::zeros(),
+            state: vec![E::zero(); Net::PARAMS * O::STATE_PER_PARAM],
+            steps: 0,
+            workspace: None,
+            model,
+            loss,
+            optimizer,
+        }
+    }
+
+    /// The model (network and input shape).
+    pub fn model(&self) -> &Model<In, Net, E> {
+        &self.model
+    }
+
+    /// The model, mutably.
+    pub fn model_mut(&mut self) -> &mut Model<In, Net, E> {
+        &mut self.model
+    }
+
+    /// Drops the loss, optimizer and buffers.
+    pub fn into_model(self) -> Model<In, Net, E> {
+        self.model
+    }
+
+    /// The optimizer (e.g. to change its learning rate).
+    pub fn optimizer_mut(&mut self) -> &mut O {
+        &mut self.optimizer
+    }
+
+    /// Clips gradients before every update.
+    pub fn with_clipping(self, clip: Clip) -> Self {
+        Self {
+            clip: Some(clip),
+            ..self
+        }
+    }
+
+    /// Optimizer steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// A table of the network's layers, output shapes and parameter counts (Keras's `summary`).
+    pub fn summary(&self) -> String {
+        Model::<In, Net, E>::summary()
+    }
+
+    /// Makes sure the workspace holds at least `capacity` samples; allocates only when it grows.
+    pub(super) fn reserve(
+        slot: &mut Option<Workspace<In, Net, L, E>>,
+        capacity: usize,
+    ) -> &mut Workspace<In, Net, L, E> {
+        match slot {
+            Some(ws) if ws.capacity >= capacity => {}
+            _ => *slot = Some(Workspace::new(capacity)),
+        }
+        slot.as_mut().expect("workspace was just set")
+    }
+
+    /// Puts the workspace's layers in `mode`.
+    pub(super) fn set_mode(&mut self, mode: Mode) {
+        if let Some(ws) = self.workspace.as_mut() {
+            Net::set_mode(&mut ws.work, mode);
+        }
+    }
+
+    /// Training mode with a fresh seed from the model's random stream.
+    pub(super) fn set_training(&mut self) {
+        let seed = self.model.rng.next_u64();
+        self.set_mode(Mode::Training { seed });
+    }
+
+    /// One step on the first `n` samples in the workspace: forward, loss, backward, clipping,
+    /// update, state update. Returns the batch's summed loss and correct count.
+    pub(super) fn step(&mut self, n: usize) -> (f64, usize) {
+        let ws = self.workspace.as_mut().expect("step runs after reserve");
+        let (din, dout, per) = (In::NUMEL, Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
+        let weights = &mut self.model.weights;
+        let (x, out) = (&ws.x[..n * din], &mut ws.out[..n * dout]);
+        Net::forward(weights.as_slice(), x, n, out, &mut ws.work);
+
+        let scale = E::from_f64(1.0 / n as f64);
+        let (mut loss_sum, mut correct) = (0.0, 0);
+        for i in 0..n {
+            let rows = i * dout..(i + 1) * dout;
+            let label = &ws.y[i * per..(i + 1) * per];
+            let pred = &ws.out[rows.clone()];
+            loss_sum += self
+                .loss
+                .per_sample(pred, label, Some((&mut ws.d_out[rows], scale)));
+            correct += usize::from(self.loss.correct(pred, label));
+        }
+
+        self.grads.as_mut_slice().fill(E::zero());
+        let pass = Backward {
+            tensors: weights.as_slice(),
+            x: &ws.x[..n * din],
+            y: &ws.out[..n * dout],
+            dy: &ws.d_out[..n * dout],
+            dx: None,
+            n,
+            grads: self.grads.as_mut_slice(),
+        };
+        Net::backward(pass, &mut ws.work);
+        if let Some(clip) = self.clip {
+            clip.apply(&mut self.grads);
+        }
+
+        self.steps += 1;
+        let (t, optimizer, state) = (self.steps, &self.optimizer, &mut self.state);
+        let slots = O::STATE_PER_PARAM;
+        let mut offset = 0;
+        weights.zip_trainable(&self.grads, &mut |p: &mut [E], g: &[E]| {
+            let len = p.len();
+            optimizer.update(t, p, g, &mut state[offset * slots..(offset + len) * slots]);
+            offset += len;
+        });
+        Net::update_state(weights.as_mut_slice(), &ws.work);
+        (loss_sum, correct)
+    }
+
+    /// One gradient step on the given batch (Keras's `train_on_batch`); returns the batch's loss
+    /// and accuracy before the update. After the first call with a batch of this size or
+    /// smaller it allocates nothing of its own.
+    pub fn train_on_batch(&mut self, x: &[E], y: &[L::Label]) -> Result<StepStats> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>(n, y)?;
+        let ws = Self::reserve(&mut self.workspace, n);
+        ws.x[..x.len()].copy_from_slice(x);
+        ws.y[..y.len()].copy_from_slice(y);
+        self.set_training();
+        let (loss_sum, correct) = self.step(n);
+        Ok(StepStats {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        })
+    }
+
+    /// Calls `event` on every callback with a fresh context; applies the learning rate they
+    /// leave and returns whether one asked to stop.
+    pub(super) fn notify(
+        &mut self,
+        callbacks: &mut [&mut dyn Callback<E>],
+        epoch: usize,
+        epochs: usize,
+        mut event: impl FnMut(&mut dyn Callback<E>, &mut TrainContext<'_, E>) -> Result<()>,
+    ) -> Result<bool> {
+        if callbacks.is_empty() {
+            return Ok(false);
+        }
+        let learning_rate = self.optimizer.learning_rate();
+        let mut ctx = TrainContext {
+            epoch,
+            epochs,
+            learning_rate,
+            stop: false,
+            weights: self.model.weights.as_mut_slice(),
+        };
+        for callback in callbacks.iter_mut() {
+            event(&mut **callback, &mut ctx)?;
+        }
+        let (rate, stop) = (ctx.learning_rate, ctx.stop);
+        self.optimizer.set_learning_rate(rate);
+        Ok(stop)
     }
 }

@@ -1,0 +1,117 @@
+//! Evaluation and prediction of a [`CompiledModel`], reusing its training workspace.
+
+use super::data::{check_inputs, check_labels};
+use super::history::Evaluation;
+use super::metrics::ClassReport;
+use super::model::{forward_in_chunks, CompiledModel, PREDICT_CHUNK};
+use crate::batch::Batch;
+use crate::error::{Error, Result};
+use crate::loss::Loss;
+use crate::module::{Mode, Module};
+use crate::optim::Optimizer;
+use crate::shape::Shape;
+use crate::Scalar;
+use alloc::vec;
+
+impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
+where
+    In: Shape,
+    Net: Module<In, E>,
+    L: Loss<Net::Output, E>,
+    O: Optimizer,
+    E: Scalar,
+{
+    /// Mean loss and accuracy on `x`, `y` (Keras's `evaluate`).
+    pub fn evaluate(&mut self, x: &[E], y: &[L::Label]) -> Result<Evaluation> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>(n, y)?;
+        Ok(self.evaluate_checked(x, y))
+    }
+
+    /// Runs inference over `x` in chunks of the workspace's capacity, calling `visit` with each
+    /// chunk's outputs and labels.
+    fn infer_chunks(
+        &mut self,
+        x: &[E],
+        y: &[L::Label],
+        mut visit: impl FnMut(&L, &[E], &[L::Label]),
+    ) {
+        let capacity = self.workspace.as_ref().map_or(32, |ws| ws.capacity);
+        Self::reserve(&mut self.workspace, capacity);
+        self.set_mode(Mode::Inference);
+        let ws = self.workspace.as_mut().expect("reserved above");
+        let (dout, lpp) = (Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
+        for (xc, yc) in x.chunks(capacity * In::NUMEL).zip(y.chunks(capacity * lpp)) {
+            let m = xc.len() / In::NUMEL;
+            let tensors = self.model.weights.as_slice();
+            Net::forward(tensors, xc, m, &mut ws.out[..m * dout], &mut ws.work);
+            for (pred, label) in ws.out[..m * dout]
+                .chunks_exact(dout)
+                .zip(yc.chunks_exact(lpp))
+            {
+                visit(&self.loss, pred, label);
+            }
+        }
+    }
+
+    pub(super) fn evaluate_checked(&mut self, x: &[E], y: &[L::Label]) -> Evaluation {
+        let n = x.len() / In::NUMEL;
+        let (mut loss_sum, mut correct) = (0.0, 0);
+        self.infer_chunks(x, y, |loss, pred, label| {
+            loss_sum += loss.per_sample(pred, label, None);
+            correct += usize::from(loss.correct(pred, label));
+        });
+        Evaluation {
+            loss: loss_sum / n as f64,
+            accuracy: correct as f64 / n as f64,
+        }
+    }
+
+    /// A confusion matrix with precision, recall and F1 per class on `x`, `y`; classes are those
+    /// of the loss's accuracy (two for a 1-wide output).
+    pub fn evaluate_classes(&mut self, x: &[E], y: &[L::Label]) -> Result<ClassReport> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>(n, y)?;
+        let classes = L::CLASSES;
+        let mut confusion = vec![0usize; classes * classes];
+        self.infer_chunks(x, y, |loss, pred, label| {
+            confusion[loss.true_class(label) * classes + loss.predicted_class(pred)] += 1;
+        });
+        Ok(ClassReport::new(classes, confusion))
+    }
+
+    /// Runs the network on `x` in inference mode into `out` (`n · Output::NUMEL` values),
+    /// reusing the training workspace: no allocation once the workspace exists.
+    pub fn predict_into(&mut self, x: &[E], out: &mut [E]) -> Result<()> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        let expected = n * Net::Output::NUMEL;
+        if out.len() != expected {
+            return Err(Error::OutputLength {
+                expected,
+                got: out.len(),
+            });
+        }
+        self.predict_checked(x, n, out);
+        Ok(())
+    }
+
+    fn predict_checked(&mut self, x: &[E], n: usize, out: &mut [E]) {
+        let capacity = self
+            .workspace
+            .as_ref()
+            .map_or(n.min(PREDICT_CHUNK), |ws| ws.capacity);
+        Self::reserve(&mut self.workspace, capacity);
+        self.set_mode(Mode::Inference);
+        let ws = self.workspace.as_mut().expect("reserved above");
+        let tensors = self.model.weights.as_slice();
+        forward_in_chunks::<In, Net, E>(tensors, &mut ws.work, capacity, x, out);
+    }
+
+    /// Runs the network on `x` in inference mode, reusing the training workspace.
+    pub fn predict(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
+        let n = check_inputs::<In, Net, E>("inputs", x)?;
+        let mut out = vec![E::zero(); n * Net::Output::NUMEL];
+        self.predict_checked(x, n, &mut out);
+        Batch::from_vec(out)
+    }
+}
