@@ -44,8 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model_classes: Vec<usize> = model
         .predict(&test.x)?
         .samples()
-        .map(|y| arg_max(y))
-        .collect();
+        .map(|y| arg_max(y).ok_or("a NaN output"))
+        .collect::<Result<_, _>>()?;
 
     // Deployment: the file's bytes, checked against `Net` and decoded onto the stack.
     let file = model.model().save_weights();
@@ -62,8 +62,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let frozen_classes: Vec<usize> = test
         .x
         .chunks_exact(64)
-        .map(|image| net.predict_class(GenericArray::from_slice(image)))
-        .collect();
+        .map(|image| {
+            net.predict_class(GenericArray::from_slice(image))
+                .ok_or("a NaN output")
+        })
+        .collect::<Result<_, _>>()?;
     let per_image = start.elapsed().as_secs_f64() / test.rows() as f64;
     let correct = frozen_classes
         .iter()

@@ -49,7 +49,7 @@ use generic_array::GenericArray;
 /// let net = Frozen::<Vector<3>, Net>::new(&weights);
 /// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
 /// assert_eq!(y.as_slice(), &[0.5, 0.5]);
-/// assert_eq!(net.predict_class(&[1.0, 2.0, 3.0].into()), 0); // ties go to the first
+/// assert_eq!(net.predict_class(&[1.0, 2.0, 3.0].into()), Some(0)); // ties go to the first
 /// assert_eq!(net.tensors().len(), 8);
 /// ```
 pub struct Frozen<'w, In, Net, E = f32> {
@@ -128,8 +128,9 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     }
 
     /// The index of the largest output for one sample (the class a classifier predicts; the
-    /// first on ties); like [`Frozen::forward_one`], only for networks that take any input.
-    pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> usize {
+    /// first on ties), `None` when an output is NaN; like [`Frozen::forward_one`], only for
+    /// networks that take any input.
+    pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> Option<usize> {
         arg_max(&self.forward_one(x))
     }
 

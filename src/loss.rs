@@ -41,15 +41,19 @@ pub trait Loss<Out: Shape, E: Scalar> {
     /// The loss of one sample. With `grad = Some((g, scale))`, also writes `scale · ∂loss/∂pred`
     /// into `g`.
     fn per_sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
+    /// Checks the loss's settings (Huber's `delta`); training and evaluation call it first.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
     /// Classes for accuracy and the confusion matrix: 2 for a 1-wide output, else its width.
     const CLASSES: usize;
     /// The class a prediction stands for.
-    fn predicted_class(&self, pred: &[E]) -> usize;
+    fn predicted_class(&self, pred: &[E]) -> Option<usize>;
     /// The class a label stands for.
     fn true_class(&self, label: &[Self::Label]) -> usize;
     /// Whether the prediction counts as correct for accuracy.
     fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool {
-        self.predicted_class(pred) == self.true_class(label)
+        self.predicted_class(pred) == Some(self.true_class(label))
     }
 }
 
@@ -64,6 +68,10 @@ pub trait ElementLoss: 'static {
     }
     /// The loss of one element.
     fn value(&self, p: f64, t: f64) -> f64;
+    /// Checks the loss's settings; the default has none.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
     /// Its derivative with respect to `p`.
     fn derivative(&self, p: f64, t: f64) -> f64;
 }
@@ -75,6 +83,10 @@ fn in_unit_interval(t: f64) -> bool {
 impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
     type Label = E;
     const LABELS_PER_SAMPLE: usize = S::NUMEL;
+
+    fn validate(&self) -> Result<()> {
+        ElementLoss::validate(self)
+    }
 
     fn check_label(index: usize, label: E) -> Result<()> {
         let value = label.as_f64();
@@ -89,6 +101,7 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
             Ok(())
         } else {
             Err(Error::TargetOutOfRange {
+                what: "labels",
                 index,
                 value,
                 expected,
@@ -113,19 +126,21 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
 
     const CLASSES: usize = if S::NUMEL == 1 { 2 } else { S::NUMEL };
 
-    fn predicted_class(&self, pred: &[E]) -> usize {
+    fn predicted_class(&self, pred: &[E]) -> Option<usize> {
         if S::NUMEL == 1 {
-            usize::from(pred[0].as_f64() > L::THRESHOLD)
+            let p = pred[0].as_f64();
+            (!p.is_nan()).then(|| usize::from(p > L::THRESHOLD))
         } else {
             arg_max(pred)
         }
     }
 
+    // Labels were checked to be finite when they entered, so a row always has a largest value.
     fn true_class(&self, label: &[E]) -> usize {
         if S::NUMEL == 1 {
             usize::from(label[0].as_f64() > 0.5)
         } else {
-            arg_max(label)
+            arg_max(label).unwrap_or(0)
         }
     }
 }
@@ -196,6 +211,9 @@ impl Default for Huber {
 }
 
 impl ElementLoss for Huber {
+    fn validate(&self) -> Result<()> {
+        crate::error::check_positive("Huber delta", self.delta)
+    }
     fn value(&self, p: f64, t: f64) -> f64 {
         let d = (p - t).abs();
         if d <= self.delta {
@@ -278,6 +296,7 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
             Ok(())
         } else {
             Err(Error::LabelOutOfRange {
+                what: "labels",
                 index,
                 label,
                 classes: C::USIZE,
@@ -298,7 +317,7 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
 
     const CLASSES: usize = C::USIZE;
 
-    fn predicted_class(&self, pred: &[E]) -> usize {
+    fn predicted_class(&self, pred: &[E]) -> Option<usize> {
         arg_max(pred)
     }
 
@@ -415,6 +434,7 @@ mod tests {
         assert_eq!(
             <SoftmaxCrossEntropy as Loss<Vector<3>, f32>>::check_label(4, 3),
             Err(Error::LabelOutOfRange {
+                what: "labels",
                 index: 4,
                 label: 3,
                 classes: 3

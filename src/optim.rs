@@ -7,6 +7,9 @@
 //! `t` is the 1-based step count. Notation: `p` parameter, `g` gradient, `lr` learning rate,
 //! `wd` weight decay.
 
+use crate::error::{
+    check_non_negative, check_positive, check_setting, check_unit_interval, Result,
+};
 use crate::Scalar;
 use num_traits::Float;
 
@@ -21,6 +24,12 @@ pub trait Optimizer {
     /// Updates `params` in place from `grads` at step `t` (1-based). `state` holds
     /// `STATE_PER_PARAM` consecutive slices, each `params.len()` long, zero before step 1.
     fn update<E: Scalar>(&self, t: u64, params: &mut [E], grads: &[E], state: &mut [E]);
+    /// Checks every hyper-parameter against PyTorch's ranges (learning rate and decays finite
+    /// and >= 0, betas in `[0, 1)`, epsilons > 0); training calls it before the first step, so a
+    /// setting out of range is an `Err` naming it, never a NaN model.
+    fn validate(&self) -> Result<()> {
+        check_non_negative("learning rate", self.learning_rate())
+    }
 }
 
 /// Stochastic gradient descent with PyTorch's momentum, dampening, Nesterov and weight decay:
@@ -116,6 +125,32 @@ impl Optimizer for Sgd {
             *p = *p - lr * g;
         }
     }
+    fn validate(&self) -> Result<()> {
+        check_non_negative("Sgd lr", self.lr)?;
+        check_non_negative("Sgd momentum", self.momentum)?;
+        check_setting(
+            "Sgd dampening",
+            self.dampening,
+            self.dampening.is_finite(),
+            "a finite number",
+        )?;
+        check_non_negative("Sgd weight_decay", self.weight_decay)?;
+        if self.nesterov {
+            check_setting(
+                "Sgd nesterov momentum",
+                self.momentum,
+                self.momentum > 0.0,
+                "momentum > 0 with Nesterov",
+            )?;
+            check_setting(
+                "Sgd nesterov dampening",
+                self.dampening,
+                self.dampening == 0.0,
+                "dampening 0 with Nesterov",
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Adagrad (PyTorch, no learning-rate decay): `g ← g + wd·p`, `s ← s + g²`,
@@ -174,6 +209,11 @@ impl Optimizer for Adagrad {
             *s = *s + g * g;
             *p = *p - lr * g / (s.sqrt() + eps);
         }
+    }
+    fn validate(&self) -> Result<()> {
+        check_non_negative("Adagrad lr", self.lr)?;
+        check_positive("Adagrad eps", self.eps)?;
+        check_non_negative("Adagrad weight_decay", self.weight_decay)
     }
 }
 
@@ -248,6 +288,13 @@ impl Optimizer for RmsProp {
                 *p = *p - lr * step;
             }
         }
+    }
+    fn validate(&self) -> Result<()> {
+        check_non_negative("RmsProp lr", self.lr)?;
+        check_unit_interval("RmsProp alpha", self.alpha)?;
+        check_positive("RmsProp eps", self.eps)?;
+        check_non_negative("RmsProp momentum", self.momentum)?;
+        check_non_negative("RmsProp weight_decay", self.weight_decay)
     }
 }
 
@@ -351,6 +398,13 @@ impl Optimizer for Adam {
     fn update<E: Scalar>(&self, t: u64, params: &mut [E], grads: &[E], state: &mut [E]) {
         adam_update(self, 1.0, t, params, grads, state);
     }
+    fn validate(&self) -> Result<()> {
+        check_non_negative("Adam lr", self.lr)?;
+        check_unit_interval("Adam beta1", self.beta1)?;
+        check_unit_interval("Adam beta2", self.beta2)?;
+        check_positive("Adam eps", self.eps)?;
+        check_non_negative("Adam weight_decay", self.weight_decay)
+    }
 }
 
 /// AdamW: Adam with decoupled weight decay, `p ← p·(1 − lr·wd)` before the Adam step
@@ -424,5 +478,12 @@ impl Optimizer for AdamW {
             grads,
             state,
         );
+    }
+    fn validate(&self) -> Result<()> {
+        check_non_negative("AdamW lr", self.lr)?;
+        check_unit_interval("AdamW beta1", self.beta1)?;
+        check_unit_interval("AdamW beta2", self.beta2)?;
+        check_positive("AdamW eps", self.eps)?;
+        check_non_negative("AdamW weight_decay", self.weight_decay)
     }
 }

@@ -22,6 +22,7 @@ fn rows_and_labels_must_agree() {
     assert_eq!(
         err,
         Error::CountMismatch {
+            what: "labels",
             inputs: 2,
             expected_labels: 2,
             labels: 3
@@ -61,6 +62,7 @@ fn labels_must_be_classes_of_the_output() {
     assert_eq!(
         err,
         Error::LabelOutOfRange {
+            what: "labels",
             index: 1,
             label: 2,
             classes: 2
@@ -138,6 +140,7 @@ fn settings_are_checked() {
     assert_eq!(
         err,
         Error::LabelOutOfRange {
+            what: "validation labels",
             index: 0,
             label: 5,
             classes: 2

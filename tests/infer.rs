@@ -258,8 +258,11 @@ fn the_no_std_proof_files_are_consistent() {
         .zip(predicted.samples())
         .zip(&recorded)
     {
-        assert_eq!(arg_max(y), class);
-        assert_eq!(frozen.predict_class(GenericArray::from_slice(image)), class);
+        assert_eq!(arg_max(y), Some(class));
+        assert_eq!(
+            frozen.predict_class(GenericArray::from_slice(image)),
+            Some(class)
+        );
     }
     let correct = recorded.iter().zip(&labels).filter(|(a, b)| a == b).count();
     assert!(

@@ -33,6 +33,8 @@ pub enum Error {
     },
     /// Inputs and labels describe different numbers of samples.
     CountMismatch {
+        /// Which labels ("labels", "validation labels").
+        what: &'static str,
         /// Samples in the inputs.
         inputs: usize,
         /// Label values expected for that many samples.
@@ -42,6 +44,8 @@ pub enum Error {
     },
     /// A class label outside `0..classes`.
     LabelOutOfRange {
+        /// Which labels ("labels", "validation labels").
+        what: &'static str,
         /// Position of the label.
         index: usize,
         /// The label that came.
@@ -51,6 +55,8 @@ pub enum Error {
     },
     /// A target value outside the range the loss accepts.
     TargetOutOfRange {
+        /// Which labels ("labels", "validation labels").
+        what: &'static str,
         /// Position of the target.
         index: usize,
         /// The value that came.
@@ -105,6 +111,26 @@ pub enum Error {
         /// The batch within the epoch, from 0.
         batch: usize,
     },
+    /// Training left a weight NaN or infinite (the optimizer diverged). The model keeps the
+    /// weights of that step; restore a checkpoint or train again with a smaller learning rate.
+    NonFiniteWeights {
+        /// The epoch, from 0.
+        epoch: usize,
+        /// The first tensor holding such a value (`0.weight`).
+        tensor: String,
+    },
+    /// A loaded tensor holding a NaN or an infinity (also an `f64` value too large for `f32`).
+    NonFiniteTensor {
+        /// The tensor's full name.
+        tensor: String,
+    },
+    /// A weights array of another length than the network stores.
+    WeightsLength {
+        /// The network's stored values.
+        expected: usize,
+        /// The values that came.
+        got: usize,
+    },
     /// A file could not be written or read.
     Io {
         /// The file.
@@ -129,16 +155,27 @@ impl fmt::Display for Error {
                 f,
                 "{what}: expected a length that is a multiple of the sample size {sample_size}, got {len} values"
             ),
-            Error::CountMismatch { inputs, expected_labels, labels } => write!(
+            Error::CountMismatch { what, inputs, expected_labels, labels } => write!(
                 f,
-                "labels: expected {expected_labels} values for {inputs} input samples, got {labels}"
+                "{what}: expected {expected_labels} values for {inputs} input samples, got {labels}"
             ),
-            Error::LabelOutOfRange { index, label, classes } => write!(
+            Error::LabelOutOfRange { what, index, label, classes } => write!(
                 f,
-                "labels[{index}]: expected a class in 0..{classes}, got {label}"
+                "{what}[{index}]: expected a class in 0..{classes}, got {label}"
             ),
-            Error::TargetOutOfRange { index, value, expected } => {
-                write!(f, "labels[{index}]: expected {expected}, got {value}")
+            Error::TargetOutOfRange { what, index, value, expected } => {
+                write!(f, "{what}[{index}]: expected {expected}, got {value}")
+            }
+            Error::NonFiniteWeights { epoch, tensor } => write!(
+                f,
+                "weights: expected finite values after epoch {epoch}, got NaN or infinity in `{tensor}` (the optimizer diverged)"
+            ),
+            Error::NonFiniteTensor { tensor } => write!(
+                f,
+                "weights file: tensor `{tensor}`: expected finite values (in the network's element type), got NaN or infinity"
+            ),
+            Error::WeightsLength { expected, got } => {
+                write!(f, "weights: expected {expected} values for this network, got {got}")
             }
             Error::Input(e) => e.fmt(f),
             Error::NonFinite { what, index } => {
@@ -178,3 +215,88 @@ impl From<WeightsError> for Error {
 
 /// The crate's result type.
 pub type Result<T> = core::result::Result<T, Error>;
+
+impl Error {
+    /// The same error about labels, naming them `what` ("validation labels").
+    pub(crate) fn for_labels(self, what: &'static str) -> Self {
+        match self {
+            Error::CountMismatch {
+                inputs,
+                expected_labels,
+                labels,
+                ..
+            } => Error::CountMismatch {
+                what,
+                inputs,
+                expected_labels,
+                labels,
+            },
+            Error::LabelOutOfRange {
+                index,
+                label,
+                classes,
+                ..
+            } => Error::LabelOutOfRange {
+                what,
+                index,
+                label,
+                classes,
+            },
+            Error::TargetOutOfRange {
+                index,
+                value,
+                expected,
+                ..
+            } => Error::TargetOutOfRange {
+                what,
+                index,
+                value,
+                expected,
+            },
+            other => other,
+        }
+    }
+}
+
+/// `Ok` when `ok` holds of the setting `what`, else an [`Error::InvalidSetting`] saying what is
+/// allowed (`range`) and what came (`value`).
+pub(crate) fn check_setting(what: &'static str, value: f64, ok: bool, range: &str) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidSetting {
+            what,
+            detail: alloc::format!("expected {range}, got {value}"),
+        })
+    }
+}
+
+/// A rate, decay or threshold that must be a finite number at least 0.
+pub(crate) fn check_non_negative(what: &'static str, value: f64) -> Result<()> {
+    check_setting(
+        what,
+        value,
+        value.is_finite() && value >= 0.0,
+        "a finite number >= 0",
+    )
+}
+
+/// A value that must be finite and greater than 0 (an epsilon, a clipping threshold).
+pub(crate) fn check_positive(what: &'static str, value: f64) -> Result<()> {
+    check_setting(
+        what,
+        value,
+        value.is_finite() && value > 0.0,
+        "a finite number > 0",
+    )
+}
+
+/// A decay factor that must lie in `[0, 1)` (Adam's betas).
+pub(crate) fn check_unit_interval(what: &'static str, value: f64) -> Result<()> {
+    check_setting(
+        what,
+        value,
+        (0.0..1.0).contains(&value),
+        "a number in [0, 1)",
+    )
+}

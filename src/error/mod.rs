@@ -8,6 +8,8 @@ mod data;
 mod weights;
 
 #[cfg(feature = "alloc")]
+pub(crate) use data::{check_non_negative, check_positive, check_setting, check_unit_interval};
+#[cfg(feature = "alloc")]
 pub use data::{Error, Result};
 pub use weights::{FoundName, FoundShape, Message, TensorName, WeightsError, MAX_DEPTH};
 

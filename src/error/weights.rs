@@ -120,6 +120,13 @@ pub enum WeightsError {
         /// How many bytes follow.
         extra: usize,
     },
+    /// A NaN or infinite value: a model that would predict nothing sensible.
+    NonFinite {
+        /// The tensor.
+        tensor: TensorName,
+        /// The value's position in it.
+        index: usize,
+    },
 }
 
 /// A message built at compile time or run time alike (const fns cannot format), cut at 192
@@ -299,6 +306,12 @@ impl WeightsError {
                 .text(": expected the end of the file, got ")
                 .number(*extra as u64)
                 .text(" more bytes"),
+            WeightsError::NonFinite { tensor, index } => m
+                .text("weights file: tensor `")
+                .tensor(tensor)
+                .text("`[")
+                .number(*index as u64)
+                .text("]: expected a finite value, got NaN or infinity"),
         }
     }
 }

@@ -2,21 +2,26 @@
 
 use crate::Scalar;
 
-/// Index of the first largest value of `row` (0 for an empty row): the class a classifier's
-/// output picks.
+/// Index of the first largest value of `row`: the class a classifier's output picks. `None` for
+/// an empty row or one holding a NaN (a NaN is not smaller than anything, so no class wins).
 ///
 /// ```
 /// use stratanet::kernels::rowwise::arg_max;
-/// assert_eq!(arg_max(&[0.1, 0.7, 0.7, 0.2]), 1);
+/// assert_eq!(arg_max(&[0.1, 0.7, 0.7, 0.2]), Some(1));
+/// assert_eq!(arg_max(&[0.1, f32::NAN, 0.2]), None);
 /// ```
-pub fn arg_max<T: PartialOrd + Copy>(row: &[T]) -> usize {
+pub fn arg_max<T: PartialOrd + Copy>(row: &[T]) -> Option<usize> {
+    // A value not equal to itself (NaN) orders with nothing: no class is the largest.
+    if row.is_empty() || row.iter().any(|v| v.partial_cmp(v).is_none()) {
+        return None;
+    }
     let mut best = 0;
     for (i, v) in row.iter().enumerate() {
         if *v > row[best] {
             best = i;
         }
     }
-    best
+    Some(best)
 }
 
 /// `y = softmax(x)` for each row of `len` values, shifted by the row maximum for stability.

@@ -137,6 +137,18 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
         found
     }
 
+    /// The full name of the first tensor holding a NaN or an infinity, if any.
+    pub fn non_finite_tensor(&self) -> Option<String> {
+        let at = self.values.iter().position(|v| !v.is_finite())?;
+        let mut found = None;
+        Net::LAYOUT.for_each(&mut |path, tensor, start| {
+            if found.is_none() && (start..start + tensor.numel()).contains(&at) {
+                found = Some(full_name(path, tensor));
+            }
+        });
+        found
+    }
+
     /// Calls `f` with each tensor's full name, shape and values, in layout order.
     pub fn for_each_tensor(&self, f: &mut dyn FnMut(&str, &TensorShape, &[E])) {
         Net::LAYOUT.for_each(&mut |path, tensor, at| {

@@ -93,6 +93,44 @@ const fn name_matches(bytes: &[u8], at: usize, len: usize, expected: &TensorName
     true
 }
 
+/// The tensor of `layout` (at `path[..depth]`) that holds flat value `value`, and the value's
+/// position in it (`value` must be below `layout.numel()`).
+const fn tensor_at(
+    layout: &Layout,
+    mut value: usize,
+    path: [u16; MAX_DEPTH],
+    depth: usize,
+) -> (TensorName, usize) {
+    let kept = if depth < MAX_DEPTH { depth } else { MAX_DEPTH };
+    match layout {
+        Layout::Layers(layers) => {
+            let mut i = 0;
+            while i + 1 < layers.len() && value >= layers[i].numel() {
+                value -= layers[i].numel();
+                i += 1;
+            }
+            let mut inner = path;
+            if depth < MAX_DEPTH {
+                inner[depth] = i as u16;
+            }
+            tensor_at(&layers[i], value, inner, depth + 1)
+        }
+        Layout::Tensors(tensors) => {
+            let mut t = 0;
+            while t + 1 < tensors.len() && value >= tensors[t].numel() {
+                value -= tensors[t].numel();
+                t += 1;
+            }
+            let name = TensorName {
+                path,
+                depth: kept,
+                name: tensors[t].name,
+            };
+            (name, value)
+        }
+    }
+}
+
 /// Checks the headers of the tensors under `layout` (at `path[..depth]`) from byte `at`;
 /// returns the byte after them.
 const fn check_tensors(
@@ -190,7 +228,8 @@ const fn check_tensors(
 }
 
 /// Checks a whole weights file against `layout` with `element_size`-byte values: header,
-/// every tensor's name and shape in order, the data length and nothing after it. Returns the
+/// every tensor's name and shape in order, the data length, nothing after it, and every value
+/// finite (a NaN or an infinity is [`WeightsError::NonFinite`], naming the tensor). Returns the
 /// byte where the values start. Never panics, never allocates; usable in `const`.
 ///
 /// ```
@@ -265,6 +304,24 @@ pub const fn check_weights(
             offset: start + data,
             extra: bytes.len() - start - data,
         });
+    }
+    let mut value = 0;
+    while value < layout.numel() {
+        let bits = match read_le(bytes, start + value * element_size, element_size, "a value") {
+            Ok(v) => v,
+            Err(e) => return Err(e),
+        };
+        // All exponent bits set: an infinity or a NaN.
+        let non_finite = if element_size == 4 {
+            (bits >> 23) & 0xff == 0xff
+        } else {
+            (bits >> 52) & 0x7ff == 0x7ff
+        };
+        if non_finite {
+            let (tensor, index) = tensor_at(layout, value, [0; MAX_DEPTH], 0);
+            return Err(WeightsError::NonFinite { tensor, index });
+        }
+        value += 1;
     }
     Ok(start)
 }
@@ -359,7 +416,7 @@ pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N
 ///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no_std_proof/digits_cnn.stnet")
 /// );
 /// static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
-/// assert!(NET.predict_class(&Default::default()) < 10);
+/// assert!(NET.predict_class(&Default::default()).is_some_and(|class| class < 10));
 /// ```
 #[macro_export]
 macro_rules! include_weights {

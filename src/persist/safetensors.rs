@@ -82,8 +82,12 @@ pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<We
             Err(e) => failure = Some(e),
         }
     });
-    match failure {
-        Some(e) => Err(e),
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    // NaN or infinity in the file, or an f64 beyond f32's range in an f32 network.
+    match weights.non_finite_tensor() {
+        Some(tensor) => Err(Error::NonFiniteTensor { tensor }),
         None => Ok(weights),
     }
 }

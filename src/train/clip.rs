@@ -1,5 +1,6 @@
 //! Gradient clipping before each optimizer update.
 
+use crate::error::{check_positive, Result};
 use crate::module::{TensorLayout, Weights};
 use crate::Scalar;
 use num_traits::Float;
@@ -17,6 +18,15 @@ pub enum Clip {
 }
 
 impl Clip {
+    /// Checks the threshold: a finite number > 0 (training calls it before the first step).
+    pub fn validate(self) -> Result<()> {
+        match self {
+            Clip::Value(v) => check_positive("Clip::Value threshold", v),
+            Clip::Norm(v) => check_positive("Clip::Norm threshold", v),
+            Clip::GlobalNorm(v) => check_positive("Clip::GlobalNorm threshold", v),
+        }
+    }
+
     /// Clips the gradients of a network in place.
     ///
     /// ```

@@ -30,13 +30,16 @@ pub(crate) fn check_inputs<In: Shape, Net: Module<In, E>, E: Scalar>(
 }
 
 /// Checks that `y` holds the labels of `n` samples and that each label is valid for the loss.
+/// `what` names them in errors ("labels", "validation labels").
 pub(crate) fn check_labels<Out: Shape, E: Scalar, L: Loss<Out, E>>(
+    what: &'static str,
     n: usize,
     y: &[L::Label],
 ) -> Result<()> {
     let expected = n * L::LABELS_PER_SAMPLE;
     if y.len() != expected {
         return Err(Error::CountMismatch {
+            what,
             inputs: n,
             expected_labels: expected,
             labels: y.len(),
@@ -45,4 +48,5 @@ pub(crate) fn check_labels<Out: Shape, E: Scalar, L: Loss<Out, E>>(
     y.iter()
         .enumerate()
         .try_for_each(|(i, &label)| L::check_label(i, label))
+        .map_err(|e| e.for_labels(what))
 }

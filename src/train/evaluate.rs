@@ -23,8 +23,9 @@ where
 {
     /// Mean loss and accuracy on `x`, `y` (Keras's `evaluate`).
     pub fn evaluate(&mut self, x: &[E], y: &[L::Label]) -> Result<Evaluation> {
+        self.loss.validate()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
-        check_labels::<Net::Output, E, L>(n, y)?;
+        check_labels::<Net::Output, E, L>("labels", n, y)?;
         Ok(self.evaluate_checked(x, y))
     }
 
@@ -71,13 +72,25 @@ where
     /// of the loss's accuracy (two for a 1-wide output).
     pub fn evaluate_classes(&mut self, x: &[E], y: &[L::Label]) -> Result<ClassReport> {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
-        check_labels::<Net::Output, E, L>(n, y)?;
+        check_labels::<Net::Output, E, L>("labels", n, y)?;
         let classes = L::CLASSES;
         let mut confusion = vec![0usize; classes * classes];
+        let (mut sample, mut no_class) = (0, None);
         self.infer_chunks(x, y, |loss, pred, label| {
-            confusion[loss.true_class(label) * classes + loss.predicted_class(pred)] += 1;
+            match loss.predicted_class(pred) {
+                Some(p) => confusion[loss.true_class(label) * classes + p] += 1,
+                None => no_class = no_class.or(Some(sample)),
+            }
+            sample += 1;
         });
-        Ok(ClassReport::new(classes, confusion))
+        match no_class {
+            // A NaN output is no class: say which sample gave one instead of counting it.
+            Some(index) => Err(Error::NonFinite {
+                what: "network outputs (sample)",
+                index,
+            }),
+            None => Ok(ClassReport::new(classes, confusion)),
+        }
     }
 
     /// Runs the network on `x` in inference mode into `out` (`n · Output::NUMEL` values),

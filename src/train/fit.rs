@@ -96,16 +96,20 @@ where
     E: Scalar,
 {
     /// Trains on `x` (whole `In` samples, flat) with labels `y` as `settings` say, and returns
-    /// the per-epoch history. All data is checked before the first step; a callback's `Err`
-    /// ends training and is returned.
+    /// the per-epoch history. All data and every setting (optimizer, loss, clipping) are checked
+    /// before the first step; a callback's `Err` ends training and is returned. `fit` never
+    /// returns `Ok` for a model whose weights went NaN or infinite: it stops at the end of that
+    /// epoch with [`Error::NonFiniteWeights`], leaving the diverged weights in the model (restore
+    /// a checkpoint, or train again with a smaller learning rate).
     pub fn fit(
         &mut self,
         x: &[E],
         y: &[L::Label],
         settings: Fit<'_, E, L::Label>,
     ) -> Result<History> {
+        self.validate_settings()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
-        check_labels::<Net::Output, E, L>(n, y)?;
+        check_labels::<Net::Output, E, L>("labels", n, y)?;
         if settings.batch_size == 0 {
             return Err(Error::InvalidSetting {
                 what: "batch_size",
@@ -122,7 +126,7 @@ where
         let (n_train, validation) = match settings.validation_data {
             Some((vx, vy)) => {
                 let nv = check_inputs::<In, Net, E>("validation inputs", vx)?;
-                check_labels::<Net::Output, E, L>(nv, vy)?;
+                check_labels::<Net::Output, E, L>("validation labels", nv, vy)?;
                 (n, Some((vx, vy)))
             }
             // Keras: `split_at = int(n * (1 - validation_split))`, validation is the tail.
@@ -183,6 +187,7 @@ where
                     correct as f64 / seen as f64,
                 );
             }
+            self.check_finite(epoch)?;
             let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
             let stats = EpochStats {
                 loss: loss_sum / n_train as f64,
@@ -203,6 +208,8 @@ where
         }
         let last = history.epochs.len().saturating_sub(1);
         self.notify(&mut callbacks, last, epochs, |c, ctx| c.on_train_end(ctx))?;
+        // A callback may have replaced the weights (restored a checkpoint, loaded its own).
+        self.check_finite(last)?;
         Ok(history)
     }
 

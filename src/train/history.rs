@@ -18,8 +18,9 @@ pub struct EpochStats {
     pub learning_rate: f64,
 }
 
-/// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`].
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`]. Two histories are
+/// equal when their epochs' metrics are (wall-clock seconds differ between identical runs).
+#[derive(Clone, Debug, Default)]
 pub struct History {
     /// One entry per epoch.
     pub epochs: Vec<EpochStats>,
@@ -42,6 +43,12 @@ impl History {
         } else {
             self.seconds.iter().sum::<f64>() / self.seconds.len() as f64
         }
+    }
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        self.epochs == other.epochs
     }
 }
 

@@ -6,7 +6,7 @@ use super::callbacks::{Callback, TrainContext};
 use super::clip::Clip;
 use super::data::{check_inputs, check_labels};
 use crate::batch::Batch;
-use crate::error::Result;
+use crate::error::{check_non_negative, Error, Result};
 use crate::loss::Loss;
 use crate::module::{Backward, LayerSummary, Mode, Module, Weights};
 use crate::optim::Optimizer;
@@ -346,13 +346,15 @@ where
     /// and accuracy before the update. After the first call with a batch of this size or
     /// smaller it allocates nothing of its own.
     pub fn train_on_batch(&mut self, x: &[E], y: &[L::Label]) -> Result<StepStats> {
+        self.validate_settings()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
-        check_labels::<Net::Output, E, L>(n, y)?;
+        check_labels::<Net::Output, E, L>("labels", n, y)?;
         let ws = Self::reserve(&mut self.workspace, n);
         ws.x[..x.len()].copy_from_slice(x);
         ws.y[..y.len()].copy_from_slice(y);
         self.set_training();
         let (loss_sum, correct) = self.step(n);
+        self.check_finite(0)?;
         Ok(StepStats {
             loss: loss_sum / n as f64,
             accuracy: correct as f64 / n as f64,
@@ -383,7 +385,30 @@ where
             event(&mut **callback, &mut ctx)?;
         }
         let (rate, stop) = (ctx.learning_rate, ctx.stop);
+        // A schedule or callback that returns NaN, infinity or a negative rate is an `Err`, not
+        // gradient ascent into a NaN model.
+        check_non_negative("learning rate set by a callback", rate)?;
         self.optimizer.set_learning_rate(rate);
         Ok(stop)
+    }
+
+    /// `Err` when a weight is NaN or infinite after `epoch`: `fit` and `train_on_batch` never
+    /// return `Ok` for a diverged model.
+    pub(super) fn check_finite(&self, epoch: usize) -> Result<()> {
+        match self.model.weights.non_finite_tensor() {
+            None => Ok(()),
+            Some(tensor) => Err(Error::NonFiniteWeights { epoch, tensor }),
+        }
+    }
+
+    /// Checks every setting before training or evaluating: the optimizer's hyper-parameters,
+    /// the loss's, and the clipping threshold.
+    pub(super) fn validate_settings(&self) -> Result<()> {
+        self.optimizer.validate()?;
+        self.loss.validate()?;
+        match self.clip {
+            Some(clip) => clip.validate(),
+            None => Ok(()),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Keeping the weights of the best (or latest) epoch (Keras's `ModelCheckpoint`).
 
 use super::{Best, Callback, EpochStats, Monitor, TrainContext};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::module::{TensorLayout, Weights};
 use crate::Scalar;
 use alloc::vec::Vec;
@@ -53,24 +53,33 @@ impl<E: Scalar> ModelCheckpoint<E> {
     /// let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(Mse, Adam::new(0.01));
     /// let mut best = ModelCheckpoint::best(Monitor::Loss);
     /// model.fit(&[0.0, 1.0, 1.0, 0.0], &[1.0, 0.0], Fit::epochs(5).callback(&mut best).silent())?;
-    /// let bytes = best.weights_file::<Net>().expect("an epoch was kept");
+    /// let bytes = best.weights_file::<Net>()?.expect("an epoch was kept");
     /// let mut restored = Model::<Vector<2>, Net>::new(&mut rng);
     /// restored.load_weights(&bytes)?;
     /// # Ok::<(), stratanet::Error>(())
     /// ```
-    pub fn weights_file<Net: TensorLayout>(&self) -> Option<Vec<u8>> {
+    /// `Ok(None)` when no epoch was kept; an `Err` when the kept weights are another network's.
+    pub fn weights_file<Net: TensorLayout>(&self) -> Result<Option<Vec<u8>>> {
         let mut weights = Weights::<Net, E>::zeros();
-        self.restore(&mut weights)
-            .then(|| crate::persist::save_weights(&weights))
+        Ok(self
+            .restore(&mut weights)?
+            .then(|| crate::persist::save_weights(&weights)))
     }
 
-    /// Copies the kept weights into `weights`; returns whether there were any.
-    pub fn restore<Net: TensorLayout>(&self, weights: &mut Weights<Net, E>) -> bool {
+    /// Copies the kept weights into `weights`; returns whether there were any. Weights of
+    /// another network (another length) are an `Err` and leave `weights` unchanged.
+    pub fn restore<Net: TensorLayout>(&self, weights: &mut Weights<Net, E>) -> Result<bool> {
         let Some(kept) = self.weights() else {
-            return false;
+            return Ok(false);
         };
+        if kept.len() != Net::STORED {
+            return Err(Error::WeightsLength {
+                expected: Net::STORED,
+                got: kept.len(),
+            });
+        }
         weights.as_mut_slice().copy_from_slice(kept);
-        true
+        Ok(true)
     }
 }
 
@@ -104,10 +113,10 @@ mod tests {
             (Some(1), Some(&[1.0, 0.0][..]))
         );
         let mut net = Weights::<Net, f64>::zeros();
-        assert!(best.restore(&mut net));
+        assert!(best.restore(&mut net).unwrap());
         assert_eq!(net.as_slice(), &[1.0, 0.0]);
         let mut latest = ModelCheckpoint::<f64>::every_epoch();
-        assert!(!latest.restore(&mut net));
+        assert!(!latest.restore(&mut net).unwrap());
         script(&mut latest, &[1.0, 0.5, 0.7]);
         assert_eq!(latest.epoch(), Some(2));
     }

@@ -90,7 +90,7 @@ impl<E: Scalar> Callback<E> for EarlyStopping<E> {
             ctx.stop = true;
             self.stopped_epoch = Some(ctx.epoch);
             if self.restore_best_weights && self.best_epoch.is_some() {
-                ctx.load_weights(&self.best_weights);
+                ctx.load_weights(&self.best_weights)?;
             }
         }
         Ok(())

@@ -58,9 +58,17 @@ impl<E: Scalar> TrainContext<'_, E> {
         out.extend_from_slice(self.weights);
     }
 
-    /// Replaces every weight with `weights` (as [`TrainContext::copy_weights`] wrote them).
-    pub fn load_weights(&mut self, weights: &[E]) {
+    /// Replaces every weight with `weights` (as [`TrainContext::copy_weights`] wrote them); an
+    /// array of another length (another network's) is an `Err` and changes nothing.
+    pub fn load_weights(&mut self, weights: &[E]) -> Result<()> {
+        if weights.len() != self.weights.len() {
+            return Err(Error::WeightsLength {
+                expected: self.weights.len(),
+                got: weights.len(),
+            });
+        }
         self.weights.copy_from_slice(weights);
+        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Learning-rate schedules and the callbacks that apply them.
 
 use super::{Best, Callback, EpochStats, Monitor, TrainContext};
-use crate::error::Result;
+use crate::error::{check_non_negative, check_setting, Result};
 use crate::Scalar;
 use num_traits::Float;
 
@@ -147,6 +147,16 @@ impl ReduceLrOnPlateau {
 
 impl<E: Scalar> Callback<E> for ReduceLrOnPlateau {
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        let factor = self.factor;
+        let in_range = factor > 0.0 && factor < 1.0;
+        check_setting(
+            "ReduceLrOnPlateau factor",
+            factor,
+            in_range,
+            "a number in (0, 1)",
+        )?;
+        check_non_negative("ReduceLrOnPlateau min_rate", self.min_rate)?;
+        check_non_negative("ReduceLrOnPlateau min_delta", self.best.min_delta)?;
         self.best = Best::new(self.best.direction, self.best.min_delta);
         (self.wait, self.cooling) = (0, 0);
         Ok(())
