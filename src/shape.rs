@@ -74,6 +74,21 @@ impl<T> DimMap for Big<T> {
     type Tn = T;
 }
 
+/// A dimension of at least 1: a layer's widths, channels, kernel sizes and hidden units. A zero
+/// would build a layer with no values (and kernels that divide by its size).
+pub trait NonZeroDim: DimT {}
+
+impl<D: DimT> NonZeroDim for D where D::Tn: NonZeroNumber {}
+
+/// A typenum number other than zero (`UTerm`); the diagnostic of [`NonZeroDim`].
+#[diagnostic::on_unimplemented(
+    message = "a layer dimension is zero (`{Self}` is typenum's 0): widths, channels, kernel sizes and units must be at least 1",
+    label = "zero-width dimension"
+)]
+pub trait NonZeroNumber {}
+
+impl<U: Unsigned, B: typenum::Bit> NonZeroNumber for UInt<U, B> {}
+
 /// Maps a typenum number back to the dimension users see: `Dim<N>` below 4096, else `Big<T>`.
 ///
 /// ```

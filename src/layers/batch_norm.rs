@@ -14,7 +14,7 @@
 
 use crate::kernels::batch_norm::infer_planes;
 use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, Rank1, Rank3, Shape};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank1, Rank3, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
@@ -55,12 +55,12 @@ impl<C: DimT> TensorLayout for BatchNormT<C> {
 }
 
 /// Normalizes the `C` features of a vector.
-impl<C: DimT> Layer<Rank1<C>> for BatchNormT<C> {
+impl<C: NonZeroDim> Layer<Rank1<C>> for BatchNormT<C> {
     type Output = Rank1<C>;
 }
 
 /// Normalizes the `C` channels of an image, each over its `H×W` plane.
-impl<C: DimT, H: DimT, W: DimT> Layer<Rank3<C, H, W>> for BatchNormT<C>
+impl<C: NonZeroDim, H: DimT, W: DimT> Layer<Rank3<C, H, W>> for BatchNormT<C>
 where
     Rank3<C, H, W>: Shape,
 {

@@ -7,7 +7,7 @@
 
 use crate::kernels::dense::dense_forward;
 use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, Rank1};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank1, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
@@ -44,11 +44,14 @@ impl<I: DimT, O: DimT> TensorLayout for DenseT<I, O> {
     ]);
 }
 
-impl<I: DimT, O: DimT> Layer<Rank1<I>> for DenseT<I, O> {
+impl<I: NonZeroDim, O: NonZeroDim> Layer<Rank1<I>> for DenseT<I, O> {
     type Output = Rank1<O>;
 }
 
-impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O> {
+impl<In: Shape, I: DimT, O: DimT, E: Scalar> Infer<In, E> for DenseT<I, O>
+where
+    Self: Layer<In>,
+{
     fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
         let (weight, bias) = tensors.split_at(I::USIZE * O::USIZE);
         dense_forward(1, I::USIZE, O::USIZE, x, weight, bias, y);
@@ -56,7 +59,10 @@ impl<I: DimT, O: DimT, E: Scalar> Infer<Rank1<I>, E> for DenseT<I, O> {
 }
 
 #[cfg(feature = "alloc")]
-impl<I: DimT, O: DimT, E: Scalar> Module<Rank1<I>, E> for DenseT<I, O> {
+impl<In: Shape, I: DimT, O: DimT, E: Scalar> Module<In, E> for DenseT<I, O>
+where
+    Self: Layer<In>,
+{
     type Work = ();
 
     fn work(_capacity: usize) -> Self::Work {}

@@ -10,7 +10,7 @@
 use crate::error::InputError;
 use crate::kernels::embedding::{check_ids, look_up};
 use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, Rank1, Rank2, Shape};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank1, Rank2, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
@@ -43,7 +43,7 @@ impl<V: DimT, D: DimT> TensorLayout for EmbeddingT<V, D> {
     )]);
 }
 
-impl<T: DimT, V: DimT, D: DimT> Layer<Rank1<T>> for EmbeddingT<V, D>
+impl<T: DimT, V: NonZeroDim, D: NonZeroDim> Layer<Rank1<T>> for EmbeddingT<V, D>
 where
     Rank2<T, D>: Shape,
 {
@@ -51,9 +51,9 @@ where
 }
 
 /// Ids must be checked ([`Frozen::try_forward_one`](crate::infer::Frozen::try_forward_one)).
-impl<T: DimT, V: DimT, D: DimT, E: Scalar> Infer<Rank1<T>, E> for EmbeddingT<V, D>
+impl<In: Shape, V: DimT, D: DimT, E: Scalar> Infer<In, E> for EmbeddingT<V, D>
 where
-    Rank2<T, D>: Shape,
+    Self: Layer<In>,
 {
     const CHECKS_INPUT: bool = true;
 
@@ -67,9 +67,9 @@ where
 }
 
 #[cfg(feature = "alloc")]
-impl<T: DimT, V: DimT, D: DimT, E: Scalar> Module<Rank1<T>, E> for EmbeddingT<V, D>
+impl<In: Shape, V: DimT, D: DimT, E: Scalar> Module<In, E> for EmbeddingT<V, D>
 where
-    Rank2<T, D>: Shape,
+    Self: Layer<In>,
 {
     type Work = ();
 
@@ -80,12 +80,12 @@ where
     }
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        look_up(tensors, D::USIZE, &x[..n * T::USIZE], y);
+        look_up(tensors, D::USIZE, &x[..n * In::NUMEL], y);
     }
 
     // Each output row is a copy of one table row, so that row's gradient collects it.
     fn backward(pass: Backward<'_, E>, _work: &mut ()) {
-        let ids = &pass.x[..pass.n * T::USIZE];
+        let ids = &pass.x[..pass.n * In::NUMEL];
         scatter_add(pass.grads, D::USIZE, ids, pass.dy);
         if let Some(dx) = pass.dx {
             dx[..ids.len()].fill(E::zero());

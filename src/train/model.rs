@@ -8,7 +8,7 @@ use super::data::{check_inputs, check_labels};
 use crate::batch::Batch;
 use crate::error::{check_non_negative, Error, Result};
 use crate::loss::Loss;
-use crate::module::{Backward, LayerSummary, Mode, Module, Weights};
+use crate::module::{Backward, Layer, LayerSummary, Mode, Module, TensorLayout, Weights};
 use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::Scalar;
@@ -40,10 +40,17 @@ pub struct Model<In: Shape, Net, E: Scalar = f32> {
     shapes: PhantomData<In>,
 }
 
-impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
+// The bounds that make a network fit its input are on each method, not on the impl: a network
+// that does not fit then fails at `Model::new` (or `compile`, `predict`, …) with the crate's own
+// message naming the layer and both shapes (E0277), instead of "the function exists but its
+// trait bounds were not satisfied" (E0599) for the whole tuple.
+impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     /// A network initialized from `rng` (Keras's initializers); the same `rng` seeds shuffling,
     /// so one seed fixes the whole run.
-    pub fn new<R: Rng + ?Sized>(rng: &mut R) -> Self {
+    pub fn new<R: Rng + ?Sized>(rng: &mut R) -> Self
+    where
+        Net: Module<In, E>,
+    {
         let weights = Weights::init(rng);
         Self::from_weights(weights, rng.next_u64())
     }
@@ -85,7 +92,10 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
     pub const PARAMS: usize = Net::PARAMS;
 
     /// One row per layer: name, output shape, parameters (all known at compile time).
-    pub fn summary_rows() -> Vec<LayerSummary> {
+    pub fn summary_rows() -> Vec<LayerSummary>
+    where
+        Net: Module<In, E>,
+    {
         let mut rows = Vec::new();
         Net::describe(&mut rows);
         rows
@@ -102,7 +112,10 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
     /// const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
     /// assert_eq!(TOTAL, 181);
     /// ```
-    pub fn summary() -> String {
+    pub fn summary() -> String
+    where
+        Net: Module<In, E>,
+    {
         let rows = Self::summary_rows();
         let shape = |dims: &[usize]| format!("{dims:?}");
         let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(5) + 2;
@@ -130,7 +143,10 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
     }
 
     /// Runs the network on `x`, a flat slice of whole `In` samples.
-    pub fn predict(&self, x: &[E]) -> Result<Batch<Net::Output, E>> {
+    pub fn predict(&self, x: &[E]) -> Result<Batch<<Net as Layer<In>>::Output, E>>
+    where
+        Net: Module<In, E>,
+    {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         let capacity = n.min(PREDICT_CHUNK);
         let mut work = Net::work(capacity);
@@ -140,11 +156,12 @@ impl<In: Shape, Net: Module<In, E>, E: Scalar> Model<In, Net, E> {
     }
 
     /// Adds a loss and an optimizer (Keras's `compile`).
-    pub fn compile<L: Loss<Net::Output, E>, O: Optimizer>(
-        self,
-        loss: L,
-        optimizer: O,
-    ) -> CompiledModel<In, Net, L, O, E> {
+    pub fn compile<L, O>(self, loss: L, optimizer: O) -> CompiledModel<In, Net, L, O, E>
+    where
+        Net: Module<In, E>,
+        L: Loss<<Net as Layer<In>>::Output, E>,
+        O: Optimizer,
+    {
         CompiledModel::new(self, loss, optimizer)
     }
 }

@@ -10,7 +10,7 @@
 
 use crate::kernels::conv::ConvGeom;
 use crate::module::{Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, Rank2, Shape, WindowOut};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank2, Shape, WindowOut};
 use core::marker::PhantomData;
 
 /// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
@@ -72,8 +72,8 @@ fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
 impl<CI, CO, K, S, P, L> Layer<Rank2<CI, L>> for Conv1dT<CI, CO, K, S, P>
 where
     CI: DimT,
-    CO: DimT,
-    K: DimT,
+    CO: NonZeroDim,
+    K: NonZeroDim,
     S: DimT,
     P: DimT,
     L: DimT + WindowOut<K, S, P>,

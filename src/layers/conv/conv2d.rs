@@ -11,7 +11,7 @@
 
 use crate::kernels::conv::ConvGeom;
 use crate::module::{Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, Rank3, Shape, WindowOut};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank3, Shape, WindowOut};
 use core::marker::PhantomData;
 
 /// A 2-D convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, zero padding `P`;
@@ -78,8 +78,8 @@ fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
 impl<CI, CO, K, S, P, H, W> Layer<Rank3<CI, H, W>> for Conv2dT<CI, CO, K, S, P>
 where
     CI: DimT,
-    CO: DimT,
-    K: DimT,
+    CO: NonZeroDim,
+    K: NonZeroDim,
     S: DimT,
     P: DimT,
     H: DimT + WindowOut<K, S, P>,

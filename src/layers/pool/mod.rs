@@ -47,7 +47,7 @@ macro_rules! pool2d_module {
             C: $crate::shape::DimT,
             H: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
             W: $crate::shape::DimT + $crate::shape::WindowOut<K, S, $crate::shape::Dim<0>>,
-            K: $crate::shape::DimT,
+            K: $crate::shape::NonZeroDim,
             S: $crate::shape::DimT,
             $crate::shape::Rank3<C, H, W>: $crate::shape::Shape,
             $crate::shape::Rank3<

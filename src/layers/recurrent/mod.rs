@@ -16,7 +16,7 @@ pub use simple_rnn::{SimpleRnn, TanhCell};
 
 use crate::kernels::rnn::{rnn_step, Cell, RnnGeom, RnnWeights};
 use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{DimT, Rank1, Rank2, Shape};
+use crate::shape::{DimT, NonZeroDim, Rank1, Rank2, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
 use core::ops::Mul;
@@ -212,8 +212,8 @@ impl<C, T, F, H, R> Layer<Rank2<T, F>> for RecurrentT<C, F, H, R>
 where
     C: CellKind,
     T: DimT,
-    F: DimT,
-    H: DimT,
+    F: NonZeroDim,
+    H: NonZeroDim,
     R: ReturnMode<T, H>,
     Rank2<T, F>: Shape,
 {

@@ -8,7 +8,7 @@ mod flatten;
 mod reshape;
 
 pub use flatten::Flatten;
-pub use reshape::Reshape;
+pub use reshape::{Elements, Reshape, SameCount};
 
 /// `TensorLayout`, `Infer` and `Module` for a layer that only relabels the shape:
 /// `copy_through_module!(Type)` or `copy_through_module!(Type<A>; A)`.

@@ -4,7 +4,7 @@
 //! PyTorch: `nn.Unflatten` / `view`; Keras: `layers.Reshape(target_shape)`.
 
 use crate::module::Layer;
-use crate::shape::Shape;
+use crate::shape::{Shape, ToDim};
 use core::marker::PhantomData;
 
 /// Reinterprets a sample as shape `S` with the same element count.
@@ -22,7 +22,29 @@ use core::marker::PhantomData;
 /// ```
 pub struct Reshape<S>(PhantomData<S>);
 
-impl<In: Shape, S: Shape<Numel = In::Numel>> Layer<In> for Reshape<S> {
+/// An element count, written as a dimension (`Elements<Dim<63>>`), so that a mismatch prints
+/// both counts in decimal.
+pub struct Elements<N>(PhantomData<N>);
+
+/// Holds when two element counts are equal.
+#[diagnostic::on_unimplemented(
+    message = "reshape needs equal element counts: the input holds `{Self}`, the target shape `{To}`",
+    label = "this network reshapes to another number of elements",
+    note = "`Reshape<S>` only relabels values: the input and `S` must hold the same number of elements"
+)]
+pub trait SameCount<To> {}
+
+impl<N> SameCount<Elements<N>> for Elements<N> {}
+
+/// The element count of shape `S`, as a dimension.
+type Count<S> = Elements<<<S as Shape>::Numel as ToDim>::Dim>;
+
+impl<In: Shape, S: Shape> Layer<In> for Reshape<S>
+where
+    In::Numel: ToDim,
+    S::Numel: ToDim,
+    Count<In>: SameCount<Count<S>>,
+{
     type Output = S;
 }
 
