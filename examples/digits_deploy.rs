@@ -57,14 +57,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
     decode_weights::<f32, Net, _>(&file, &mut weights)?;
     let net = Frozen::<Image<1, 8, 8>, Net>::new(&weights);
+    let mut scratch = [0.0f32; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
+    println!(
+        "Frozen memory: flash {} bytes (weights), RAM {} bytes ({} scratch values, input, output)",
+        Frozen::<Image<1, 8, 8>, Net>::FLASH_BYTES,
+        Frozen::<Image<1, 8, 8>, Net>::RAM_BYTES,
+        Frozen::<Image<1, 8, 8>, Net>::SCRATCH
+    );
 
     let start = Instant::now();
     let frozen_classes: Vec<usize> = test
         .x
         .chunks_exact(64)
         .map(|image| {
-            net.predict_class(GenericArray::from_slice(image))
-                .ok_or("a NaN output")
+            let image = GenericArray::from_slice(image);
+            net.predict_class(image, &mut scratch).ok_or("a NaN output")
         })
         .collect::<Result<_, _>>()?;
     let per_image = start.elapsed().as_secs_f64() / test.rows() as f64;

@@ -131,20 +131,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let weights = frozen_weights::<_, SeedMlp, { <SeedMlp as TensorLayout>::STORED }>(seed.model());
     let net = Frozen::<Vector<5>, SeedMlp>::new(&weights);
     let x = GenericArray::from_slice(&one[..5]);
+    let mut scratch = [0.0f32; Frozen::<Vector<5>, SeedMlp>::SCRATCH];
     run(only, "seed_mlp_infer_b1_frozen", 5000, || {
-        black_box(net.forward_one(black_box(x)));
+        black_box(net.forward_one(black_box(x), &mut scratch));
     });
     let weights =
         frozen_weights::<_, MnistMlp, { <MnistMlp as TensorLayout>::STORED }>(mnist.model());
     let net = Frozen::<Vector<784>, MnistMlp>::new(&weights);
     let x = GenericArray::from_slice(&one);
+    let mut scratch = [0.0f32; Frozen::<Vector<784>, MnistMlp>::SCRATCH];
     run(only, "mnist_mlp_infer_b1_frozen", 3000, || {
-        black_box(net.forward_one(black_box(x)));
+        black_box(net.forward_one(black_box(x), &mut scratch));
     });
     let weights = frozen_weights::<_, Cnn, { <Cnn as TensorLayout>::STORED }>(cnn.model());
     let net = Frozen::<Image<1, 28, 28>, Cnn>::new(&weights);
+    let mut scratch = vec![0.0f32; Frozen::<Image<1, 28, 28>, Cnn>::SCRATCH];
+    let scratch: &mut [f32; Frozen::<Image<1, 28, 28>, Cnn>::SCRATCH] =
+        scratch.as_mut_slice().try_into()?;
     run(only, "cnn_infer_b1_frozen", 1000, || {
-        black_box(net.forward_one(black_box(x)));
+        black_box(net.forward_one(black_box(x), scratch));
     });
     Ok(())
 }

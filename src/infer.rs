@@ -5,8 +5,12 @@
 //! [`persist::save_weights`](crate::persist::save_weights) writes after its header and
 //! what [`Weights`](crate::module::Weights) holds for training. A
 //! [`Frozen`] network borrows such an array and runs one sample through the layers with
-//! [`Infer`]: every intermediate activation is a `GenericArray` on the stack, sized by its
-//! shape's type, so nothing touches the heap. This module, the layer types, the shapes and the
+//! [`Infer`]. Its memory is known at compile time: [`Frozen::FLASH_BYTES`] for the weights and
+//! [`Frozen::RAM_BYTES`] for one inference — the input, the output and [`Frozen::SCRATCH`]
+//! values of working memory (the two largest activations, ping-ponged, and any layer's state),
+//! which the caller provides as an array: in a `static`, on the heap, or on the stack for a
+//! small network. The stack use of an inference itself is small and bounded whatever the
+//! network (the output, and an 8 KiB block of a convolution), so nothing touches the heap. This module, the layer types, the shapes and the
 //! kernels are what the crate offers without the `alloc` feature; none of them needs a global
 //! allocator.
 //!
@@ -18,8 +22,12 @@
 //! static WEIGHTS: [f32; <Net as TensorLayout>::STORED] =
 //!     [1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 1.0, 1.0, 0.5];
 //! static NET: Frozen<Vector<2>, Net> = Frozen::new(&WEIGHTS);
-//! let y = NET.forward_one(&[3.0, -2.0].into());
+//! let mut scratch = [0.0f32; Frozen::<Vector<2>, Net>::SCRATCH]; // the largest boundary, twice
+//! let y = NET.forward_one(&[3.0, -2.0].into(), &mut scratch);
 //! assert_eq!(y.as_slice(), &[5.5]); // relu(3) + relu(2) + 0.5
+//! assert_eq!(Frozen::<Vector<2>, Net>::SCRATCH, 4);
+//! assert_eq!(Frozen::<Vector<2>, Net>::RAM_BYTES, (4 + 2 + 1) * 4);
+//! assert_eq!(Frozen::<Vector<2>, Net>::FLASH_BYTES, 9 * 4);
 //! ```
 //!
 //! Weights files are parsed without allocating, at run time into an array on the stack with
@@ -47,9 +55,11 @@ use generic_array::GenericArray;
 /// type Net = (Dense<3, 2>, Softmax);
 /// let weights = [0.0f32; <Net as TensorLayout>::STORED]; // on the stack
 /// let net = Frozen::<Vector<3>, Net>::new(&weights);
-/// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
+/// let mut scratch = [0.0f32; Frozen::<Vector<3>, Net>::SCRATCH];
+/// let y = net.forward_one(&[1.0, 2.0, 3.0].into(), &mut scratch);
 /// assert_eq!(y.as_slice(), &[0.5, 0.5]);
-/// assert_eq!(net.predict_class(&[1.0, 2.0, 3.0].into()), Some(0)); // ties go to the first
+/// let class = net.predict_class(&[1.0, 2.0, 3.0].into(), &mut scratch);
+/// assert_eq!(class, Some(0)); // ties go to the first
 /// assert_eq!(net.tensors().len(), 8);
 /// ```
 pub struct Frozen<'w, In, Net, E = f32> {
@@ -58,6 +68,17 @@ pub struct Frozen<'w, In, Net, E = f32> {
 }
 
 impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
+    /// Values of working memory one inference needs ([`Infer::SCRATCH`]): the length of the
+    /// scratch array every call takes.
+    pub const SCRATCH: usize = Net::SCRATCH;
+
+    /// Flash for the weights, in bytes.
+    pub const FLASH_BYTES: usize = Net::STORED * core::mem::size_of::<E>();
+
+    /// RAM for one inference, in bytes: the scratch memory, the input and the output.
+    pub const RAM_BYTES: usize =
+        (Net::SCRATCH + In::NUMEL + <Net::Output as Shape>::NUMEL) * core::mem::size_of::<E>();
+
     /// The network over `tensors` (in [`TensorLayout`] order).
     pub const fn new<const N: usize>(tensors: &'w [E; N]) -> Self {
         const {
@@ -72,7 +93,9 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
         }
     }
 
-    /// The network's output for one sample. For a network whose input must be checked
+    /// The network's output for one sample, with `scratch` as working memory (at least
+    /// [`Frozen::SCRATCH`] values; a shorter array does not build). For a network whose input
+    /// must be checked
     /// ([`Infer::CHECKS_INPUT`], e.g. one that starts with an `Embedding`) this does not build
     /// (the check runs when the call is compiled to code, so `cargo check` does not see it);
     /// use [`Frozen::try_forward_one`]:
@@ -83,11 +106,12 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     /// type Net = (Embedding<4, 2>, Flatten);
     /// let table = [0.0f32; <Net as TensorLayout>::STORED];
     /// let net = Frozen::<Vector<2>, Net>::new(&table);
-    /// let y = net.forward_one(&[3.0, 1.0].into()); // error: use try_forward_one
+    /// let y = net.forward_one(&[3.0, 1.0].into(), &mut []); // error: use try_forward_one
     /// ```
-    pub fn forward_one(
+    pub fn forward_one<const S: usize>(
         &self,
         x: &GenericArray<E, In::Numel>,
+        scratch: &mut [E; S],
     ) -> GenericArray<E, <Net::Output as Shape>::Numel> {
         const {
             assert!(
@@ -95,7 +119,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
                 "this network's input must be checked (token ids): use try_forward_one"
             )
         };
-        self.run(x)
+        self.run(x, scratch)
     }
 
     /// The network's output for one sample after [`Infer::check_input`]: token ids that are
@@ -108,30 +132,47 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     /// type Net = (Embedding<4, 2>, Flatten);
     /// let table = [0.0f32, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0]; // token i → [i, i]
     /// let net = Frozen::<Vector<2>, Net>::new(&table);
-    /// assert_eq!(net.try_forward_one(&[3.0, 1.0].into())?.as_slice(), &[3.0, 3.0, 1.0, 1.0]);
-    /// let err = net.try_forward_one(&[3.0, 4.0].into()).unwrap_err();
+    /// let mut scratch = [0.0f32; Frozen::<Vector<2>, Net>::SCRATCH];
+    /// let y = net.try_forward_one(&[3.0, 1.0].into(), &mut scratch)?;
+    /// assert_eq!(y.as_slice(), &[3.0, 3.0, 1.0, 1.0]);
+    /// let err = net.try_forward_one(&[3.0, 4.0].into(), &mut scratch).unwrap_err();
     /// assert_eq!(err, InputError::TokenOutOfRange { index: 1, value: 4.0, vocabulary: 4 });
     /// # Ok::<(), InputError>(())
     /// ```
-    pub fn try_forward_one(
+    pub fn try_forward_one<const S: usize>(
         &self,
         x: &GenericArray<E, In::Numel>,
+        scratch: &mut [E; S],
     ) -> Result<GenericArray<E, <Net::Output as Shape>::Numel>, InputError> {
         Net::check_input(x)?;
-        Ok(self.run(x))
+        Ok(self.run(x, scratch))
     }
 
-    fn run(&self, x: &[E]) -> GenericArray<E, <Net::Output as Shape>::Numel> {
+    fn run<const S: usize>(
+        &self,
+        x: &[E],
+        scratch: &mut [E; S],
+    ) -> GenericArray<E, <Net::Output as Shape>::Numel> {
+        const {
+            assert!(
+                S >= Net::SCRATCH,
+                "the scratch array must hold at least Frozen::SCRATCH values"
+            )
+        };
         let mut y = GenericArray::default();
-        Net::infer(self.tensors, x, &mut y);
+        Net::infer(self.tensors, x, &mut y, scratch);
         y
     }
 
     /// The index of the largest output for one sample (the class a classifier predicts; the
     /// first on ties), `None` when an output is NaN; like [`Frozen::forward_one`], only for
     /// networks that take any input.
-    pub fn predict_class(&self, x: &GenericArray<E, In::Numel>) -> Option<usize> {
-        arg_max(&self.forward_one(x))
+    pub fn predict_class<const S: usize>(
+        &self,
+        x: &GenericArray<E, In::Numel>,
+        scratch: &mut [E; S],
+    ) -> Option<usize> {
+        arg_max(&self.forward_one(x, scratch))
     }
 
     /// The weights this network reads.

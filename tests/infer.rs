@@ -46,9 +46,10 @@ fn largest_difference<In: Shape, Net: Module<In, f64> + Infer<In, f64>>(
     let flat = tensors(net);
     assert_eq!(flat.len(), Net::STORED);
     let mut one = vec![0.0; out];
+    let mut scratch = vec![f64::NAN; Net::SCRATCH]; // scratch may hold anything
     let mut largest: f64 = 0.0;
     for (sample, expected) in x.chunks_exact(In::NUMEL).zip(batch.chunks_exact(out)) {
-        Net::infer(&flat, sample, &mut one);
+        Net::infer(&flat, sample, &mut one, &mut scratch);
         for (a, b) in one.iter().zip(expected) {
             largest = largest.max((a - b).abs());
         }
@@ -142,17 +143,18 @@ fn token_networks_check_their_ids() {
     let flat = tensors(&net);
     let weights: &[f64; <Tokens as TensorLayout>::STORED] = flat.as_slice().try_into().unwrap();
     let frozen = Frozen::<Vector<6>, Tokens, f64>::new(weights);
-    let y = frozen.try_forward_one(&ids.into()).unwrap();
+    let mut scratch = [0.0; Frozen::<Vector<6>, Tokens, f64>::SCRATCH];
+    let y = frozen.try_forward_one(&ids.into(), &mut scratch).unwrap();
     assert_eq!(y.as_slice(), &expected);
     let err = frozen
-        .try_forward_one(&[3.0, 0.0, 10.0, 9.0, 1.0, 5.0].into())
+        .try_forward_one(&[3.0, 0.0, 10.0, 9.0, 1.0, 5.0].into(), &mut scratch)
         .unwrap_err();
     assert_eq!(
         err.to_string(),
         "token ids[2]: expected a whole number in 0..10, got 10"
     );
     assert!(frozen
-        .try_forward_one(&[0.5, 0.0, 1.0, 9.0, 1.0, 5.0].into())
+        .try_forward_one(&[0.5, 0.0, 1.0, 9.0, 1.0, 5.0].into(), &mut scratch)
         .is_err());
 }
 
@@ -172,8 +174,9 @@ fn a_decoded_weights_file_predicts_as_the_trained_model() {
     let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
     decode_weights::<f32, Net, _>(&file, &mut weights).unwrap();
     let net = Frozen::<Vector<8>, Net>::new(&weights);
+    let mut scratch = [0.0f32; Frozen::<Vector<8>, Net>::SCRATCH];
     for (sample, expected) in x.chunks_exact(8).zip(predicted.samples()) {
-        let y = net.forward_one(GenericArray::from_slice(sample));
+        let y = net.forward_one(GenericArray::from_slice(sample), &mut scratch);
         for (a, b) in y.iter().zip(expected) {
             assert!((a - b).abs() < 1e-5, "{a} vs {b}");
         }
@@ -245,6 +248,7 @@ fn the_no_std_proof_files_are_consistent() {
     let mut model = Model::<Image<1, 8, 8>, DigitsCnn>::new(&mut common::rng(0));
     model.load_weights(file).unwrap();
     let frozen = Frozen::<Image<1, 8, 8>, DigitsCnn>::new(&DIGITS_WEIGHTS);
+    let mut scratch = [0.0f32; Frozen::<Image<1, 8, 8>, DigitsCnn>::SCRATCH];
     let (mut images, mut recorded, mut labels) = (Vec::new(), Vec::new(), Vec::new());
     for record in samples.chunks_exact(66) {
         labels.push(usize::from(record[0]));
@@ -260,7 +264,7 @@ fn the_no_std_proof_files_are_consistent() {
     {
         assert_eq!(arg_max(y), Some(class));
         assert_eq!(
-            frozen.predict_class(GenericArray::from_slice(image)),
+            frozen.predict_class(GenericArray::from_slice(image), &mut scratch),
             Some(class)
         );
     }

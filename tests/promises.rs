@@ -174,11 +174,12 @@ fn safetensors_values_beyond_f32_are_refused() {
 #[test]
 fn a_nan_output_is_no_class() {
     let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
+    let mut scratch = [0.0f32; Frozen::<Vector<2>, Net>::SCRATCH];
     let net = Frozen::<Vector<2>, Net>::new(&weights);
-    assert_eq!(net.predict_class(&[1.0, 2.0].into()), Some(0));
+    assert_eq!(net.predict_class(&[1.0, 2.0].into(), &mut scratch), Some(0));
     weights[0] = f32::NAN; // a NaN that no file would load, in a hand-made array
     let net = Frozen::<Vector<2>, Net>::new(&weights);
-    assert_eq!(net.predict_class(&[1.0, 2.0].into()), None);
+    assert_eq!(net.predict_class(&[1.0, 2.0].into(), &mut scratch), None);
 }
 
 #[test]

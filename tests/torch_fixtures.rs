@@ -50,8 +50,9 @@ fn check_infer<In: Shape, M: Infer<In, f64>>(
     assert_eq!(tensors.len(), M::STORED);
     let mut y = vec![0.0; want.len()];
     let out = <M::Output as Shape>::NUMEL;
+    let mut scratch = vec![f64::NAN; M::SCRATCH];
     for (sample, result) in x.chunks_exact(In::NUMEL).zip(y.chunks_exact_mut(out)) {
-        M::infer(tensors, sample, result);
+        M::infer(tensors, sample, result, &mut scratch);
     }
     assert_close(&format!("{name} inference y"), &y, want, 1e-12);
 }

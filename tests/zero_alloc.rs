@@ -150,9 +150,10 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         let mut weights = [0.0f32; <Cnn as TensorLayout>::STORED];
         stratanet::persist::decode_weights::<f32, Cnn, _>(&file, &mut weights).unwrap();
         let net = stratanet::infer::Frozen::<Image<1, 8, 8>, Cnn>::new(&weights);
+        let mut scratch = [0.0f32; stratanet::infer::Frozen::<Image<1, 8, 8>, Cnn>::SCRATCH];
         for image in x.chunks_exact(64) {
             let image = stratanet::generic_array::GenericArray::from_slice(image);
-            std::hint::black_box(net.forward_one(image));
+            std::hint::black_box(net.forward_one(image, &mut scratch));
         }
     });
     assert_eq!(

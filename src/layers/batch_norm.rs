@@ -76,7 +76,7 @@ impl<In: Shape, C: DimT, E: Scalar> Infer<In, E> for BatchNormT<C>
 where
     Self: Layer<In>,
 {
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         let eps = E::from_f64(EPSILON);
         infer_planes(C::USIZE, plane::<In, C>(), eps, tensors, x, y);
     }

@@ -52,7 +52,7 @@ impl<In: Shape, I: DimT, O: DimT, E: Scalar> Infer<In, E> for DenseT<I, O>
 where
     Self: Layer<In>,
 {
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         let (weight, bias) = tensors.split_at(I::USIZE * O::USIZE);
         dense_forward(1, I::USIZE, O::USIZE, x, weight, bias, y);
     }

@@ -53,7 +53,7 @@ impl<S: Shape, const P: usize> Layer<S> for Dropout<P> {
 
 /// Inference passes values through unchanged.
 impl<S: Shape, E: Scalar, const P: usize> Infer<S, E> for Dropout<P> {
-    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         y.copy_from_slice(x);
     }
 }

@@ -61,7 +61,7 @@ where
         check_ids(x, V::USIZE)
     }
 
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         look_up(tensors, D::USIZE, x, y);
     }
 }

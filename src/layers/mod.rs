@@ -28,7 +28,8 @@
 //! 3. [`Layer`](crate::module::Layer): the output shape for each input shape it accepts — the
 //!    only place with shape bounds (the other impls say `Self: Layer<In>`);
 //! 4. [`Infer`](crate::module::Infer): one sample, from its slice of the weights, allocating
-//!    nothing;
+//!    nothing; state it needs (a recurrent layer's hidden state) goes in the caller's scratch,
+//!    sized by its `SCRATCH` constant;
 //! 5. [`Module`](crate::module::Module) (with `alloc`): forward over a batch and backward (the
 //!    derivation in a short comment), with buffers sized once in `work`;
 //! 6. tests: a finite-difference check (`gradcheck::check_gradients`) and PyTorch values

@@ -59,9 +59,11 @@ where
         M::check_input(x)
     }
 
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+    const SCRATCH: usize = M::SCRATCH;
+
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
         for (step_in, step_out) in x.chunks_exact(F::USIZE).zip(y.chunks_exact_mut(O::USIZE)) {
-            M::infer(tensors, step_in, step_out);
+            M::infer(tensors, step_in, step_out, scratch);
         }
     }
 }

@@ -80,7 +80,7 @@ pub type Output<M, In> = <M as Layer<In>>::Output;
 /// // weight [[2, 0], [0, 3]], bias [1, 1]
 /// let mut y = [0.0f32; 2];
 /// let tensors = [2.0, 0.0, 0.0, 3.0, 1.0, 1.0];
-/// <Dense<2, 2> as Infer<Vector<2>, f32>>::infer(&tensors, &[1.0, 1.0], &mut y);
+/// <Dense<2, 2> as Infer<Vector<2>, f32>>::infer(&tensors, &[1.0, 1.0], &mut y, &mut []);
 /// assert_eq!(y, [3.0, 4.0]);
 /// ```
 #[diagnostic::on_unimplemented(
@@ -92,6 +92,11 @@ pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
     /// Whether inputs must pass [`Infer::check_input`] before [`Infer::infer`] may see them.
     const CHECKS_INPUT: bool = false;
 
+    /// Values of working memory one sample needs beyond its input and output: a network's
+    /// intermediate activations (ping-ponged between two buffers of its largest boundary) and
+    /// any layer's own state (a recurrent layer's hidden state). A compile-time constant.
+    const SCRATCH: usize = 0;
+
     /// Checks input values this layer cannot take (token ids out of range); the default
     /// accepts all.
     fn check_input(_x: &[E]) -> core::result::Result<(), InputError> {
@@ -99,8 +104,9 @@ pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
     }
 
     /// One sample forward: `tensors` holds this layer's [`TensorLayout::STORED`] values in
-    /// layout order, `x` one input sample (`In::NUMEL` values), `y` receives one output sample.
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]);
+    /// layout order, `x` one input sample (`In::NUMEL` values), `y` receives one output sample;
+    /// `scratch` holds at least [`Infer::SCRATCH`] values, in any state.
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]);
 }
 
 /// What a backward pass reads and writes, after [`Module::forward`] on the same `x` produced

@@ -33,7 +33,9 @@
 //! }
 //! ```
 //!
-//! `Infer` is the same chain for one sample with the boundaries on the stack. The impls below
+//! `Infer` is the same chain for one sample: the boundaries ping-pong between two halves of the
+//! caller's scratch memory, each as long as the largest boundary, so a network's working memory
+//! is a compile-time constant ([`Infer::SCRATCH`]) and nothing sits on the stack. The impls below
 //! generalize this to 16 layers; `build.rs` writes their invocations (the nested [`Output`]
 //! projections that name each boundary's shape), since they are too long to write by hand.
 //! Tuples nest, so a network of more than 16 layers is a tuple of tuples.
@@ -42,7 +44,6 @@ use super::{Infer, Layer, Layout, Output, TensorLayout};
 use crate::error::InputError;
 use crate::shape::Shape;
 use crate::Scalar;
-use generic_array::GenericArray;
 #[cfg(feature = "alloc")]
 use {
     super::{Backward, LayerSummary, Mode, Module},
@@ -87,12 +88,26 @@ impl<In: Shape, M0: Layer<In>> Layer<In> for (M0,) {
 
 impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
     const CHECKS_INPUT: bool = M0::CHECKS_INPUT;
+    const SCRATCH: usize = M0::SCRATCH;
     fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
         M0::check_input(x)
     }
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
-        M0::infer(tensors, x, y)
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
+        M0::infer(tensors, x, y, scratch)
     }
+}
+
+/// The largest of `values`.
+const fn max_of(values: &[usize]) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < values.len() {
+        if values[i] > max {
+            max = values[i];
+        }
+        i += 1;
+    }
+    max
 }
 
 #[cfg(feature = "alloc")]
@@ -157,22 +172,32 @@ macro_rules! tuple_module {
         {
             const CHECKS_INPUT: bool = $F::CHECKS_INPUT;
 
+            // Two buffers of the largest boundary, then the largest layer's own scratch.
+            const SCRATCH: usize = 2 * max_of(&[<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*])
+                + max_of(&[$F::SCRATCH $(, $M::SCRATCH)*, $L::SCRATCH]);
+
             fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
                 $F::check_input(x)
             }
 
-            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
-                // Each boundary's activations live on the stack, sized by its shape's type.
-                let (own, rest) = tensors.split_at($F::STORED);
-                let mut prev = GenericArray::<E, <$S1 as Shape>::Numel>::default();
-                $F::infer(own, x, &mut prev);
+            fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
+                let boundary = max_of(&[<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*]);
+                let (prev, rest) = scratch.split_at_mut(boundary);
+                let (next, layer_scratch) = rest.split_at_mut(boundary);
+                let (own, tensors) = tensors.split_at($F::STORED);
+                $F::infer(own, x, &mut prev[..<$S1 as Shape>::NUMEL], layer_scratch);
+                #[allow(unused_mut, unused_variables)]
+                let (mut prev, mut next) = (prev, next);
                 $(
-                    let (own, rest) = rest.split_at($M::STORED);
-                    let mut next = GenericArray::<E, <$S as Shape>::Numel>::default();
-                    $M::infer(own, &prev, &mut next);
-                    let prev = next;
+                    let (own, tensors) = tensors.split_at($M::STORED);
+                    let (input, output) = (
+                        &prev[..<$Sprev as Shape>::NUMEL],
+                        &mut next[..<$S as Shape>::NUMEL],
+                    );
+                    $M::infer(own, input, output, layer_scratch);
+                    core::mem::swap(&mut prev, &mut next);
                 )*
-                $L::infer(rest, &prev, y);
+                $L::infer(tensors, &prev[..<$Sl as Shape>::NUMEL], y, layer_scratch);
             }
         }
 

@@ -357,7 +357,7 @@ pub(crate) fn decode_values<E: Scalar>(data: &[u8], out: &mut [E]) {
 /// let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
 /// decode_weights::<f32, Net, _>(&file, &mut weights)?;
 /// let net = Frozen::<Vector<3>, Net>::new(&weights);
-/// let y = net.forward_one(&[1.0, 2.0, 3.0].into());
+/// let y = net.forward_one(&[1.0, 2.0, 3.0].into(), &mut [0.0; Frozen::<Vector<3>, Net>::SCRATCH]);
 /// assert_eq!(y.len(), 2);
 /// // another network refuses the file, naming the tensor
 /// let mut other = [0.0f32; <(Dense<3, 5>, Relu, Dense<5, 2>) as TensorLayout>::STORED];
@@ -416,7 +416,8 @@ pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N
 ///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no_std_proof/digits_cnn.stnet")
 /// );
 /// static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
-/// assert!(NET.predict_class(&Default::default()).is_some_and(|class| class < 10));
+/// let mut scratch = [0.0f32; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
+/// assert!(NET.predict_class(&Default::default(), &mut scratch).is_some_and(|class| class < 10));
 /// ```
 #[macro_export]
 macro_rules! include_weights {

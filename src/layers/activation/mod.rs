@@ -63,7 +63,7 @@ macro_rules! activation_module {
         impl<S: $crate::shape::Shape, E: $crate::Scalar $($(, const $c: usize)*)?>
             $crate::module::Infer<S, E> for $t
         {
-            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
                 $crate::layers::activation::apply_all::<$t, E>(x, y);
             }
         }

@@ -21,7 +21,7 @@ use crate::{
 /// ```
 /// use stratanet::prelude::*;
 /// let mut y = [0.0f32; 3];
-/// <Softmax as Infer<Vector<3>, f32>>::infer(&[], &[1.0, 1.0, 1.0], &mut y);
+/// <Softmax as Infer<Vector<3>, f32>>::infer(&[], &[1.0, 1.0, 1.0], &mut y, &mut []);
 /// assert!(y.iter().all(|p| (p - 1.0 / 3.0).abs() < 1e-7));
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,7 +40,7 @@ impl<S: Shape> Layer<S> for Softmax {
 }
 
 impl<S: Shape, E: Scalar> Infer<S, E> for Softmax {
-    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         softmax_rows(x, last_dim::<S>(), y);
     }
 }

@@ -91,7 +91,7 @@ macro_rules! conv_module {
             E: $crate::Scalar,
             Self: $crate::module::Layer<In>,
         {
-            fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+            fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
                 let (weight, bias) = tensors.split_at(tensors.len() - CO::USIZE);
                 let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
                 $crate::kernels::conv::conv_direct(&g, x, weight, bias, y);

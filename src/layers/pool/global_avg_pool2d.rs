@@ -18,7 +18,7 @@ use crate::{
 /// use stratanet::prelude::*;
 /// const _: () = check::<Image<16, 7, 7>, GlobalAvgPool2d, Vector<16>>();
 /// let mut y = [0.0f32; 2];
-/// <GlobalAvgPool2d as Infer<Image<2, 1, 2>, f32>>::infer(&[], &[1.0, 3.0, 5.0, 7.0], &mut y);
+/// <GlobalAvgPool2d as Infer<Image<2, 1, 2>, f32>>::infer(&[], &[1.0, 3.0, 5.0, 7.0], &mut y, &mut []);
 /// assert_eq!(y, [2.0, 6.0]);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -39,7 +39,7 @@ impl<C: DimT, H: DimT, W: DimT, E: Scalar> Infer<Rank3<C, H, W>, E> for GlobalAv
 where
     Rank3<C, H, W>: Shape,
 {
-    fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+    fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         plane_means(x, H::USIZE * W::USIZE, y);
     }
 }

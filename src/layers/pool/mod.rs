@@ -71,7 +71,7 @@ macro_rules! pool2d_module {
             E: $crate::Scalar,
             Self: $crate::module::Layer<In>,
         {
-            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
                 let geometry = $crate::layers::pool::pool_geometry::<
                     In,
                     $crate::module::Output<Self, In>,

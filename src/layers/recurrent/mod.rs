@@ -19,9 +19,7 @@ use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
 use crate::shape::{DimT, NonZeroDim, Rank1, Rank2, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
-use core::ops::Mul;
-use generic_array::{ArrayLength, GenericArray};
-use typenum::{Prod, U11};
+use generic_array::GenericArray;
 #[cfg(feature = "alloc")]
 use {
     crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads},
@@ -220,37 +218,36 @@ where
     type Output = R::Output;
 }
 
-/// Room for [`rnn_step`]'s scratch values, `2·G·H + 3·H ≤ 11·H`, on the stack.
-type StepScratch<H> = Prod<<H as DimT>::Tn, U11>;
-
 /// The sequence one step at a time from the zero state, with the state and the step's scratch
-/// on the stack (the streaming kernel the layer's `step` uses).
+/// in the caller's scratch memory (the streaming kernel the layer's `step` uses).
 impl<In, C, F, H, R, E> Infer<In, E> for RecurrentT<C, F, H, R>
 where
     In: Shape,
     C: CellKind,
     F: DimT,
     H: DimT,
-    H::Tn: Mul<U11>,
-    StepScratch<H>: ArrayLength,
     R: ReturnKind,
     E: Scalar,
     Self: Layer<In>,
 {
-    fn infer(tensors: &[E], x: &[E], y: &mut [E]) {
+    // The hidden and cell states, then the step's scratch (`2·G·H + 3·H ≤ 11·H`).
+    const SCRATCH: usize = 13 * H::USIZE;
+
+    fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
         let weights = Self::weights(tensors);
         let g = Self::geometry(1);
-        let mut h = GenericArray::<E, H::Tn>::default();
-        let mut c = GenericArray::<E, H::Tn>::default();
-        let mut scratch = GenericArray::<E, StepScratch<H>>::default();
+        let (h, rest) = scratch.split_at_mut(H::USIZE);
+        let (c, step) = rest.split_at_mut(H::USIZE);
+        h.fill(E::zero());
+        c.fill(E::zero());
         for (t, x_t) in x.chunks_exact(F::USIZE).enumerate() {
-            rnn_step(&g, x_t, weights, &mut h, &mut c, &mut scratch);
+            rnn_step(&g, x_t, weights, h, c, step);
             if R::ALL_STEPS {
-                y[t * H::USIZE..(t + 1) * H::USIZE].copy_from_slice(&h);
+                y[t * H::USIZE..(t + 1) * H::USIZE].copy_from_slice(h);
             }
         }
         if !R::ALL_STEPS {
-            y.copy_from_slice(&h);
+            y.copy_from_slice(h);
         }
     }
 }

@@ -24,7 +24,7 @@ macro_rules! copy_through_module {
             E: $crate::Scalar,
             Self: $crate::module::Layer<In>,
         {
-            fn infer(_tensors: &[E], x: &[E], y: &mut [E]) {
+            fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
                 y.copy_from_slice(x);
             }
         }

@@ -40,13 +40,16 @@ const RECORD: usize = 2 + 64;
 /// The class of one 8×8 image (pixels in 0..=16, scaled as in training); `None` when the
 /// network's output holds a NaN.
 #[inline(never)]
-pub fn classify(pixels: &[u8]) -> Option<usize> {
+pub fn classify(pixels: &[u8], scratch: &mut Scratch) -> Option<usize> {
     let mut image = GenericArray::default();
     for (v, &p) in image.iter_mut().zip(pixels) {
         *v = f32::from(p) / 16.0;
     }
-    NET.predict_class(&image)
+    NET.predict_class(&image, scratch)
 }
+
+/// One inference's working memory, a compile-time constant of the network (on `main`'s stack).
+type Scratch = [f32; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
 
 // The C runtime calls `main`; libc is linked only for its start-up code.
 #[link(name = "c")]
@@ -65,8 +68,9 @@ pub extern "C" fn rust_eh_personality() {}
 #[no_mangle]
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     let (mut total, mut correct, mut disagreements) = (0, 0, 0);
+    let mut scratch: Scratch = [0.0; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
     for record in SAMPLES.chunks_exact(RECORD) {
-        let class = classify(&record[2..]);
+        let class = classify(&record[2..], &mut scratch);
         total += 1;
         correct += usize::from(class == Some(usize::from(record[0])));
         disagreements += usize::from(class != Some(usize::from(record[1])));
