@@ -19,10 +19,10 @@ use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
 use crate::shape::{DimT, NonZeroDim, Rank1, Rank2, Shape};
 use crate::Scalar;
 use core::marker::PhantomData;
-use generic_array::GenericArray;
 #[cfg(feature = "alloc")]
 use {
     crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads},
+    generic_array::GenericArray,
     crate::module::{Backward, Module},
     alloc::boxed::Box,
     alloc::vec,
