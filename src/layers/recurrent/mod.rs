@@ -22,10 +22,10 @@ use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
 use {
     crate::kernels::rnn::{rnn_backward, rnn_forward, step_scratch_len, RnnBuffers, RnnGrads},
-    generic_array::GenericArray,
     crate::module::{Backward, Module},
     alloc::boxed::Box,
     alloc::vec,
+    generic_array::GenericArray,
 };
 
 /// A recurrent cell kind, at type level: the family's one sharing mechanism (each cell's file
