@@ -11,7 +11,7 @@ use stratanet::prelude::*;
 const LEN: usize = 12;
 const VOCAB: usize = 20;
 type Net = (Embedding<VOCAB, 8>, Lstm<8, 24>, Dense<24, 2>);
-const _: () = check::<Vector<LEN>, Net, Vector<2>>();
+const _: () = check::<Tokens<LEN>, Net, Vector<2>>();
 
 fn sequences(count: usize, seed: u64) -> (Vec<f32>, Vec<usize>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (x_test, y_test) = sequences(600, 2);
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     let mut model =
-        Model::<Vector<LEN>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.01));
+        Model::<Tokens<LEN>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.01));
     let history = model.fit(&x_train, &y_train, Fit::epochs(12).batch_size(32))?;
     println!(
         "mean epoch time: {:.2} ms",

@@ -38,7 +38,7 @@
 use crate::error::InputError;
 use crate::kernels::rowwise::arg_max;
 pub use crate::module::Infer;
-use crate::shape::Shape;
+use crate::shape::{Shape, Values};
 use crate::Scalar;
 use core::marker::PhantomData;
 use generic_array::GenericArray;
@@ -94,31 +94,26 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     }
 
     /// The network's output for one sample, with `scratch` as working memory (at least
-    /// [`Frozen::SCRATCH`] values; a shorter array does not build). For a network whose input
-    /// must be checked
-    /// ([`Infer::CHECKS_INPUT`], e.g. one that starts with an `Embedding`) this does not build
-    /// (the check runs when the call is compiled to code, so `cargo check` does not see it);
-    /// use [`Frozen::try_forward_one`]:
+    /// [`Frozen::SCRATCH`] values; a shorter array does not build). A network over token ids
+    /// (`Tokens<T>`, the input of an `Embedding`) must have them checked, so `forward_one` is a
+    /// type error for it (seen by `cargo check` and editors); use [`Frozen::try_forward_one`]:
     ///
     /// ```compile_fail
     /// use stratanet::prelude::*;
     /// use stratanet::infer::Frozen;
     /// type Net = (Embedding<4, 2>, Flatten);
     /// let table = [0.0f32; <Net as TensorLayout>::STORED];
-    /// let net = Frozen::<Vector<2>, Net>::new(&table);
-    /// let y = net.forward_one(&[3.0, 1.0].into(), &mut []); // error: use try_forward_one
+    /// let net = Frozen::<Tokens<2>, Net>::new(&table);
+    /// let y = net.forward_one(&[3.0, 1.0].into(), &mut [0.0; 0]); // error: use try_forward_one
     /// ```
     pub fn forward_one<const S: usize>(
         &self,
         x: &GenericArray<E, In::Numel>,
         scratch: &mut [E; S],
-    ) -> GenericArray<E, <Net::Output as Shape>::Numel> {
-        const {
-            assert!(
-                !Net::CHECKS_INPUT,
-                "this network's input must be checked (token ids): use try_forward_one"
-            )
-        };
+    ) -> GenericArray<E, <Net::Output as Shape>::Numel>
+    where
+        In: Values,
+    {
         self.run(x, scratch)
     }
 
@@ -131,8 +126,8 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     /// use stratanet::error::InputError;
     /// type Net = (Embedding<4, 2>, Flatten);
     /// let table = [0.0f32, 0.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0]; // token i → [i, i]
-    /// let net = Frozen::<Vector<2>, Net>::new(&table);
-    /// let mut scratch = [0.0f32; Frozen::<Vector<2>, Net>::SCRATCH];
+    /// let net = Frozen::<Tokens<2>, Net>::new(&table);
+    /// let mut scratch = [0.0f32; Frozen::<Tokens<2>, Net>::SCRATCH];
     /// let y = net.try_forward_one(&[3.0, 1.0].into(), &mut scratch)?;
     /// assert_eq!(y.as_slice(), &[3.0, 3.0, 1.0, 1.0]);
     /// let err = net.try_forward_one(&[3.0, 4.0].into(), &mut scratch).unwrap_err();
@@ -171,7 +166,10 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
         &self,
         x: &GenericArray<E, In::Numel>,
         scratch: &mut [E; S],
-    ) -> Option<usize> {
+    ) -> Option<usize>
+    where
+        In: Values,
+    {
         arg_max(&self.forward_one(x, scratch))
     }
 

@@ -124,8 +124,15 @@ pub struct Rank2<T, F>(PhantomData<(T, F)>);
 /// A rank-3 shape: `C` channels of `H`×`W` planes (channels first, like PyTorch), row-major.
 pub struct Rank3<C, H, W>(PhantomData<(C, H, W)>);
 
+/// A sequence of `T` token ids, a shape only input data has: an `Embedding` takes it and no layer
+/// outputs it, so an `Embedding` can only be a network's first layer. Ids travel as the model's
+/// element type and are checked when data enters (whole numbers in the vocabulary).
+pub struct TokensT<T>(PhantomData<T>);
+
 /// A vector of `N` features.
 pub type Vector<const N: usize> = Rank1<Dim<N>>;
+/// `T` token ids (the input of a network that starts with an `Embedding`).
+pub type Tokens<const T: usize> = TokensT<Dim<T>>;
 /// A fixed-length sequence of `T` steps with `F` features each.
 pub type Seq<const T: usize, const F: usize> = Rank2<Dim<T>, Dim<F>>;
 /// An image with `C` channels of `H`×`W` pixels, channels first.
@@ -136,6 +143,24 @@ impl<N: DimT> Shape for Rank1<N> {
     const NUMEL: usize = N::USIZE;
     const DIMS: &'static [usize] = &[N::USIZE];
 }
+
+impl<T: DimT> Shape for TokensT<T> {
+    type Numel = T::Tn;
+    const NUMEL: usize = T::USIZE;
+    const DIMS: &'static [usize] = &[T::USIZE];
+}
+
+/// Shapes of values (every shape but [`Tokens`]): what
+/// [`Frozen::forward_one`](crate::infer::Frozen::forward_one) takes without checking.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` holds token ids, which must be checked: use `try_forward_one`",
+    label = "a network over token ids"
+)]
+pub trait Values: Shape {}
+
+impl<N: DimT> Values for Rank1<N> {}
+impl<T: DimT, F: DimT> Values for Rank2<T, F> where Self: Shape {}
+impl<C: DimT, H: DimT, W: DimT> Values for Rank3<C, H, W> where Self: Shape {}
 
 impl<T: DimT, F: DimT> Shape for Rank2<T, F>
 where

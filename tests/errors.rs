@@ -176,9 +176,9 @@ fn targets_must_suit_the_loss() {
 #[test]
 fn token_ids_must_be_in_the_vocabulary() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    type Tokens = (Embedding<5, 3>, Lstm<3, 4>, Dense<4, 2>);
+    type TokenNet = (Embedding<5, 3>, Lstm<3, 4>, Dense<4, 2>);
     let mut model =
-        Model::<Vector<3>, Tokens>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+        Model::<Tokens<3>, TokenNet>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
     assert!(model
         .fit(&[0.0, 4.0, 2.0], &[1], Fit::epochs(1).silent())
         .is_ok());

@@ -130,20 +130,26 @@ fn recurrent_networks_infer_as_they_predict() {
 /// an id outside the vocabulary is an `Err` before any lookup.
 #[test]
 fn token_networks_check_their_ids() {
-    type Tokens = (
+    type TokenNet = (
         EmbeddingT<Dim<10>, Dim<4>>,
         RecurrentT<stratanet::layers::recurrent::LstmCell, Dim<4>, Dim<3>, ReturnLast>,
         DenseT<Dim<3>, Dim<2>>,
     );
-    let net = scrambled::<Tokens>(9, |_| {});
+    let net = scrambled::<TokenNet>(9, |_| {});
     let ids = [3.0, 0.0, 9.0, 9.0, 1.0, 5.0];
     let mut expected = [0.0; 2];
-    let mut work = <Tokens as Module<Vector<6>, f64>>::work(1);
-    <Tokens as Module<Vector<6>, f64>>::forward(net.as_slice(), &ids, 1, &mut expected, &mut work);
+    let mut work = <TokenNet as Module<Tokens<6>, f64>>::work(1);
+    <TokenNet as Module<Tokens<6>, f64>>::forward(
+        net.as_slice(),
+        &ids,
+        1,
+        &mut expected,
+        &mut work,
+    );
     let flat = tensors(&net);
-    let weights: &[f64; <Tokens as TensorLayout>::STORED] = flat.as_slice().try_into().unwrap();
-    let frozen = Frozen::<Vector<6>, Tokens, f64>::new(weights);
-    let mut scratch = [0.0; Frozen::<Vector<6>, Tokens, f64>::SCRATCH];
+    let weights: &[f64; <TokenNet as TensorLayout>::STORED] = flat.as_slice().try_into().unwrap();
+    let frozen = Frozen::<Tokens<6>, TokenNet, f64>::new(weights);
+    let mut scratch = [0.0; Frozen::<Tokens<6>, TokenNet, f64>::SCRATCH];
     let y = frozen.try_forward_one(&ids.into(), &mut scratch).unwrap();
     assert_eq!(y.as_slice(), &expected);
     let err = frozen

@@ -509,9 +509,9 @@ fn embedding_matches_pytorch() {
     type Layer = Embedding<6, 3>;
     let layer = Weights::<Layer, f64>::from_vec(data(&case["weight"])).unwrap();
     let ids = data(&case["ids"]);
-    let (y, dx, g) = forward_backward::<Vector<4>, Layer>(&layer, &ids, &data(&case["g"]));
+    let (y, dx, g) = forward_backward::<Tokens<4>, Layer>(&layer, &ids, &data(&case["g"]));
     assert_close("embedding y", &y, &data(&case["y"]), 1e-12);
-    check_infer::<Vector<4>, Layer>("embedding", &layer, &ids, &data(&case["y"]));
+    check_infer::<Tokens<4>, Layer>("embedding", &layer, &ids, &data(&case["y"]));
     assert!(dx.iter().all(|&d| d == 0.0), "ids have no gradient");
     assert_close(
         "embedding d_weight",

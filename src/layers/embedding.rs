@@ -1,4 +1,4 @@
-//! Embedding: token ids → vectors. `y[t, :] = W[x_t, :]` for `Vector<T>` of ids →
+//! Embedding: token ids → vectors. `y[t, :] = W[x_t, :]` for `Tokens<T>` of ids →
 //! `Seq<T, D>`, with `W` `[V, D]` (PyTorch's layout), initialized uniform in ±0.05 (Keras).
 //! Backward: `∂W[x_t, :] += ∂y[t, :]`; ids are not differentiable (their gradient is zero).
 //!
@@ -10,7 +10,7 @@
 use crate::error::InputError;
 use crate::kernels::embedding::{check_ids, look_up};
 use crate::module::{Infer, Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, NonZeroDim, Rank1, Rank2, Shape};
+use crate::shape::{Dim, DimT, NonZeroDim, Rank2, Shape, TokensT};
 use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
@@ -22,12 +22,13 @@ use {
 /// An embedding of `V` tokens into `D` dimensions; see [`Embedding`].
 pub struct EmbeddingT<V, D>(PhantomData<(V, D)>);
 
-/// An embedding written with plain numbers: `Embedding<V, D>` maps `Vector<T>` (token ids)
-/// to `Seq<T, D>`.
+/// An embedding written with plain numbers: `Embedding<V, D>` maps `Tokens<T>` (token ids, a
+/// shape only input data has, so an embedding is always a network's first layer) to
+/// `Seq<T, D>`.
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// const _: () = check::<Vector<12>, (Embedding<50, 8>, Lstm<8, 16>, Dense<16, 2>), Vector<2>>();
+/// const _: () = check::<Tokens<12>, (Embedding<50, 8>, Lstm<8, 16>, Dense<16, 2>), Vector<2>>();
 /// ```
 pub type Embedding<const V: usize, const D: usize> = EmbeddingT<Dim<V>, Dim<D>>;
 
@@ -43,7 +44,7 @@ impl<V: DimT, D: DimT> TensorLayout for EmbeddingT<V, D> {
     )]);
 }
 
-impl<T: DimT, V: NonZeroDim, D: NonZeroDim> Layer<Rank1<T>> for EmbeddingT<V, D>
+impl<T: DimT, V: NonZeroDim, D: NonZeroDim> Layer<TokensT<T>> for EmbeddingT<V, D>
 where
     Rank2<T, D>: Shape,
 {
@@ -55,8 +56,6 @@ impl<In: Shape, V: DimT, D: DimT, E: Scalar> Infer<In, E> for EmbeddingT<V, D>
 where
     Self: Layer<In>,
 {
-    const CHECKS_INPUT: bool = true;
-
     fn check_input(x: &[E]) -> Result<(), InputError> {
         check_ids(x, V::USIZE)
     }
@@ -98,7 +97,7 @@ mod tests {
     use super::*;
     use crate::gradcheck::check_gradients_at;
     use crate::module::Weights;
-    use crate::shape::Vector;
+    use crate::shape::Tokens;
     use alloc::string::ToString;
     use rand::SeedableRng;
 
@@ -108,19 +107,19 @@ mod tests {
         let layer = Weights::<Embedding<6, 3>, f64>::init(&mut rng);
         // repeated ids accumulate into the same row
         let ids = [0.0, 5.0, 2.0, 2.0, 1.0, 5.0, 5.0, 3.0];
-        assert!(check_gradients_at::<Vector<4>, _>(layer, &ids, 2, 3) < 1e-7);
+        assert!(check_gradients_at::<Tokens<4>, _>(layer, &ids, 2, 3) < 1e-7);
     }
 
     #[test]
     fn ids_outside_the_vocabulary_are_errors() {
         type Layer = Embedding<6, 3>;
-        assert!(<Layer as Module<Vector<2>, f32>>::check_input(&[0.0, 5.0]).is_ok());
-        let err = <Layer as Module<Vector<2>, f32>>::check_input(&[0.0, 6.0]).unwrap_err();
+        assert!(<Layer as Module<Tokens<2>, f32>>::check_input(&[0.0, 5.0]).is_ok());
+        let err = <Layer as Module<Tokens<2>, f32>>::check_input(&[0.0, 6.0]).unwrap_err();
         assert_eq!(
             err.to_string(),
             "token ids[1]: expected a whole number in 0..6, got 6"
         );
-        assert!(<Layer as Module<Vector<2>, f32>>::check_input(&[1.5, 0.0]).is_err());
-        assert!(<Layer as Module<Vector<2>, f32>>::check_input(&[-1.0, 0.0]).is_err());
+        assert!(<Layer as Module<Tokens<2>, f32>>::check_input(&[1.5, 0.0]).is_err());
+        assert!(<Layer as Module<Tokens<2>, f32>>::check_input(&[-1.0, 0.0]).is_err());
     }
 }

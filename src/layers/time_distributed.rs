@@ -53,8 +53,6 @@ where
     Rank2<T, F>: Shape,
     Rank2<T, O>: Shape,
 {
-    const CHECKS_INPUT: bool = M::CHECKS_INPUT;
-
     fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
         M::check_input(x)
     }

@@ -72,7 +72,8 @@ pub type Output<M, In> = <M as Layer<In>>::Output;
 ///
 /// Implemented by every layer and by tuple networks of them; [`Frozen`](crate::infer::Frozen)
 /// is the way to call a network. A network whose input must be checked first (token ids for an
-/// `Embedding`) says so with [`Infer::CHECKS_INPUT`]; `Frozen` then offers only the checked
+/// `Embedding`) implements [`Infer::check_input`]; its input shape is `Tokens<T>`, which
+/// `Frozen` takes only through the checked
 /// [`Frozen::try_forward_one`](crate::infer::Frozen::try_forward_one).
 ///
 /// ```
@@ -89,9 +90,6 @@ pub type Output<M, In> = <M as Layer<In>>::Output;
     note = "each layer's input must be the previous layer's output"
 )]
 pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
-    /// Whether inputs must pass [`Infer::check_input`] before [`Infer::infer`] may see them.
-    const CHECKS_INPUT: bool = false;
-
     /// Values of working memory one sample needs beyond its input and output: a network's
     /// intermediate activations (ping-ponged between two buffers of its largest boundary) and
     /// any layer's own state (a recurrent layer's hidden state). A compile-time constant.

@@ -87,7 +87,6 @@ impl<In: Shape, M0: Layer<In>> Layer<In> for (M0,) {
 }
 
 impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
-    const CHECKS_INPUT: bool = M0::CHECKS_INPUT;
     const SCRATCH: usize = M0::SCRATCH;
     fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
         M0::check_input(x)
@@ -170,7 +169,6 @@ macro_rules! tuple_module {
             $($M: Infer<$Sprev, E>,)*
             $L: Infer<$Sl, E>,
         {
-            const CHECKS_INPUT: bool = $F::CHECKS_INPUT;
 
             // Two buffers of the largest boundary, then the largest layer's own scratch.
             const SCRATCH: usize = 2 * max_of(&[<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*])
