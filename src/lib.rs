@@ -83,7 +83,9 @@ pub mod prelude {
         ReturnSequences, Sigmoid, SimpleRnn, Softmax, Tanh, TimeDistributed,
     };
     pub use crate::module::{check, Infer, Layer, TensorLayout};
-    pub use crate::shape::{Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Tokens, Vector};
+    pub use crate::shape::{
+        Dim, DimT, Image, Rank1, Rank2, Rank3, Seq, Shape, Signal, Tokens, Vector,
+    };
     #[cfg(feature = "std")]
     pub use crate::train::callbacks::CsvLogger;
     pub use crate::Scalar;

@@ -129,8 +129,15 @@ pub struct Rank3<C, H, W>(PhantomData<(C, H, W)>);
 /// element type and are checked when data enters (whole numbers in the vocabulary).
 pub struct TokensT<T>(PhantomData<T>);
 
+/// A 1-D signal of `C` channels of length `L`, channels first (PyTorch's `Conv1d` layout): the
+/// same `[C, L]` numbers as a `Rank2`, but a type of its own, so a time-major `Seq<T, F>` (what
+/// recurrent layers read and write) cannot be taken for channels by a `Conv1d`.
+pub struct SignalT<C, L>(PhantomData<(C, L)>);
+
 /// A vector of `N` features.
 pub type Vector<const N: usize> = Rank1<Dim<N>>;
+/// A 1-D signal of `C` channels of length `L` (the input of a `Conv1d`).
+pub type Signal<const C: usize, const L: usize> = SignalT<Dim<C>, Dim<L>>;
 /// `T` token ids (the input of a network that starts with an `Embedding`).
 pub type Tokens<const T: usize> = TokensT<Dim<T>>;
 /// A fixed-length sequence of `T` steps with `F` features each.
@@ -161,6 +168,7 @@ pub trait Values: Shape {}
 impl<N: DimT> Values for Rank1<N> {}
 impl<T: DimT, F: DimT> Values for Rank2<T, F> where Self: Shape {}
 impl<C: DimT, H: DimT, W: DimT> Values for Rank3<C, H, W> where Self: Shape {}
+impl<C: DimT, L: DimT> Values for SignalT<C, L> where Self: Shape {}
 
 impl<T: DimT, F: DimT> Shape for Rank2<T, F>
 where
@@ -170,6 +178,16 @@ where
     type Numel = Prod<T::Tn, F::Tn>;
     const NUMEL: usize = T::USIZE * F::USIZE;
     const DIMS: &'static [usize] = &[T::USIZE, F::USIZE];
+}
+
+impl<C: DimT, L: DimT> Shape for SignalT<C, L>
+where
+    C::Tn: Mul<L::Tn>,
+    Prod<C::Tn, L::Tn>: ArrayLength,
+{
+    type Numel = Prod<C::Tn, L::Tn>;
+    const NUMEL: usize = C::USIZE * L::USIZE;
+    const DIMS: &'static [usize] = &[C::USIZE, L::USIZE];
 }
 
 impl<C: DimT, H: DimT, W: DimT> Shape for Rank3<C, H, W>

@@ -111,7 +111,7 @@ fn convolutional_networks_infer_as_they_predict() {
         DenseT<Dim<15>, Dim<1>>,
     );
     let net = scrambled::<OneDimensional>(4, |_| {});
-    assert!(largest_difference::<Rank2<Dim<2>, Dim<9>>, _>(&net, 3) < 1e-13);
+    assert!(largest_difference::<Signal<2, 9>, _>(&net, 3) < 1e-13);
 }
 
 #[test]

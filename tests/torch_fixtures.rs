@@ -414,7 +414,7 @@ fn recurrent_layers_match_pytorch() {
 
 #[test]
 fn conv1d_matches_pytorch() {
-    type Input = Rank2<Dim<2>, Dim<9>>;
+    type Input = Signal<2, 9>;
     check_layer::<Input, Conv1d<2, 3, 3, 1, 0>>("conv1d_0");
     check_layer::<Input, Conv1d<2, 3, 4, 2, 1>>("conv1d_1");
 }

@@ -58,7 +58,7 @@ use {crate::error::Result, alloc::vec::Vec};
 #[diagnostic::on_unimplemented(
     message = "shape mismatch: `{Self}` cannot take input of shape `{In}`",
     label = "this layer/network does not accept that input shape",
-    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`"
+    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`, `Conv1d<CI, ..>` takes `Signal<CI, L>`"
 )]
 pub trait Layer<In: Shape> {
     /// The per-sample output shape.
@@ -136,7 +136,7 @@ pub struct Backward<'a, E> {
 #[diagnostic::on_unimplemented(
     message = "shape mismatch: `{Self}` cannot take input of shape `{In}`",
     label = "this layer/network does not accept that input shape",
-    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`"
+    note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`, `Conv1d<CI, ..>` takes `Signal<CI, L>`"
 )]
 #[cfg(feature = "alloc")]
 pub trait Module<In: Shape, E: Scalar>: Layer<In> + TensorLayout {

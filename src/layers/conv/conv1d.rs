@@ -1,7 +1,7 @@
 //! 1-D convolution (cross-correlation, as PyTorch), channels first.
 //!
 //! `y[co, o] = b[co] + Σ_{c, k} W[co, c, k] · x[c, o·S + k − P]` (zero outside), for
-//! `Rank2<CI, L>` (`CI` channels of length `L`) → `Rank2<CO, (L + 2P − K)/S + 1>`, the length
+//! `Signal<CI, L>` (`CI` channels of length `L`) → `Signal<CO, (L + 2P − K)/S + 1>`, the length
 //! computed by the compiler. Weights `[CO, CI, K]` as PyTorch; Glorot-uniform with Keras's fans
 //! (`CI·K`, `CO·K`), zero bias. It runs the 2-D kernels with a height of 1.
 //!
@@ -10,7 +10,7 @@
 
 use crate::kernels::conv::ConvGeom;
 use crate::module::{Init, Layer, Layout, TensorLayout, TensorShape};
-use crate::shape::{Dim, DimT, NonZeroDim, Rank2, Shape, WindowOut};
+use crate::shape::{Dim, DimT, NonZeroDim, Shape, SignalT, WindowOut};
 use core::marker::PhantomData;
 
 /// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
@@ -18,11 +18,12 @@ use core::marker::PhantomData;
 pub struct Conv1dT<CI, CO, K, S, P>(PhantomData<(CI, CO, K, S, P)>);
 
 /// A 1-D convolution written with plain numbers: `Conv1d<CI, CO, K, S = 1, P = 0>` over
-/// `Rank2<Dim<CI>, Dim<L>>` (channels first, like PyTorch's `[C, L]`).
+/// `Signal<CI, L>` (channels first, like PyTorch's `[C, L]`; a time-major `Seq` is another
+/// type, so a recurrent layer's output cannot be read as channels by mistake).
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// const _: () = check::<Rank2<Dim<4>, Dim<100>>, Conv1d<4, 8, 5, 2>, Rank2<Dim<8>, Dim<48>>>();
+/// const _: () = check::<Signal<4, 100>, Conv1d<4, 8, 5, 2>, Signal<8, 48>>();
 /// ```
 pub type Conv1d<
     const CI: usize,
@@ -69,7 +70,7 @@ fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
     }
 }
 
-impl<CI, CO, K, S, P, L> Layer<Rank2<CI, L>> for Conv1dT<CI, CO, K, S, P>
+impl<CI, CO, K, S, P, L> Layer<SignalT<CI, L>> for Conv1dT<CI, CO, K, S, P>
 where
     CI: DimT,
     CO: NonZeroDim,
@@ -77,10 +78,10 @@ where
     S: DimT,
     P: DimT,
     L: DimT + WindowOut<K, S, P>,
-    Rank2<CI, L>: Shape,
-    Rank2<CO, Out<L, K, S, P>>: Shape,
+    SignalT<CI, L>: Shape,
+    SignalT<CO, Out<L, K, S, P>>: Shape,
 {
-    type Output = Rank2<CO, Out<L, K, S, P>>;
+    type Output = SignalT<CO, Out<L, K, S, P>>;
 }
 
 // As Conv2d with a height of 1: dW = dY·colsᵀ, db = Σ dy, dx = col2im(Wᵀ·dY).
@@ -93,7 +94,7 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        type Input = Rank2<Dim<2>, Dim<9>>;
+        type Input = crate::shape::Signal<2, 9>;
         assert!(check_gradients::<Input, Conv1d<2, 3, 3, 1, 0>>(2, 1) < 1e-6);
         // stride 2, padding 1, the last position dropped: (9 + 2 − 4)/2 + 1 = 4
         assert!(check_gradients::<Input, Conv1d<2, 3, 4, 2, 1>>(2, 2) < 1e-6);
