@@ -6,8 +6,9 @@
 //! PyTorch: `nn.Dropout(p=P/100)`; Keras: `layers.Dropout(P/100)`.
 
 use crate::module::{Infer, Layer, Layout, TensorLayout};
-use crate::shape::Shape;
+use crate::shape::{Dim, DimT, Shape};
 use crate::Scalar;
+use typenum::{IsLess, Le, B1, U100};
 #[cfg(feature = "alloc")]
 use {
     crate::init::unit_uniform,
@@ -40,26 +41,44 @@ pub struct DropoutWork<E> {
 }
 
 impl<const P: usize> Dropout<P> {
-    /// The drop probability.
-    pub const RATE: f64 = {
-        assert!(P < 100, "Dropout<P>: P is a percentage below 100");
-        P as f64 / 100.0
-    };
+    /// The drop probability (`P` is below 100: the type checker holds it, see [`Layer`]).
+    pub const RATE: f64 = P as f64 / 100.0;
 }
 
-impl<S: Shape, const P: usize> Layer<S> for Dropout<P> {
+/// Holds for a drop rate below 100 percent (`Below` is typenum's `P < 100`).
+#[diagnostic::on_unimplemented(
+    message = "`Dropout<P>` with P = `{P}`: the rate is a percentage, expected below 100",
+    label = "a dropout rate of 100% or more"
+)]
+pub trait PercentBelow100<Below, P> {}
+
+impl<P> PercentBelow100<B1, P> for () {}
+
+/// Any shape to itself, for a rate below 100%, checked by the type checker.
+impl<S: Shape, const P: usize> Layer<S> for Dropout<P>
+where
+    Dim<P>: DimT,
+    <Dim<P> as DimT>::Tn: IsLess<U100>,
+    (): PercentBelow100<Le<<Dim<P> as DimT>::Tn, U100>, Dim<P>>,
+{
     type Output = S;
 }
 
 /// Inference passes values through unchanged.
-impl<S: Shape, E: Scalar, const P: usize> Infer<S, E> for Dropout<P> {
+impl<S: Shape, E: Scalar, const P: usize> Infer<S, E> for Dropout<P>
+where
+    Self: Layer<S>,
+{
     fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
         y.copy_from_slice(x);
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P> {
+impl<S: Shape, E: Scalar, const P: usize> Module<S, E> for Dropout<P>
+where
+    Self: Layer<S>,
+{
     type Work = DropoutWork<E>;
 
     fn work(capacity: usize) -> Self::Work {
