@@ -41,6 +41,17 @@ pub trait Loss<Out: Shape, E: Scalar> {
     /// The loss of one sample. With `grad = Some((g, scale))`, also writes `scale · ∂loss/∂pred`
     /// into `g`.
     fn per_sample(&self, pred: &[E], label: &[Self::Label], grad: Option<(&mut [E], E)>) -> f64;
+    /// [`Loss::per_sample`] for a network whose last layer is a `Softmax` (probabilities, not
+    /// logits): training and evaluation call this instead, picked by the network's type. The
+    /// default is `per_sample`; [`SoftmaxCrossEntropy`] computes its loss from probabilities.
+    fn per_sample_on_probabilities(
+        &self,
+        pred: &[E],
+        label: &[Self::Label],
+        grad: Option<(&mut [E], E)>,
+    ) -> f64 {
+        self.per_sample(pred, label, grad)
+    }
     /// Checks the loss's settings (Huber's `delta`); training and evaluation call it first.
     fn validate(&self) -> Result<()> {
         Ok(())
@@ -279,6 +290,11 @@ impl ElementLoss for BinaryCrossEntropyWithLogits {
 /// Softmax cross-entropy on logits with class-index labels: `ln Σ_j e^(z_j) − z_label`
 /// (log-sum-exp keeps it finite at any finite logits). Derivative: `softmax(z) − onehot(label)`.
 ///
+/// After a network that ends with a `Softmax` layer (a Keras habit), the same loss is computed
+/// from the probabilities, `−ln p_label` (p clamped at the smallest normal value), with
+/// gradient `−1/p_label`: through the `Softmax` backward that is again `p − onehot(label)`, so
+/// the network trains as if it output logits, not through a second softmax.
+///
 /// ```
 /// use stratanet::prelude::*;
 /// let l = Loss::<Vector<2>, f64>::per_sample(&SoftmaxCrossEntropy, &[0.0, 0.0], &[1], None);
@@ -313,6 +329,20 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
             g[label[0]] = g[label[0]] - scale;
         }
         (lse - pred[label[0]]).as_f64()
+    }
+
+    fn per_sample_on_probabilities(
+        &self,
+        pred: &[E],
+        label: &[usize],
+        grad: Option<(&mut [E], E)>,
+    ) -> f64 {
+        let p = pred[label[0]].max(E::min_positive_value());
+        if let Some((g, scale)) = grad {
+            g.fill(E::zero());
+            g[label[0]] = -scale / p;
+        }
+        -p.ln().as_f64()
     }
 
     const CLASSES: usize = C::USIZE;

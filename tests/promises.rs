@@ -249,3 +249,38 @@ fn weights_of_another_network_are_errors_not_panics() {
         "weights: expected 17 values for this network, got 3"
     );
 }
+
+/// A classifier that ends with `Softmax` (a Keras habit) trained with `SoftmaxCrossEntropy`
+/// learns exactly as the same network on logits: the loss takes its probability form by type,
+/// instead of a second softmax.
+#[test]
+fn softmax_then_cross_entropy_trains_as_logits_do() {
+    type Logits = (Dense<4, 8>, Tanh, Dense<8, 3>);
+    type Probabilities = (Dense<4, 8>, Tanh, Dense<8, 3>, Softmax);
+    let x: Vec<f64> = (0..60 * 4)
+        .map(|i| ((i * 37 % 101) as f64 / 50.0) - 1.0)
+        .collect();
+    let y: Vec<usize> = (0..60).map(|i| (i * 7 + i / 5) % 3).collect();
+    let settings = || Fit::epochs(30).batch_size(10).silent();
+    let mut logits = Model::<Vector<4>, Logits, f64>::new(&mut rng(11))
+        .compile(SoftmaxCrossEntropy, Adam::new(0.05));
+    let mut probabilities = Model::<Vector<4>, Probabilities, f64>::new(&mut rng(11))
+        .compile(SoftmaxCrossEntropy, Adam::new(0.05));
+    let a = logits.fit(&x, &y, settings()).unwrap();
+    let b = probabilities.fit(&x, &y, settings()).unwrap();
+    for (ea, eb) in a.iter().zip(b.iter()) {
+        assert!(
+            (ea.loss - eb.loss).abs() < 1e-9,
+            "{} vs {}",
+            ea.loss,
+            eb.loss
+        );
+        assert_eq!(ea.accuracy, eb.accuracy);
+    }
+    assert!(a.last().unwrap().loss < a[0].loss, "it learns");
+    let (ea, eb) = (
+        logits.evaluate(&x, &y).unwrap(),
+        probabilities.evaluate(&x, &y).unwrap(),
+    );
+    assert!((ea.loss - eb.loss).abs() < 1e-9);
+}

@@ -161,6 +161,11 @@ pub trait Module<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
     /// (batch-norm running statistics) within `tensors`. Called once per training step.
     fn update_state(_tensors: &mut [E], _work: &Self::Work) {}
 
+    /// Whether the output is a `Softmax` layer's (probabilities): the loss then uses its
+    /// probability form ([`Loss::per_sample_on_probabilities`](crate::loss::Loss)). Only
+    /// `Softmax` and networks that end with it set it.
+    const SOFTMAX_OUTPUT: bool = false;
+
     /// Appends one row per layer to a model summary: name, output shape, parameter count.
     fn describe(rows: &mut Vec<LayerSummary>) {
         rows.push(LayerSummary::of::<Self>(Self::Output::DIMS));

@@ -112,6 +112,7 @@ const fn max_of(values: &[usize]) -> usize {
 #[cfg(feature = "alloc")]
 impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     type Work = M0::Work;
+    const SOFTMAX_OUTPUT: bool = M0::SOFTMAX_OUTPUT;
     fn work(capacity: usize) -> Self::Work {
         M0::work(capacity)
     }
@@ -207,6 +208,8 @@ macro_rules! tuple_module {
             $L: Module<$Sl, E>,
         {
             type Work = ChainWork<($F::Work, $($M::Work,)* $L::Work), E>;
+
+            const SOFTMAX_OUTPUT: bool = $L::SOFTMAX_OUTPUT;
 
             fn work(capacity: usize) -> Self::Work {
                 let sizes = [<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*];

@@ -59,7 +59,11 @@ where
         let n = x.len() / In::NUMEL;
         let (mut loss_sum, mut correct) = (0.0, 0);
         self.infer_chunks(x, y, |loss, pred, label| {
-            loss_sum += loss.per_sample(pred, label, None);
+            loss_sum += if Net::SOFTMAX_OUTPUT {
+                loss.per_sample_on_probabilities(pred, label, None)
+            } else {
+                loss.per_sample(pred, label, None)
+            };
             correct += usize::from(loss.correct(pred, label));
         });
         Evaluation {

@@ -325,9 +325,12 @@ where
             let rows = i * dout..(i + 1) * dout;
             let label = &ws.y[i * per..(i + 1) * per];
             let pred = &ws.out[rows.clone()];
-            loss_sum += self
-                .loss
-                .per_sample(pred, label, Some((&mut ws.d_out[rows], scale)));
+            let grad = Some((&mut ws.d_out[rows], scale));
+            loss_sum += if Net::SOFTMAX_OUTPUT {
+                self.loss.per_sample_on_probabilities(pred, label, grad)
+            } else {
+                self.loss.per_sample(pred, label, grad)
+            };
             correct += usize::from(self.loss.correct(pred, label));
         }
 

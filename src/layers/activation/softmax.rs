@@ -49,6 +49,8 @@ impl<S: Shape, E: Scalar> Infer<S, E> for Softmax {
 impl<S: Shape, E: Scalar> Module<S, E> for Softmax {
     type Work = ();
 
+    const SOFTMAX_OUTPUT: bool = true;
+
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(_tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
