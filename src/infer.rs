@@ -46,8 +46,13 @@ use generic_array::GenericArray;
 /// A network `Net` over input shape `In` whose weights are borrowed from an array: no heap,
 /// usable in a `static`.
 ///
-/// The array must hold exactly the network's [`TensorLayout::STORED`] values; any other
-/// length is a compile error.
+/// The array must hold exactly the network's
+/// [`TensorLayout::STORED`](crate::module::TensorLayout::STORED) values, and a scratch array at
+/// least [`Frozen::SCRATCH`]; any other length is a compile error. Those two are reported by
+/// `cargo build`, not `cargo check` (stable Rust cannot compare a const generic with an
+/// associated constant in a type, so the check is a `const` assertion evaluated when the call is
+/// compiled to code); every shape error, and `forward_one` on a network over token ids, is a type
+/// error that `cargo check` and editors show.
 ///
 /// ```
 /// use stratanet::prelude::*;
