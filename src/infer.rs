@@ -1,7 +1,7 @@
 //! Single-sample inference without an allocator: weights in a `static`, on the stack, or
 //! embedded at compile time from a weights file.
 //!
-//! A trained network's weights are one flat array in [`TensorLayout`] order — what
+//! A trained network's weights are one flat array in [`TensorLayout`](crate::module::TensorLayout) order — what
 //! [`persist::save_weights`](crate::persist::save_weights) writes after its header and
 //! what [`Weights`](crate::module::Weights) holds for training. A
 //! [`Frozen`] network borrows such an array and runs one sample through the layers with
@@ -84,7 +84,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     pub const RAM_BYTES: usize =
         (Net::SCRATCH + In::NUMEL + <Net::Output as Shape>::NUMEL) * core::mem::size_of::<E>();
 
-    /// The network over `tensors` (in [`TensorLayout`] order).
+    /// The network over `tensors` (in [`TensorLayout`](crate::module::TensorLayout) order).
     pub const fn new<const N: usize>(tensors: &'w [E; N]) -> Self {
         const {
             assert!(

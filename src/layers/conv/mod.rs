@@ -1,4 +1,4 @@
-//! The convolution family: `Conv1d` and `Conv2d` share one shell, [`conv_module!`], written
+//! The convolution family: `Conv1d` and `Conv2d` share one shell, `conv_module!`, written
 //! here: each layer file states its formula, struct, [`TensorLayout`](crate::module::TensorLayout)
 //! and [`Layer`](crate::module::Layer) (its output size), and a `geometry` function that reads
 //! the kernels' `usize` geometry from the shapes; the macro adds `Infer` and `Module`, which

@@ -1,4 +1,4 @@
-//! The pooling family. `MaxPool2d` and `AvgPool2d` share one shell, [`pool2d_module!`], written
+//! The pooling family. `MaxPool2d` and `AvgPool2d` share one shell, `pool2d_module!`, written
 //! here (each layer file names its kernels and states its formula and gradient);
 //! `GlobalAvgPool2d` has no window and its own impls.
 

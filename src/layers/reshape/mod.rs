@@ -1,5 +1,5 @@
 //! The reshaping family: layers that only relabel the shape. Values keep their row-major
-//! order, so every member shares one shell, [`copy_through_module!`], written here: nothing
+//! order, so every member shares one shell, `copy_through_module!`, written here: nothing
 //! stored, forward copies the values, backward passes the gradient through unchanged. Each
 //! layer file states only its [`Layer`](crate::module::Layer) impl (which shapes it takes).
 
