@@ -284,3 +284,48 @@ fn softmax_then_cross_entropy_trains_as_logits_do() {
     );
     assert!((ea.loss - eb.loss).abs() < 1e-9);
 }
+
+/// Two layers that differ only below the eighth level of nesting.
+type Deep = (((((((((((Dense<2, 3>, Dense<3, 2>),),),),),),),),),),);
+
+#[test]
+fn tensor_names_are_unique_at_any_depth() {
+    let weights = Weights::<Deep>::init(&mut rng(12));
+    let mut names = Vec::new();
+    weights.for_each_tensor(&mut |name, _, _| names.push(name.to_string()));
+    assert_eq!(names[0], "0.0.0.0.0.0.0.0.0.0.0.weight");
+    assert_eq!(names[2], "0.0.0.0.0.0.0.0.0.0.1.weight");
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    // the own format round-trips them, and a file holding one name twice is refused
+    let file = save_weights(&weights);
+    assert_eq!(
+        load_weights::<f32, Deep>(&file).unwrap().as_slice(),
+        weights.as_slice()
+    );
+    let (second, first) = (names[2].as_bytes(), names[0].as_bytes());
+    let at = file
+        .windows(second.len())
+        .position(|w| w == second)
+        .unwrap();
+    let mut duplicate = file.clone();
+    duplicate[at..at + first.len()].copy_from_slice(first);
+    let err = load_weights::<f32, Deep>(&duplicate).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected tensor `….0.0.0.0.0.0.0.1.weight`"),
+        "{err}"
+    );
+}
+
+#[cfg(feature = "safetensors")]
+#[test]
+fn deep_networks_export_to_safetensors_without_collisions() {
+    use stratanet::persist::safetensors::{from_safetensors, to_safetensors};
+    let weights = Weights::<Deep>::init(&mut rng(13));
+    let file = to_safetensors(&weights).unwrap();
+    let back = from_safetensors::<f32, Deep>(&file).unwrap();
+    assert_eq!(back.as_slice(), weights.as_slice());
+}

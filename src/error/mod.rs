@@ -11,7 +11,7 @@ mod weights;
 pub(crate) use data::{check_non_negative, check_positive, check_setting, check_unit_interval};
 #[cfg(feature = "alloc")]
 pub use data::{Error, Result};
-pub use weights::{FoundName, FoundShape, Message, TensorName, WeightsError, MAX_DEPTH};
+pub use weights::{FoundName, FoundShape, Message, PathFrame, TensorName, WeightsError, MAX_DEPTH};
 
 use core::fmt;
 

@@ -4,16 +4,67 @@
 
 use core::fmt;
 
-/// The deepest nesting of tuple networks whose layer indices appear in tensor names; deeper
-/// levels (a network nested in 8 others) are left out of the names.
+/// How many levels of a tensor's layer path an error message keeps (a deeper path is shown cut,
+/// with `…`). Names themselves are unique at any depth: files and the parser use the whole path.
 pub const MAX_DEPTH: usize = 8;
+
+/// One level of a tensor's layer path (its index in its tuple) and the levels above it: a path
+/// of any depth without an allocator, as the const parser and the layout walker recurse.
+#[derive(Clone, Copy, Debug)]
+pub struct PathFrame<'a> {
+    /// The index within the enclosing tuple.
+    pub index: u16,
+    /// The enclosing levels; `None` at the top.
+    pub parent: Option<&'a PathFrame<'a>>,
+}
+
+impl PathFrame<'_> {
+    /// The number of levels from the top to this one.
+    pub const fn depth(frame: Option<&PathFrame<'_>>) -> usize {
+        match frame {
+            None => 0,
+            Some(f) => 1 + PathFrame::depth(f.parent),
+        }
+    }
+}
 
 /// A tensor's full name as the network expects it (`0.weight`), kept without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TensorName {
     pub(crate) path: [u16; MAX_DEPTH],
     pub(crate) depth: usize,
+    pub(crate) full_depth: usize,
     pub(crate) name: &'static str,
+}
+
+impl TensorName {
+    /// The name of tensor `name` at `frame`, its innermost [`MAX_DEPTH`] levels kept (the
+    /// ones that tell neighbouring layers apart).
+    pub(crate) const fn at(frame: Option<&PathFrame<'_>>, name: &'static str) -> Self {
+        let full_depth = PathFrame::depth(frame);
+        let depth = if full_depth < MAX_DEPTH {
+            full_depth
+        } else {
+            MAX_DEPTH
+        };
+        let mut path = [0u16; MAX_DEPTH];
+        let mut kept = depth;
+        let mut current = frame;
+        while let Some(f) = current {
+            if kept == 0 {
+                break;
+            }
+            kept -= 1;
+            path[kept] = f.index;
+            current = f.parent;
+        }
+        Self {
+            path,
+            depth,
+            full_depth,
+            name,
+        }
+    }
 }
 
 /// The first bytes of a tensor name found in a file (up to 32).
@@ -174,6 +225,9 @@ impl Message {
     }
 
     const fn tensor(mut self, name: &TensorName) -> Self {
+        if name.full_depth > name.depth {
+            self = self.text("….");
+        }
         let mut level = 0;
         while level < name.depth {
             self = self.number(name.path[level] as u64).text(".");

@@ -3,7 +3,7 @@
 //! what a weights file holds after its header, what [`Weights`](super::Weights) owns for
 //! training and what [`Frozen`](crate::infer::Frozen) borrows for inference.
 
-pub use crate::error::MAX_DEPTH;
+pub use crate::error::{PathFrame, MAX_DEPTH};
 
 /// How a stored tensor starts (Keras's initializers); [`Weights::init`](super::Weights::init)
 /// applies them in layout order, drawing from one random stream.
@@ -163,34 +163,64 @@ impl Layout {
         }
     }
 
-    /// Calls `f` with each tensor's layer path (tuple indices, outermost first), its shape and
-    /// its offset in the flat array, in storage order.
-    pub fn for_each(&self, f: &mut dyn FnMut(&[u16], &TensorShape, usize)) {
+    /// Calls `f` with each tensor's layer path (tuple indices, outermost first, any depth), its
+    /// shape and its offset in the flat array, in storage order.
+    pub fn for_each(&self, f: &mut dyn FnMut(LayerPath<'_>, &TensorShape, usize)) {
         fn walk(
             layout: &Layout,
-            path: &mut [u16; MAX_DEPTH],
-            depth: usize,
+            frame: Option<&PathFrame<'_>>,
             offset: &mut usize,
-            f: &mut dyn FnMut(&[u16], &TensorShape, usize),
+            f: &mut dyn FnMut(LayerPath<'_>, &TensorShape, usize),
         ) {
             match layout {
                 Layout::Tensors(tensors) => {
                     for t in *tensors {
-                        f(&path[..depth.min(MAX_DEPTH)], t, *offset);
+                        f(LayerPath(frame), t, *offset);
                         *offset += t.numel();
                     }
                 }
                 Layout::Layers(layers) => {
                     for (i, layer) in layers.iter().enumerate() {
-                        if depth < MAX_DEPTH {
-                            path[depth] = i as u16;
-                        }
-                        walk(layer, path, depth + 1, offset, f);
+                        let inner = PathFrame {
+                            index: i as u16,
+                            parent: frame,
+                        };
+                        walk(layer, Some(&inner), offset, f);
                     }
                 }
             }
         }
-        walk(self, &mut [0; MAX_DEPTH], 0, &mut 0, f)
+        walk(self, None, &mut 0, f)
+    }
+}
+
+/// A tensor's layer path: the tuple indices from the outermost network in, of any depth.
+#[derive(Clone, Copy, Debug)]
+pub struct LayerPath<'a>(Option<&'a PathFrame<'a>>);
+
+impl LayerPath<'_> {
+    /// Calls `f` with each index, outermost first.
+    pub fn for_each_index(&self, f: &mut dyn FnMut(u16)) {
+        fn visit(frame: Option<&PathFrame<'_>>, f: &mut dyn FnMut(u16)) {
+            if let Some(frame) = frame {
+                visit(frame.parent, f);
+                f(frame.index);
+            }
+        }
+        visit(self.0, f)
+    }
+
+    /// The number of levels.
+    pub fn depth(&self) -> usize {
+        PathFrame::depth(self.0)
+    }
+
+    /// The indices, outermost first.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u16> {
+        let mut out = alloc::vec::Vec::with_capacity(self.depth());
+        self.for_each_index(&mut |i| out.push(i));
+        out
     }
 }
 

@@ -29,7 +29,7 @@ mod tuple;
 #[cfg(feature = "alloc")]
 mod weights;
 
-pub use layout::{Init, Layout, TensorLayout, TensorShape, MAX_DEPTH};
+pub use layout::{Init, LayerPath, Layout, PathFrame, TensorLayout, TensorShape, MAX_DEPTH};
 #[cfg(feature = "alloc")]
 pub use summary::LayerSummary;
 #[cfg(feature = "alloc")]

@@ -3,7 +3,7 @@
 //! weights file is its header plus these values, and [`Frozen`](crate::infer::Frozen) borrows
 //! the same values for inference.
 
-use super::layout::{Init, TensorLayout, TensorShape};
+use super::layout::{Init, LayerPath, TensorLayout, TensorShape};
 use crate::init::{glorot_uniform, orthogonal, unit_uniform};
 use crate::Scalar;
 use alloc::boxed::Box;
@@ -161,12 +161,10 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     }
 }
 
-/// A tensor's full name: its layer path as `i.` prefixes, then its own name.
-pub(crate) fn full_name(path: &[u16], tensor: &TensorShape) -> String {
+/// A tensor's full name: its layer path as `i.` prefixes (every level), then its own name.
+pub(crate) fn full_name(path: LayerPath<'_>, tensor: &TensorShape) -> String {
     let mut name = String::new();
-    for i in path {
-        name.push_str(&format!("{i}."));
-    }
+    path.for_each_index(&mut |i| name.push_str(&format!("{i}.")));
     name.push_str(tensor.name);
     name
 }

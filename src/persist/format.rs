@@ -3,8 +3,8 @@
 //! a caller's array, compile-time embedding, and (with `alloc`) the writer. Integers and values
 //! are little-endian; see [`crate::persist`] for the layout.
 
-use crate::error::{FoundName, FoundShape, TensorName, WeightsError};
-use crate::module::{Layout, TensorLayout, MAX_DEPTH};
+use crate::error::{FoundName, FoundShape, PathFrame, TensorName, WeightsError};
+use crate::module::{Layout, TensorLayout};
 use crate::Scalar;
 #[cfg(feature = "alloc")]
 use alloc::vec::Vec;
@@ -49,37 +49,58 @@ const fn read_le(
     Ok(value)
 }
 
-/// Whether `bytes[at..at + len]` spells `path` as `i.j.` followed by `name`.
-const fn name_matches(bytes: &[u8], at: usize, len: usize, expected: &TensorName) -> bool {
-    let mut k = 0;
-    let mut level = 0;
-    while level < expected.depth {
-        let index = expected.path[level];
-        let mut digits = [0u8; 5];
-        let mut count = 0;
-        let mut rest = index;
-        loop {
-            digits[count] = b'0' + (rest % 10) as u8;
-            count += 1;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
+/// Where the bytes after the layer-path prefix of `frame` (`i.j.`) start, if
+/// `bytes[at..at + len]` begins with it.
+const fn match_prefix(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    frame: Option<&PathFrame<'_>>,
+) -> Option<usize> {
+    let Some(frame) = frame else {
+        return Some(0);
+    };
+    let mut k = match match_prefix(bytes, at, len, frame.parent) {
+        Some(k) => k,
+        None => return None,
+    };
+    let mut digits = [0u8; 5];
+    let mut count = 0;
+    let mut rest = frame.index;
+    loop {
+        digits[count] = b'0' + (rest % 10) as u8;
+        count += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
-        while count > 0 {
-            count -= 1;
-            if k >= len || bytes[at + k] != digits[count] {
-                return false;
-            }
-            k += 1;
-        }
-        if k >= len || bytes[at + k] != b'.' {
-            return false;
+    }
+    while count > 0 {
+        count -= 1;
+        if k >= len || bytes[at + k] != digits[count] {
+            return None;
         }
         k += 1;
-        level += 1;
     }
-    let name = expected.name.as_bytes();
+    if k >= len || bytes[at + k] != b'.' {
+        return None;
+    }
+    Some(k + 1)
+}
+
+/// Whether `bytes[at..at + len]` spells the full name of tensor `name` at `frame`.
+const fn name_matches(
+    bytes: &[u8],
+    at: usize,
+    len: usize,
+    frame: Option<&PathFrame<'_>>,
+    name: &str,
+) -> bool {
+    let k = match match_prefix(bytes, at, len, frame) {
+        Some(k) => k,
+        None => return false,
+    };
+    let name = name.as_bytes();
     if len - k != name.len() {
         return false;
     }
@@ -93,15 +114,13 @@ const fn name_matches(bytes: &[u8], at: usize, len: usize, expected: &TensorName
     true
 }
 
-/// The tensor of `layout` (at `path[..depth]`) that holds flat value `value`, and the value's
-/// position in it (`value` must be below `layout.numel()`).
+/// The tensor of `layout` (at `frame`) that holds flat value `value`, and the value's position
+/// in it (`value` must be below `layout.numel()`).
 const fn tensor_at(
     layout: &Layout,
     mut value: usize,
-    path: [u16; MAX_DEPTH],
-    depth: usize,
+    frame: Option<&PathFrame<'_>>,
 ) -> (TensorName, usize) {
-    let kept = if depth < MAX_DEPTH { depth } else { MAX_DEPTH };
     match layout {
         Layout::Layers(layers) => {
             let mut i = 0;
@@ -109,11 +128,11 @@ const fn tensor_at(
                 value -= layers[i].numel();
                 i += 1;
             }
-            let mut inner = path;
-            if depth < MAX_DEPTH {
-                inner[depth] = i as u16;
-            }
-            tensor_at(&layers[i], value, inner, depth + 1)
+            let inner = PathFrame {
+                index: i as u16,
+                parent: frame,
+            };
+            tensor_at(&layers[i], value, Some(&inner))
         }
         Layout::Tensors(tensors) => {
             let mut t = 0;
@@ -121,34 +140,28 @@ const fn tensor_at(
                 value -= tensors[t].numel();
                 t += 1;
             }
-            let name = TensorName {
-                path,
-                depth: kept,
-                name: tensors[t].name,
-            };
-            (name, value)
+            (TensorName::at(frame, tensors[t].name), value)
         }
     }
 }
 
-/// Checks the headers of the tensors under `layout` (at `path[..depth]`) from byte `at`;
-/// returns the byte after them.
+/// Checks the headers of the tensors under `layout` (at `frame`) from byte `at`; returns the
+/// byte after them.
 const fn check_tensors(
     bytes: &[u8],
     mut at: usize,
     layout: &Layout,
-    path: [u16; MAX_DEPTH],
-    depth: usize,
+    frame: Option<&PathFrame<'_>>,
 ) -> Result<usize, WeightsError> {
     match layout {
         Layout::Layers(layers) => {
             let mut i = 0;
             while i < layers.len() {
-                let mut inner = path;
-                if depth < MAX_DEPTH {
-                    inner[depth] = i as u16;
-                }
-                at = match check_tensors(bytes, at, &layers[i], inner, depth + 1) {
+                let inner = PathFrame {
+                    index: i as u16,
+                    parent: frame,
+                };
+                at = match check_tensors(bytes, at, &layers[i], Some(&inner)) {
                     Ok(next) => next,
                     Err(e) => return Err(e),
                 };
@@ -159,11 +172,7 @@ const fn check_tensors(
         Layout::Tensors(tensors) => {
             let mut t = 0;
             while t < tensors.len() {
-                let expected = TensorName {
-                    path,
-                    depth: if depth < MAX_DEPTH { depth } else { MAX_DEPTH },
-                    name: tensors[t].name,
-                };
+                let expected = TensorName::at(frame, tensors[t].name);
                 let name_len = match read_le(bytes, at, 4, "a tensor name length") {
                     Ok(v) => v as usize,
                     Err(e) => return Err(e),
@@ -172,7 +181,7 @@ const fn check_tensors(
                 if let Err(e) = ensure(bytes, at, name_len, "a tensor name") {
                     return Err(e);
                 }
-                if !name_matches(bytes, at, name_len, &expected) {
+                if !name_matches(bytes, at, name_len, frame, tensors[t].name) {
                     let mut found = FoundName {
                         bytes: [0; 32],
                         len: 0,
@@ -238,7 +247,7 @@ const fn first_non_finite(
     while value < layout.numel() {
         let at = start + value * element_size;
         if is_non_finite(bytes, at, element_size) {
-            let (tensor, index) = tensor_at(layout, value, [0; MAX_DEPTH], 0);
+            let (tensor, index) = tensor_at(layout, value, None);
             return Some(WeightsError::NonFinite { tensor, index });
         }
         value += 1;
@@ -336,7 +345,7 @@ const fn check_headers(
             found: count,
         });
     }
-    let start = match check_tensors(bytes, 17, layout, [0; MAX_DEPTH], 0) {
+    let start = match check_tensors(bytes, 17, layout, None) {
         Ok(at) => at,
         Err(e) => return Err(e),
     };
@@ -430,7 +439,7 @@ pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N
     while i < N {
         let at = start + 4 * i;
         if is_non_finite(bytes, at, 4) {
-            let (tensor, index) = tensor_at(layout, i, [0; MAX_DEPTH], 0);
+            let (tensor, index) = tensor_at(layout, i, None);
             panic!(
                 "{}",
                 WeightsError::NonFinite { tensor, index }.message().as_str()
