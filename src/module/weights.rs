@@ -115,6 +115,14 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
         }
     }
 
+    /// Calls `f` with each trainable tensor, mutably, in order (no allocation: clipping calls it
+    /// on every step).
+    pub fn for_each_trainable_mut(&mut self, f: &mut dyn FnMut(&mut [E])) {
+        for range in &self.trainable {
+            f(&mut self.values[range.clone()]);
+        }
+    }
+
     /// The tensor with full name `name` (`0.weight`), if the network has one.
     pub fn tensor(&self, name: &str) -> Option<&[E]> {
         let range = Self::find(name)?;

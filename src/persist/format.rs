@@ -116,7 +116,7 @@ const fn name_matches(
 
 /// The tensor of `layout` (at `frame`) that holds flat value `value`, and the value's position
 /// in it (`value` must be below `layout.numel()`).
-const fn tensor_at(
+pub(super) const fn tensor_at(
     layout: &Layout,
     mut value: usize,
     frame: Option<&PathFrame<'_>>,
@@ -257,7 +257,7 @@ const fn first_non_finite(
 
 /// Whether the little-endian value at `at` has every exponent bit set (an infinity or a NaN):
 /// the top byte's low 7 bits and the next byte's high bit for `f32`, 4 more bits for `f64`.
-const fn is_non_finite(bytes: &[u8], at: usize, element_size: usize) -> bool {
+pub(super) const fn is_non_finite(bytes: &[u8], at: usize, element_size: usize) -> bool {
     let top = bytes[at + element_size - 1] as u16;
     let next = bytes[at + element_size - 2] as u16;
     let high = ((top & 0x7f) << 8) | next;
@@ -297,7 +297,7 @@ pub const fn check_weights(
 }
 
 /// [`check_weights`] but for the values' finiteness: header, names, shapes and lengths.
-const fn check_headers(
+pub(super) const fn check_headers(
     bytes: &[u8],
     layout: &Layout,
     element_size: usize,
@@ -420,70 +420,6 @@ pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
     Ok(())
 }
 
-/// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
-/// file and the network (or `N`) stops compilation. Used through
-/// [`include_weights!`](crate::include_weights).
-pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
-    // The headers first, then one pass that decodes and checks each value (a second pass for
-    // the finite check would double the compile-time evaluation).
-    let start = match check_headers(bytes, layout, 4) {
-        Ok(start) => start,
-        Err(e) => panic!("{}", e.message().as_str()),
-    };
-    assert!(
-        N == layout.numel(),
-        "the weights array must hold exactly the network's TensorLayout::STORED values"
-    );
-    let mut out = [0.0f32; N];
-    let mut i = 0;
-    while i < N {
-        let at = start + 4 * i;
-        if is_non_finite(bytes, at, 4) {
-            let (tensor, index) = tensor_at(layout, i, None);
-            panic!(
-                "{}",
-                WeightsError::NonFinite { tensor, index }.message().as_str()
-            );
-        }
-        out[i] = f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        i += 1;
-    }
-    out
-}
-
-/// The `f32` weights of network `$net` from the weights file at `$path` (as `include_bytes!`
-/// finds it), checked against the network and decoded at compile time: a file that does not
-/// match the network (or holds a NaN or an infinity) is a compile error. The value is a
-/// `[f32; STORED]` for a `static`.
-///
-/// Its limit is the compiler's budget for constant evaluation: measured with a `Dense<1000, N>`
-/// file in a dependent crate, 250,250 values embed (7 s build), 1,001,000 stop with
-/// `long_running_const_eval`. For a larger file put `#[allow(long_running_const_eval)]` on the
-/// `static` (the lint is the only limit; a million values then build in about 30 s), or read the file at run
-/// time with [`decode_weights`].
-///
-/// ```
-/// use stratanet::prelude::*;
-/// use stratanet::infer::Frozen;
-/// type Net = (Conv2d<1, 8, 3, 1, 1>, Relu, MaxPool2d<2>, Flatten, Dense<128, 10>);
-/// static WEIGHTS: [f32; <Net as TensorLayout>::STORED] = stratanet::include_weights!(
-///     Net,
-///     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no_std_proof/digits_cnn.stnet")
-/// );
-/// static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
-/// let mut scratch = [0.0f32; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
-/// assert!(NET.predict_class(&Default::default(), &mut scratch).is_some_and(|class| class < 10));
-/// ```
-#[macro_export]
-macro_rules! include_weights {
-    ($net:ty, $path:expr) => {
-        $crate::persist::embed_f32::<{ <$net as $crate::module::TensorLayout>::STORED }>(
-            include_bytes!($path),
-            &<$net as $crate::module::TensorLayout>::LAYOUT,
-        )
-    };
-}
-
 /// Writes a weights file: the header for `layout` (every tensor's full name and shape), then
 /// `values` as `E`-sized little-endian numbers.
 #[cfg(feature = "alloc")]
@@ -520,7 +456,7 @@ pub(crate) fn encode_values<E: Scalar>(values: &[E], out: &mut Vec<u8>) {
 }
 
 #[cfg(all(test, feature = "alloc"))]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::layers::{Dense, Relu};
     use crate::module::TensorLayout;
@@ -528,7 +464,7 @@ mod tests {
     use alloc::vec::Vec;
 
     /// A weights file written by hand: `(name, dims)` headers, then `values` f32 zeros.
-    fn file(tensors: &[(&[u8], &[u64])], values: usize) -> Vec<u8> {
+    pub(crate) fn file(tensors: &[(&[u8], &[u64])], values: usize) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
@@ -546,7 +482,7 @@ mod tests {
         out
     }
 
-    type Net = (Dense<3, 2>, Relu);
+    pub(crate) type Net = (Dense<3, 2>, Relu);
 
     fn check(bytes: &[u8]) -> Result<usize, WeightsError> {
         check_weights(bytes, &<Net as TensorLayout>::LAYOUT, 4)
@@ -596,17 +532,5 @@ mod tests {
             8,
         ));
         assert!(matches!(huge, Err(WeightsError::Shape { .. })));
-    }
-
-    #[test]
-    #[should_panic(
-        expected = "weights file: tensor `0.bias`[1]: expected a finite value, got NaN or infinity"
-    )]
-    fn compile_time_embedding_refuses_a_nan() {
-        // The same const fn `include_weights!` evaluates at compile time, run here.
-        let mut bytes = file(&[(b"0.weight", &[2, 3]), (b"0.bias", &[2])], 8);
-        let at = bytes.len() - 4;
-        bytes[at..].copy_from_slice(&f32::NAN.to_le_bytes());
-        let _ = embed_f32::<8>(&bytes, &<Net as TensorLayout>::LAYOUT);
     }
 }

@@ -32,13 +32,15 @@
 //! # Ok::<(), stratanet::Error>(())
 //! ```
 
+mod embed;
 mod format;
 #[cfg(feature = "safetensors")]
 pub mod safetensors;
 
+pub use embed::embed_f32;
 #[cfg(feature = "alloc")]
 pub(crate) use format::decode_values;
-pub use format::{check_weights, decode_weights, embed_f32, MAGIC, VERSION};
+pub use format::{check_weights, decode_weights, MAGIC, VERSION};
 
 #[cfg(feature = "alloc")]
 use {

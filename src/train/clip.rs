@@ -48,28 +48,19 @@ impl Clip {
         match self {
             Clip::Value(limit) => {
                 let (lo, hi) = (E::from_f64(-limit), E::from_f64(limit));
-                for_each_trainable(grads, |s| s.iter_mut().for_each(|v| *v = v.max(lo).min(hi)));
+                grads.for_each_trainable_mut(&mut |s| {
+                    s.iter_mut().for_each(|v| *v = v.max(lo).min(hi))
+                });
             }
             Clip::Norm(limit) => {
-                for_each_trainable(grads, |s| rescale(s, Float::sqrt(squares(s)), limit))
+                grads.for_each_trainable_mut(&mut |s| rescale(s, Float::sqrt(squares(s)), limit))
             }
             Clip::GlobalNorm(limit) => {
                 let mut sum: f64 = 0.0;
-                for_each_trainable(grads, |s| sum += squares(s));
+                grads.for_each_trainable_mut(&mut |s| sum += squares(s));
                 let total = Float::sqrt(sum);
-                for_each_trainable(grads, |s| rescale(s, total, limit));
+                grads.for_each_trainable_mut(&mut |s| rescale(s, total, limit));
             }
         }
-    }
-}
-
-/// Calls `f` with each trainable tensor of `grads`, in order.
-fn for_each_trainable<E: Scalar, Net: TensorLayout>(
-    grads: &mut Weights<Net, E>,
-    mut f: impl FnMut(&mut [E]),
-) {
-    let ranges = grads.trainable_ranges().to_vec();
-    for range in ranges {
-        f(&mut grads.as_mut_slice()[range]);
     }
 }
