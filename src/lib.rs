@@ -77,10 +77,12 @@ pub use {generic_array, rand, typenum};
 pub mod prelude {
     pub use crate::infer::Frozen;
     pub use crate::layers::{
-        Activation, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Conv1d, Conv1dT, Conv2d, Conv2dT,
-        Dense, DenseT, Dropout, Embedding, EmbeddingT, Flatten, Gelu, GlobalAvgPool2d, Gru,
-        LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, RecurrentT, Relu, Reshape, ReturnLast,
-        ReturnSequences, Sigmoid, SimpleRnn, Softmax, Tanh, TimeDistributed,
+        Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Concat, Conv1d, Conv1dT,
+        Conv2d, Conv2dT, Dense, DenseT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu,
+        GlobalAvgPool2d, GlobalMaxPool2d, Gru, HardSwish, LeakyRelu, Lstm, MaxPool2d, MaxPool2dT,
+        RecurrentT, Relu, Relu6, Reshape, Residual, ReturnLast, ReturnSequences, Sigmoid, Silu,
+        SimpleRnn, Softmax, Tanh, TimeDistributed, UpSampling2d, UpSampling2dT, ZeroPadding2d,
+        ZeroPadding2dT,
     };
     pub use crate::module::{check, Infer, Layer, TensorLayout};
     pub use crate::shape::{

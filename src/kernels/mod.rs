@@ -13,7 +13,9 @@ pub mod embedding;
 #[allow(unsafe_code)] // the wrapper over matrixmultiply, the crate's one `unsafe` site
 pub mod gemm;
 pub mod matmul;
+pub mod merge;
 pub mod pool;
+pub mod resample;
 pub mod rnn;
 pub mod rowwise;
 pub mod scalar;

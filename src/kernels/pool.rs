@@ -217,3 +217,23 @@ pub fn plane_means_backward<E: Scalar>(dy: &[E], plane: usize, dx: &mut [E]) {
         values.fill(d * scale);
     }
 }
+
+/// Global max pooling: each `plane`-long plane of `x` to its largest value in `y`.
+pub fn plane_maxima<E: Scalar>(x: &[E], plane: usize, y: &mut [E]) {
+    for (out, values) in y.iter_mut().zip(x.chunks_exact(plane)) {
+        *out = values.iter().skip(1).fold(values[0], |m, &v| m.max(v));
+    }
+}
+
+/// The backward pass of [`plane_maxima`]: each plane's gradient goes to its first maximum
+/// (the value equal to the pooled output), the rest of the plane gets zero.
+#[cfg(feature = "alloc")]
+pub fn plane_maxima_backward<E: Scalar>(x: &[E], y: &[E], dy: &[E], plane: usize, dx: &mut [E]) {
+    let planes = x.chunks_exact(plane).zip(dx.chunks_exact_mut(plane));
+    for (((values, grads), &max), &d) in planes.zip(y).zip(dy) {
+        grads.fill(E::zero());
+        if let Some(at) = values.iter().position(|&v| v == max) {
+            grads[at] = d;
+        }
+    }
+}

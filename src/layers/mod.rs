@@ -43,12 +43,16 @@ pub mod conv;
 mod dense;
 mod dropout;
 mod embedding;
+pub mod graph;
 pub mod pool;
 pub mod recurrent;
+pub mod resample;
 pub mod reshape;
 mod time_distributed;
 
-pub use activation::{Activation, Gelu, LeakyRelu, Relu, Sigmoid, Softmax, Tanh};
+pub use activation::{
+    Activation, Elu, Gelu, HardSwish, LeakyRelu, Relu, Relu6, Sigmoid, Silu, Softmax, Tanh,
+};
 #[cfg(feature = "alloc")]
 pub use batch_norm::BatchNormWork;
 pub use batch_norm::{BatchNorm, BatchNormT};
@@ -60,7 +64,11 @@ pub use dropout::Dropout;
 #[cfg(feature = "alloc")]
 pub use dropout::DropoutWork;
 pub use embedding::{Embedding, EmbeddingT};
-pub use pool::{AvgPool2d, AvgPool2dT, GlobalAvgPool2d, MaxPool2d, MaxPool2dT};
+#[cfg(feature = "alloc")]
+pub use graph::ResidualWork;
+pub use graph::{Add, Concat, Residual};
+pub use pool::{AvgPool2d, AvgPool2dT, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, MaxPool2dT};
+pub use resample::{UpSampling2d, UpSampling2dT, ZeroPadding2d, ZeroPadding2dT};
 #[cfg(feature = "alloc")]
 pub use recurrent::RecurrentState;
 pub use recurrent::{Gru, Lstm, RecurrentT, ReturnLast, ReturnSequences, SimpleRnn};

@@ -24,6 +24,24 @@ impl LayerSummary {
             params: M::PARAMS,
         }
     }
+
+    /// The row of a graph block `M` (`Residual`, `Add`, `Concat`) named `label`; the rows of
+    /// its branches follow it, indented by [`LayerSummary::indent`].
+    pub fn block<M: TensorLayout + ?Sized>(label: &str, output: &'static [usize]) -> Self {
+        Self {
+            name: String::from(label),
+            output,
+            params: M::PARAMS,
+        }
+    }
+
+    /// Prefixes the names of a block's inner `rows` with `prefix` (`"  "` for a residual branch,
+    /// `"  1: "` for a block's second branch).
+    pub fn indent(rows: &mut [Self], prefix: &str) {
+        for row in rows {
+            row.name.insert_str(0, prefix);
+        }
+    }
 }
 
 /// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>>`

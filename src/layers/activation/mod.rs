@@ -6,17 +6,25 @@
 //! An activation applies `y = f(x)` to every element; backward is `dx = dy ⊙ f'(x)`, where each
 //! activation states `f'` in terms of whichever of `x` and `y` is cheaper.
 
+mod elu;
 mod gelu;
+mod hard_swish;
 mod leaky_relu;
 mod relu;
+mod relu6;
 mod sigmoid;
+mod silu;
 mod softmax;
 mod tanh;
 
+pub use elu::Elu;
 pub use gelu::Gelu;
+pub use hard_swish::HardSwish;
 pub use leaky_relu::LeakyRelu;
 pub use relu::Relu;
+pub use relu6::Relu6;
 pub use sigmoid::Sigmoid;
+pub use silu::Silu;
 pub use softmax::Softmax;
 pub use tanh::Tanh;
 
