@@ -78,11 +78,12 @@ pub mod prelude {
     pub use crate::infer::Frozen;
     pub use crate::layers::{
         Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Concat, Conv1d, Conv1dT,
-        Conv2d, Conv2dT, Dense, DenseT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu,
-        GlobalAvgPool2d, GlobalMaxPool2d, Gru, HardSwish, LeakyRelu, Lstm, MaxPool2d, MaxPool2dT,
-        RecurrentT, Relu, Relu6, Reshape, Residual, ReturnLast, ReturnSequences, Sigmoid, Silu,
-        SimpleRnn, Softmax, Tanh, TimeDistributed, UpSampling2d, UpSampling2dT, ZeroPadding2d,
-        ZeroPadding2dT,
+        Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, Dense, DenseT, DepthwiseConv2d,
+        DepthwiseConv2dT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu, GlobalAvgPool2d,
+        GlobalMaxPool2d, Gru, HardSwish, LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, RecurrentT, Relu,
+        Relu6, Reshape, Residual, ReturnLast, ReturnSequences, SeparableConv2d, SeparableConv2dT,
+        Sigmoid, Silu, SimpleRnn, Softmax, Tanh, TimeDistributed, UpSampling2d, UpSampling2dT,
+        ZeroPadding2d, ZeroPadding2dT,
     };
     pub use crate::module::{check, Infer, Layer, TensorLayout};
     pub use crate::shape::{

@@ -264,6 +264,43 @@ where
     type Out = <() as WindowFits<LeEq<K::Tn, Padded<D, P>>, Gr<S::Tn, U0>, D, K, S, P>>::Out;
 }
 
+/// The output size of a transposed convolution along one dimension of size `Self`:
+/// `(Self − 1)·S − 2P + K`, computed by the compiler.
+///
+/// ```
+/// use stratanet::shape::{Dim, TransposedOut};
+/// fn same<A, B>() where A: TransposedOut<Dim<2>, Dim<2>, Dim<0>, Out = B> {}
+/// same::<Dim<4>, Dim<8>>(); // (4 − 1)·2 + 2 = 8
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a transposed convolution with kernel `{K}`, stride `{S}` and padding `{P}` does not fit a dimension of `{Self}`",
+    label = "this layer's output would have no rows or columns",
+    note = "a transposed convolution's output is `(input − 1) * stride − 2 * padding + kernel`, which must be at least 1, with input >= 1"
+)]
+pub trait TransposedOut<K, S, P> {
+    /// The output size.
+    type Out: DimT;
+}
+
+/// `(D − 1)·S + K`.
+type Spread<D, K, S> = Sum<Prod<Diff<<D as DimT>::Tn, U1>, <S as DimT>::Tn>, <K as DimT>::Tn>;
+
+impl<D, K, S, P> TransposedOut<K, S, P> for D
+where
+    D: DimT,
+    K: DimT,
+    S: DimT,
+    P: DimT,
+    D::Tn: Sub<U1>,
+    Diff<D::Tn, U1>: Mul<S::Tn>,
+    Prod<Diff<D::Tn, U1>, S::Tn>: Add<K::Tn>,
+    P::Tn: Mul<U2>,
+    Spread<D, K, S>: Sub<Prod<P::Tn, U2>>,
+    Diff<Spread<D, K, S>, Prod<P::Tn, U2>>: ToDim,
+{
+    type Out = <Diff<Spread<D, K, S>, Prod<P::Tn, U2>> as ToDim>::Dim;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,7 +60,7 @@ impl ConvGeom {
 
     /// For kernel offset `k` along an axis, the output index range whose input index
     /// `o·stride + k − pad` lies inside `0..len`.
-    fn valid(
+    pub fn valid(
         len: usize,
         out: usize,
         stride: usize,

@@ -43,7 +43,11 @@ pub fn place_rows<E: Scalar>(
     at: usize,
     n: usize,
 ) {
-    for (s, d) in src.chunks_exact(part).zip(dst.chunks_exact_mut(row)).take(n) {
+    for (s, d) in src
+        .chunks_exact(part)
+        .zip(dst.chunks_exact_mut(row))
+        .take(n)
+    {
         d[at..at + part].copy_from_slice(s);
     }
 }
@@ -58,7 +62,11 @@ pub fn take_rows<E: Scalar>(
     part: usize,
     n: usize,
 ) {
-    for (s, d) in src.chunks_exact(row).zip(dst.chunks_exact_mut(part)).take(n) {
+    for (s, d) in src
+        .chunks_exact(row)
+        .zip(dst.chunks_exact_mut(part))
+        .take(n)
+    {
         d.copy_from_slice(&s[at..at + part]);
     }
 }

@@ -7,7 +7,9 @@
 
 pub mod batch_norm;
 pub mod conv;
+pub mod conv_transpose;
 pub mod dense;
+pub mod depthwise;
 pub mod elementwise;
 pub mod embedding;
 #[allow(unsafe_code)] // the wrapper over matrixmultiply, the crate's one `unsafe` site

@@ -53,7 +53,9 @@ pub fn crop<E: Scalar>(g: Planes, p: usize, n: usize, dy: &[E], dx: &mut [E]) {
 /// ```
 pub fn upsample<E: Scalar>(g: Planes, f: usize, n: usize, x: &[E], y: &mut [E]) {
     let ow = g.w * f;
-    let planes = x.chunks_exact(g.h * g.w).zip(y.chunks_exact_mut(g.h * f * ow));
+    let planes = x
+        .chunks_exact(g.h * g.w)
+        .zip(y.chunks_exact_mut(g.h * f * ow));
     for (src, dst) in planes.take(n * g.c) {
         for (row, band) in src.chunks_exact(g.w).zip(dst.chunks_exact_mut(f * ow)) {
             let (first, rest) = band.split_at_mut(ow);
@@ -70,7 +72,9 @@ pub fn upsample<E: Scalar>(g: Planes, f: usize, n: usize, x: &[E], y: &mut [E]) 
 /// The adjoint of [`upsample`]: each input receives the sum of the `f × f` outputs it filled.
 pub fn upsample_backward<E: Scalar>(g: Planes, f: usize, n: usize, dy: &[E], dx: &mut [E]) {
     let ow = g.w * f;
-    let planes = dy.chunks_exact(g.h * f * ow).zip(dx.chunks_exact_mut(g.h * g.w));
+    let planes = dy
+        .chunks_exact(g.h * f * ow)
+        .zip(dx.chunks_exact_mut(g.h * g.w));
     for (src, dst) in planes.take(n * g.c) {
         for (band, row) in src.chunks_exact(f * ow).zip(dst.chunks_exact_mut(g.w)) {
             row.fill(E::zero());

@@ -58,7 +58,10 @@ pub use batch_norm::BatchNormWork;
 pub use batch_norm::{BatchNorm, BatchNormT};
 #[cfg(feature = "alloc")]
 pub use conv::ConvWork;
-pub use conv::{Conv1d, Conv1dT, Conv2d, Conv2dT};
+pub use conv::{
+    Conv1d, Conv1dT, Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, DepthwiseConv2d,
+    DepthwiseConv2dT, SeparableConv2d, SeparableConv2dT,
+};
 pub use dense::{Dense, DenseT};
 pub use dropout::Dropout;
 #[cfg(feature = "alloc")]
@@ -68,9 +71,9 @@ pub use embedding::{Embedding, EmbeddingT};
 pub use graph::ResidualWork;
 pub use graph::{Add, Concat, Residual};
 pub use pool::{AvgPool2d, AvgPool2dT, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, MaxPool2dT};
-pub use resample::{UpSampling2d, UpSampling2dT, ZeroPadding2d, ZeroPadding2dT};
 #[cfg(feature = "alloc")]
 pub use recurrent::RecurrentState;
 pub use recurrent::{Gru, Lstm, RecurrentT, ReturnLast, ReturnSequences, SimpleRnn};
+pub use resample::{UpSampling2d, UpSampling2dT, ZeroPadding2d, ZeroPadding2dT};
 pub use reshape::{Flatten, Reshape};
 pub use time_distributed::TimeDistributed;

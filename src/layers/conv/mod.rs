@@ -1,5 +1,6 @@
-//! The convolution family: `Conv1d` and `Conv2d` share one shell, `conv_module!`, written
-//! here: each layer file states its formula, struct, [`TensorLayout`](crate::module::TensorLayout)
+//! The convolution family. `DepthwiseConv2d`, `SeparableConv2d` (depthwise then pointwise) and
+//! `ConvTranspose2d` have direct kernels and their own impls. `Conv1d` and `Conv2d` share one
+//! shell, `conv_module!`, written here: each layer file states its formula, struct, [`TensorLayout`](crate::module::TensorLayout)
 //! and [`Layer`](crate::module::Layer) (its output size), and a `geometry` function that reads
 //! the kernels' `usize` geometry from the shapes; the macro adds `Infer` and `Module`, which
 //! only differ in that geometry.
@@ -10,9 +11,17 @@
 
 mod conv1d;
 mod conv2d;
+mod conv_transpose2d;
+mod depthwise_conv2d;
+mod separable_conv2d;
 
 pub use conv1d::{Conv1d, Conv1dT};
 pub use conv2d::{Conv2d, Conv2dT};
+pub use conv_transpose2d::{ConvTranspose2d, ConvTranspose2dT};
+pub use depthwise_conv2d::{DepthwiseConv2d, DepthwiseConv2dT};
+#[cfg(feature = "alloc")]
+pub use separable_conv2d::SeparableWork;
+pub use separable_conv2d::{SeparableConv2d, SeparableConv2dT};
 
 #[cfg(feature = "alloc")]
 use {

@@ -60,8 +60,15 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        assert!(check_gradients::<Vector<3>, Add<(Dense<3, 4>, (Dense<3, 2>, Tanh, Dense<2, 4>))>>(3, 1) < 1e-6);
-        assert!(check_gradients::<Vector<3>, Add<(Dense<3, 3>, Relu, (Dense<3, 3>, Tanh), Tanh)>>(2, 2) < 1e-6);
+        assert!(
+            check_gradients::<Vector<3>, Add<(Dense<3, 4>, (Dense<3, 2>, Tanh, Dense<2, 4>))>>(
+                3, 1
+            ) < 1e-6
+        );
+        assert!(
+            check_gradients::<Vector<3>, Add<(Dense<3, 3>, Relu, (Dense<3, 3>, Tanh), Tanh)>>(2, 2)
+                < 1e-6
+        );
         assert!(check_gradients::<Image<2, 5, 5>, Projection>(3, 3) < 1e-6);
     }
 
@@ -69,11 +76,21 @@ mod tests {
     fn one_sample_inference_matches_the_batch_pass() {
         use crate::module::Module;
         use rand::SeedableRng;
-        type Net = Add<(Dense<3, 2>, (Dense<3, 2>, Tanh), (Dense<3, 5>, Relu, Dense<5, 2>))>;
+        type Net = Add<(
+            Dense<3, 2>,
+            (Dense<3, 2>, Tanh),
+            (Dense<3, 5>, Relu, Dense<5, 2>),
+        )>;
         let w = Weights::<Net, f64>::init(&mut rand::rngs::StdRng::seed_from_u64(4));
         let x = [0.3, -0.7, 0.2];
         let (mut batch, mut one) = ([0.0; 2], [0.0; 2]);
-        <Net as Module<Vector<3>, f64>>::forward(w.as_slice(), &x, 1, &mut batch, &mut <Net as Module<Vector<3>, f64>>::work(1));
+        <Net as Module<Vector<3>, f64>>::forward(
+            w.as_slice(),
+            &x,
+            1,
+            &mut batch,
+            &mut <Net as Module<Vector<3>, f64>>::work(1),
+        );
         let mut scratch = [0.0; <Net as Infer<Vector<3>, f64>>::SCRATCH];
         <Net as Infer<Vector<3>, f64>>::infer(w.as_slice(), &x, &mut one, &mut scratch);
         assert_eq!(batch, one);

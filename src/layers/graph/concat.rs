@@ -56,17 +56,28 @@ mod tests {
 
     #[test]
     fn channel_counts_add_up() {
-        check::<Image<4, 6, 6>, Concat<(Conv2d<4, 2, 1>, Conv2d<4, 3, 3, 1, 1>, Conv2d<4, 5, 1>)>, Image<10, 6, 6>>();
+        check::<
+            Image<4, 6, 6>,
+            Concat<(Conv2d<4, 2, 1>, Conv2d<4, 3, 3, 1, 1>, Conv2d<4, 5, 1>)>,
+            Image<10, 6, 6>,
+        >();
         check::<Vector<3>, Concat<(Dense<3, 2>, Dense<3, 7>)>, Vector<9>>();
     }
 
     #[test]
     fn gradients_match_finite_differences() {
-        assert!(check_gradients::<Vector<3>, Concat<(Dense<3, 2>, (Dense<3, 4>, Tanh))>>(3, 1) < 1e-6);
+        assert!(
+            check_gradients::<Vector<3>, Concat<(Dense<3, 2>, (Dense<3, 4>, Tanh))>>(3, 1) < 1e-6
+        );
         type Block = Concat<(
             (Conv2d<2, 2, 1>, Tanh),
             Conv2d<2, 3, 3, 1, 1>,
-            (MaxPool2d<2>, Conv2d<2, 1, 1>, Relu, crate::layers::UpSampling2d<2>),
+            (
+                MaxPool2d<2>,
+                Conv2d<2, 1, 1>,
+                Relu,
+                crate::layers::UpSampling2d<2>,
+            ),
             Conv2d<2, 1, 3, 1, 1>,
         )>;
         assert!(check_gradients::<Image<2, 4, 4>, Block>(2, 2) < 1e-6);
@@ -79,7 +90,13 @@ mod tests {
         let w = Weights::<Net, f64>::init(&mut rand::rngs::StdRng::seed_from_u64(5));
         let x: [f64; 16] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
         let (mut batch, mut one) = ([0.0; 80], [0.0; 80]);
-        <Net as Module<Image<1, 4, 4>, f64>>::forward(w.as_slice(), &x, 1, &mut batch, &mut <Net as Module<Image<1, 4, 4>, f64>>::work(1));
+        <Net as Module<Image<1, 4, 4>, f64>>::forward(
+            w.as_slice(),
+            &x,
+            1,
+            &mut batch,
+            &mut <Net as Module<Image<1, 4, 4>, f64>>::work(1),
+        );
         let mut scratch = [0.0; <Net as Infer<Image<1, 4, 4>, f64>>::SCRATCH];
         <Net as Infer<Image<1, 4, 4>, f64>>::infer(w.as_slice(), &x, &mut one, &mut scratch);
         // The batch convolution sums in another order (im2col + matrix product).

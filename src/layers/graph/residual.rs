@@ -120,7 +120,15 @@ where
 
     // The branch sees `dy` as its output gradient; the identity path adds `dy` to `dx`.
     fn backward(pass: Backward<'_, E>, work: &mut Self::Work) {
-        let Backward { tensors, x, dy, mut dx, n, grads, .. } = pass;
+        let Backward {
+            tensors,
+            x,
+            dy,
+            mut dx,
+            n,
+            grads,
+            ..
+        } = pass;
         let len = n * In::NUMEL;
         F::backward(
             Backward {
@@ -149,9 +157,16 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() {
-        assert!(check_gradients::<Vector<4>, Residual<(Dense<4, 3>, Tanh, Dense<3, 4>)>>(3, 1) < 1e-6);
+        assert!(
+            check_gradients::<Vector<4>, Residual<(Dense<4, 3>, Tanh, Dense<3, 4>)>>(3, 1) < 1e-6
+        );
         assert!(check_gradients::<Vector<4>, (Residual<Sigmoid>, Dense<4, 2>)>(2, 2) < 1e-6);
-        type Block = Residual<(Conv2d<2, 3, 3, 1, 1>, BatchNorm<3>, Relu, Conv2d<3, 2, 3, 1, 1>)>;
+        type Block = Residual<(
+            Conv2d<2, 3, 3, 1, 1>,
+            BatchNorm<3>,
+            Relu,
+            Conv2d<3, 2, 3, 1, 1>,
+        )>;
         assert!(check_gradients::<Image<2, 4, 4>, (Block, Tanh)>(3, 3) < 1e-6);
     }
 

@@ -9,13 +9,13 @@ use crate::kernels::resample::upsample;
 use crate::module::{Infer, Layer, Layout, TensorLayout};
 use crate::shape::{Dim, DimT, NonZeroDim, Rank3, Shape, ToDim};
 use crate::Scalar;
-use core::marker::PhantomData;
-use typenum::Prod;
 #[cfg(feature = "alloc")]
 use crate::{
     kernels::resample::upsample_backward,
     module::{Backward, Module},
 };
+use core::marker::PhantomData;
+use typenum::Prod;
 
 /// Each value repeated `F × F` times; see [`UpSampling2d`].
 pub struct UpSampling2dT<F>(PhantomData<F>);

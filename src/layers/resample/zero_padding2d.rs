@@ -9,13 +9,13 @@ use crate::kernels::resample::pad;
 use crate::module::{Infer, Layer, Layout, TensorLayout};
 use crate::shape::{Dim, DimT, Rank3, Shape, ToDim};
 use crate::Scalar;
-use core::marker::PhantomData;
-use typenum::{Prod, Sum, U2};
 #[cfg(feature = "alloc")]
 use crate::{
     kernels::resample::crop,
     module::{Backward, Module},
 };
+use core::marker::PhantomData;
+use typenum::{Prod, Sum, U2};
 
 /// `P` zeros on every side of each plane; see [`ZeroPadding2d`].
 pub struct ZeroPadding2dT<P>(PhantomData<P>);
@@ -95,6 +95,8 @@ mod tests {
     #[test]
     fn gradients_match_finite_differences() {
         assert!(check_gradients::<Image<2, 3, 4>, ZeroPadding2d<2>>(2, 1) < 1e-7);
-        assert!(check_gradients::<Image<2, 3, 3>, (ZeroPadding2d<1>, Conv2d<2, 1, 3>)>(2, 2) < 1e-7);
+        assert!(
+            check_gradients::<Image<2, 3, 3>, (ZeroPadding2d<1>, Conv2d<2, 1, 3>)>(2, 2) < 1e-7
+        );
     }
 }
