@@ -112,3 +112,46 @@ fn mutated_safetensors_never_panic() {
         let _ = from_safetensors::<f32, Recurrent>(&bytes);
     }
 }
+
+/// The residual CNN of `tests/fixtures/make_graph_fixtures.py`: a residual stage and a
+/// downsampling stage with a projection shortcut, trained in PyTorch.
+type ResNet = (
+    Conv2d<1, 8, 3, 1, 1>,
+    BatchNorm<8>,
+    Relu,
+    Residual<(
+        Conv2d<8, 8, 3, 1, 1>,
+        BatchNorm<8>,
+        Relu,
+        Conv2d<8, 8, 3, 1, 1>,
+        BatchNorm<8>,
+    )>,
+    Relu,
+    Add<(
+        (Conv2d<8, 16, 3, 2, 1>, BatchNorm<16>, Relu, Conv2d<16, 16, 3, 1, 1>),
+        Conv2d<8, 16, 1, 2>,
+    )>,
+    Relu,
+    GlobalAvgPool2d,
+    Dense<16, 10>,
+);
+
+#[test]
+fn pytorch_residual_cnn_reproduces_its_outputs() {
+    use stratanet::infer::Frozen;
+    let expected: Value = serde_json::from_slice(&fixture("pytorch_resnet_outputs.json")).unwrap();
+    let net = from_safetensors::<f32, ResNet>(&fixture("pytorch_resnet.safetensors")).unwrap();
+    let inputs = floats(&expected["inputs"]);
+    let model = Model::<Image<1, 8, 8>, ResNet>::from_weights(net.clone(), 0);
+    let got = model.predict(&inputs).unwrap();
+    assert_close("resnet", got.as_slice(), &floats(&expected["logits"]));
+    // The same weights through the allocation-free path, one image at a time.
+    let tensors: &[f32; <ResNet as TensorLayout>::STORED] = net.as_slice().try_into().unwrap();
+    let frozen = Frozen::<Image<1, 8, 8>, ResNet>::new(tensors);
+    let mut scratch = [0.0f32; Frozen::<Image<1, 8, 8>, ResNet>::SCRATCH];
+    let mut one = Vec::new();
+    for image in inputs.chunks_exact(64) {
+        one.extend_from_slice(&frozen.forward_one(image.try_into().unwrap(), &mut scratch));
+    }
+    assert_close("resnet (Frozen)", &one, &floats(&expected["logits"]));
+}
