@@ -128,7 +128,12 @@ type ResNet = (
     )>,
     Relu,
     Add<(
-        (Conv2d<8, 16, 3, 2, 1>, BatchNorm<16>, Relu, Conv2d<16, 16, 3, 1, 1>),
+        (
+            Conv2d<8, 16, 3, 2, 1>,
+            BatchNorm<16>,
+            Relu,
+            Conv2d<16, 16, 3, 1, 1>,
+        ),
         Conv2d<8, 16, 1, 2>,
     )>,
     Relu,

@@ -29,7 +29,10 @@ fn data(v: &Value) -> Vec<f64> {
 fn assert_close(what: &str, got: &[f64], want: &[f64]) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= TOL * (1.0 + w.abs()), "{what}[{i}]: got {g}, PyTorch {w}");
+        assert!(
+            (g - w).abs() <= TOL * (1.0 + w.abs()),
+            "{what}[{i}]: got {g}, PyTorch {w}"
+        );
     }
 }
 
@@ -43,9 +46,18 @@ fn names<M: TensorLayout>() -> Vec<String> {
 /// Weights of `M` from the case's PyTorch `state_dict`, after checking both name the same
 /// tensors.
 fn load<M: TensorLayout>(case: &Value) -> Weights<M, f64> {
-    let theirs: BTreeSet<String> = case["tensors"].as_object().unwrap().keys().cloned().collect();
+    let theirs: BTreeSet<String> = case["tensors"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     let ours = names::<M>();
-    assert_eq!(ours.iter().cloned().collect::<BTreeSet<_>>(), theirs, "state_dict names");
+    assert_eq!(
+        ours.iter().cloned().collect::<BTreeSet<_>>(),
+        theirs,
+        "state_dict names"
+    );
     let mut weights = Weights::<M, f64>::zeros();
     for name in &ours {
         let values = data(&case["tensors"][name.as_str()]);
@@ -85,7 +97,9 @@ fn check<In: Shape, M: Module<In, f64> + Infer<In, f64>>(name: &str, one_sample:
     if one_sample {
         let mut scratch = vec![f64::NAN; M::SCRATCH];
         let mut one = vec![0.0; y.len()];
-        let samples = x.chunks_exact(In::NUMEL).zip(one.chunks_exact_mut(M::Output::NUMEL));
+        let samples = x
+            .chunks_exact(In::NUMEL)
+            .zip(one.chunks_exact_mut(M::Output::NUMEL));
         for (sample, out) in samples {
             M::infer(weights.as_slice(), sample, out, &mut scratch);
         }
@@ -132,7 +146,12 @@ fn activations() {
 type Graph = (
     Conv2d<2, 4, 3, 1, 1>,
     Relu,
-    Residual<(Conv2d<4, 4, 3, 1, 1>, BatchNorm<4>, Relu, Conv2d<4, 4, 3, 1, 1>)>,
+    Residual<(
+        Conv2d<4, 4, 3, 1, 1>,
+        BatchNorm<4>,
+        Relu,
+        Conv2d<4, 4, 3, 1, 1>,
+    )>,
     Relu,
     Add<(
         (Conv2d<4, 6, 3, 2, 1>, Relu, Conv2d<6, 6, 3, 1, 1>),

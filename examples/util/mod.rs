@@ -128,3 +128,46 @@ pub fn standardize(train: &mut Table, test: &mut Table) {
         }
     }
 }
+
+/// Deploys a trained network the allocation-free way and runs `x` through it: the compiled
+/// `model`'s weights are saved as a weights file, the file is checked against `$net` and decoded
+/// into a heap array (a large network's weights do not belong on the stack), and every sample
+/// goes through `Frozen::forward_one`. Prints the file size and the `Frozen` memory figures;
+/// evaluates to the outputs, flat, as a `Vec<f32>`.
+#[allow(unused_macros)]
+macro_rules! frozen_outputs {
+    ($in:ty, $net:ty, $model:expr, $x:expr) => {{
+        use stratanet::generic_array::GenericArray;
+        use stratanet::infer::Frozen;
+        const STORED: usize = <$net as TensorLayout>::STORED;
+        const SCRATCH: usize = Frozen::<$in, $net>::SCRATCH;
+        let file = $model.model().save_weights();
+        let mut weights: Box<[f32; STORED]> =
+            vec![0.0; STORED].into_boxed_slice().try_into().unwrap();
+        stratanet::persist::decode_weights::<f32, $net, STORED>(&file, &mut weights)?;
+        let net = Frozen::<$in, $net>::new(&weights);
+        let mut scratch: Box<[f32; SCRATCH]> =
+            vec![0.0; SCRATCH].into_boxed_slice().try_into().unwrap();
+        println!(
+            "weights file: {} bytes; Frozen: flash {} bytes, RAM {} bytes ({} scratch values)",
+            file.len(),
+            Frozen::<$in, $net>::FLASH_BYTES,
+            Frozen::<$in, $net>::RAM_BYTES,
+            SCRATCH
+        );
+        let mut outputs = Vec::new();
+        for sample in $x.chunks_exact(<$in as Shape>::NUMEL) {
+            let y = net.forward_one(GenericArray::from_slice(sample), &mut scratch);
+            outputs.extend_from_slice(&y);
+        }
+        outputs
+    }};
+}
+
+/// The class (arg-max) of every `classes`-long row of `outputs`.
+pub fn classes_of(outputs: &[f32], classes: usize) -> Vec<usize> {
+    outputs
+        .chunks_exact(classes)
+        .map(|row| stratanet::kernels::rowwise::arg_max(row).unwrap_or(usize::MAX))
+        .collect()
+}

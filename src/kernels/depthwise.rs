@@ -12,10 +12,7 @@ use crate::Scalar;
 /// whose input row lies inside the input: `tap` indexes the weight, `input` is the input row's
 /// start plus the kernel column, `output` the output row's start, `cols` the output columns
 /// whose input column lies inside the input (output column `ox` reads `input + ox·sw − pw`).
-fn for_each_tap(
-    g: &ConvGeom,
-    mut f: impl FnMut(usize, usize, usize, core::ops::Range<usize>),
-) {
+fn for_each_tap(g: &ConvGeom, mut f: impl FnMut(usize, usize, usize, core::ops::Range<usize>)) {
     let m = g.c_out / g.c_in;
     for o in 0..g.c_out {
         for ki in 0..g.kh {

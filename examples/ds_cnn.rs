@@ -1,0 +1,77 @@
+//! A DS-CNN / MobileNetV1-style network (MLPerf Tiny's keyword-spotting model and the visual
+//! wake words' backbone: a stem convolution, then depthwise-separable blocks) on the bundled
+//! digits, 20% held out, then deployed through `Frozen` and checked to give the same classes.
+//!
+//! The 8×8 digits are used as they are: "same" 3×3 depthwise filters keep 8×8, one block with
+//! stride 2 makes 4×4. Two blocks are written out (depthwise, batch norm, ReLU6, pointwise),
+//! two use `SeparableConv2d` (the same two steps as one layer, Keras's `SeparableConv2D`).
+//!
+//!     cargo run --release --example ds_cnn
+
+#[macro_use]
+mod util;
+
+use rand::SeedableRng;
+use stratanet::prelude::*;
+
+/// A depthwise-separable block written out: 3×3 depthwise, then 1×1 pointwise, each followed by
+/// batch norm and ReLU6.
+type DsBlock<const C: usize> = (
+    DepthwiseConv2d<C, 3, 1, 1>,
+    BatchNorm<C>,
+    Relu6,
+    Conv2d<C, C, 1>,
+    BatchNorm<C>,
+    Relu6,
+);
+
+/// The same with one `SeparableConv2d` (stride `S`).
+type SepBlock<const CI: usize, const CO: usize, const S: usize> =
+    (SeparableConv2d<CI, CO, 3, S, 1>, BatchNorm<CO>, Relu6);
+
+type Net = (
+    (Conv2d<1, 32, 3, 1, 1>, BatchNorm<32>, Relu6), // 32 × 8 × 8
+    DsBlock<32>,
+    DsBlock<32>,
+    SepBlock<32, 64, 2>, // 64 × 4 × 4
+    SepBlock<64, 64, 1>,
+    GlobalAvgPool2d, // 64
+    Dense<64, 10>,
+);
+const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (train, test) = util::digits()?;
+    println!(
+        "digits: {} train, {} test images of 1×8×8",
+        train.rows(),
+        test.rows()
+    );
+    print!("{}", Model::<Image<1, 8, 8>, Net>::summary());
+    println!("parameters: {}", Model::<Image<1, 8, 8>, Net>::PARAMS);
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    let history = model.fit(
+        &train.x,
+        &train.labels,
+        Fit::epochs(15).batch_size(32).silent(),
+    )?;
+    println!(
+        "mean epoch time: {:.0} ms",
+        history.mean_epoch_seconds() * 1e3
+    );
+
+    let report = model.evaluate(&test.x, &test.labels)?;
+    let classes = util::classes_of(model.predict(&test.x)?.as_slice(), 10);
+    let frozen = util::classes_of(&frozen_outputs!(Image<1, 8, 8>, Net, model, test.x), 10);
+    let same = classes.iter().zip(&frozen).filter(|(a, b)| a == b).count();
+    println!(
+        "Frozen classes equal to the model's: {same}/{}",
+        test.rows()
+    );
+    println!("test_loss: {:.4}", report.loss);
+    println!("test_accuracy: {:.4}", report.accuracy);
+    Ok(())
+}
