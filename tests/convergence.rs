@@ -73,3 +73,80 @@ fn digits_lstm_reaches_95_percent() {
     let report = model.evaluate(&test.x, &test.labels).unwrap();
     assert!(report.accuracy >= 0.95, "test accuracy {}", report.accuracy);
 }
+
+#[test]
+fn digits_resnet8_reaches_97_percent() {
+    // The resnet8 example's network and settings.
+    type Identity<const C: usize> = Residual<(
+        Conv2d<C, C, 3, 1, 1>,
+        BatchNorm<C>,
+        Relu,
+        Conv2d<C, C, 3, 1, 1>,
+        BatchNorm<C>,
+    )>;
+    type Down<const CI: usize, const CO: usize> = Add<(
+        (
+            Conv2d<CI, CO, 3, 2, 1>,
+            BatchNorm<CO>,
+            Relu,
+            Conv2d<CO, CO, 3, 1, 1>,
+            BatchNorm<CO>,
+        ),
+        Conv2d<CI, CO, 1, 2>,
+    )>;
+    type Net = (
+        (Conv2d<1, 16, 3, 1, 1>, BatchNorm<16>, Relu),
+        Identity<16>,
+        Relu,
+        Down<16, 32>,
+        Relu,
+        Down<32, 64>,
+        Relu,
+        GlobalAvgPool2d,
+        Dense<64, 10>,
+    );
+    let (train, test) = util::digits().unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    model
+        .fit(
+            &train.x,
+            &train.labels,
+            Fit::epochs(12).batch_size(32).silent(),
+        )
+        .unwrap();
+    let report = model.evaluate(&test.x, &test.labels).unwrap();
+    assert!(report.accuracy >= 0.97, "test accuracy {}", report.accuracy);
+}
+
+#[test]
+fn digits_separable_network_reaches_95_percent() {
+    type Net = (
+        (Conv2d<1, 16, 3, 1, 1>, BatchNorm<16>, Relu6),
+        (
+            DepthwiseConv2d<16, 3, 1, 1>,
+            BatchNorm<16>,
+            Relu6,
+            Conv2d<16, 16, 1>,
+            BatchNorm<16>,
+            Relu6,
+        ),
+        (SeparableConv2d<16, 32, 3, 2, 1>, BatchNorm<32>, Relu6),
+        GlobalAvgPool2d,
+        Dense<32, 10>,
+    );
+    let (train, test) = util::digits().unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    model
+        .fit(
+            &train.x,
+            &train.labels,
+            Fit::epochs(25).batch_size(32).silent(),
+        )
+        .unwrap();
+    let report = model.evaluate(&test.x, &test.labels).unwrap();
+    assert!(report.accuracy >= 0.95, "test accuracy {}", report.accuracy);
+}
