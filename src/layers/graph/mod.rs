@@ -24,7 +24,7 @@ mod residual;
 
 pub use add::Add;
 pub use concat::Concat;
-pub use residual::Residual;
+pub use residual::{KeepsShape, Residual};
 #[cfg(feature = "alloc")]
 pub use residual::ResidualWork;
 
