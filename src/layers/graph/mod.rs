@@ -24,9 +24,9 @@ mod residual;
 
 pub use add::Add;
 pub use concat::Concat;
-pub use residual::{KeepsShape, Residual};
 #[cfg(feature = "alloc")]
 pub use residual::ResidualWork;
+pub use residual::{KeepsShape, Residual};
 
 use crate::shape::{DimT, Rank1, Rank3, Shape, ToDim};
 #[cfg(feature = "alloc")]

@@ -7,13 +7,14 @@
 //!
 //! Backward: `dx = dy + F'(x)ᵀ·dy`, the branch's input gradient plus the identity path's.
 
-use crate::kernels::merge::{add, add_assign};
+use crate::kernels::merge::add_assign;
 use crate::module::{Infer, Layer, Layout, TensorLayout};
 use crate::shape::Shape;
 use crate::Scalar;
 use core::marker::PhantomData;
 #[cfg(feature = "alloc")]
 use {
+    crate::kernels::merge::add,
     crate::module::{Backward, LayerSummary, Mode, Module},
     alloc::vec,
     alloc::vec::Vec,
