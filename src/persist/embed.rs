@@ -45,7 +45,7 @@ pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N
 /// file in a dependent crate, 250,250 values embed (7 s build), 1,001,000 stop with
 /// `long_running_const_eval`. For a larger file put `#[allow(long_running_const_eval)]` on the
 /// `static` (the lint is the only limit; a million values then build in about 30 s), or read the file at run
-/// time with [`decode_weights`].
+/// time with [`decode_weights`](crate::persist::decode_weights).
 ///
 /// ```
 /// use stratanet::prelude::*;
