@@ -161,6 +161,39 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         "allocations in Frozen inference of 32 images"
     );
 
+    // Graph blocks and the direct convolution kernels: depthwise, transposed, resampling and
+    // every block allocate nothing; the separable convolution's 1×1 step (forward, weight and
+    // input gradient) and the dense layer (the same three) go to matrixmultiply.
+    type Graph = (
+        ZeroPadding2d<1>,
+        DepthwiseConv2d<1, 3, 1, 0, 4>, // 4 × 8 × 8
+        Residual<(
+            DepthwiseConv2d<4, 3, 1, 1>,
+            Relu6,
+            SeparableConv2d<4, 4, 3, 1, 1>,
+        )>,
+        Add<((MaxPool2d<2>, UpSampling2d<2>), Silu)>,
+        Concat<(
+            DepthwiseConv2d<4, 3, 1, 1>,
+            (ConvTranspose2d<4, 2, 2, 2>, MaxPool2d<2>),
+        )>,
+        GlobalMaxPool2d, // 6
+        Dense<6, 10>,
+    );
+    let mut graph =
+        Model::<Image<1, 8, 8>, Graph>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    graph.train_on_batch(&x[..4 * 64], &labels[..4]).unwrap();
+    let steps = allocations_during(|| {
+        for _ in 0..5 {
+            graph.train_on_batch(&x[..4 * 64], &labels[..4]).unwrap();
+        }
+    });
+    assert_eq!(
+        steps,
+        5 * (3 + 3),
+        "allocations in 5 graph-block steps of 4 samples"
+    );
+
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
         Model::<Vector<64>, Logits>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
