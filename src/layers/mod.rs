@@ -4,8 +4,9 @@
 //!
 //! - **Open**: a layer is one file (a family of layers is a folder whose `mod.rs` holds the one
 //!   shell its members share: `conv/` and `pool/` and `reshape/` a macro, `recurrent/` a cell
-//!   type parameter, `activation/` the [`Activation`] trait with its macro). No file's impls
-//!   come from a sibling file.
+//!   type parameter, `activation/` the [`Activation`] trait with its macro, `graph/` the shape
+//!   rules of the blocks and the shell of `Add` and `Concat`; `resample/` shares one helper).
+//!   No file's impls come from a sibling file.
 //! - **Kernels** ([`crate::kernels`]): all math, as plain functions over slices with `usize`
 //!   geometry. A layer file reads its geometry from the shapes and calls kernels; element-wise
 //!   functions, gathers and scatters live there too, not in layer files.
