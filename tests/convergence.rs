@@ -105,19 +105,8 @@ fn digits_resnet8_reaches_97_percent() {
         GlobalAvgPool2d,
         Dense<64, 10>,
     );
-    let (train, test) = util::digits().unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-    let mut model =
-        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
-    model
-        .fit(
-            &train.x,
-            &train.labels,
-            Fit::epochs(12).batch_size(32).silent(),
-        )
-        .unwrap();
-    let report = model.evaluate(&test.x, &test.labels).unwrap();
-    assert!(report.accuracy >= 0.97, "test accuracy {}", report.accuracy);
+    let accuracy = digits_image_accuracy::<Net>(12);
+    assert!(accuracy >= 0.97, "test accuracy {accuracy}");
 }
 
 #[test]
@@ -136,6 +125,15 @@ fn digits_separable_network_reaches_95_percent() {
         GlobalAvgPool2d,
         Dense<32, 10>,
     );
+    let accuracy = digits_image_accuracy::<Net>(25);
+    assert!(accuracy >= 0.95, "test accuracy {accuracy}");
+}
+
+/// Test accuracy of network `Net` on the bundled digits as images after `epochs` epochs (batch
+/// 32, Adam 0.003, seed 42).
+fn digits_image_accuracy<Net: Module<Image<1, 8, 8>, f32, Output = Vector<10>>>(
+    epochs: usize,
+) -> f64 {
     let (train, test) = util::digits().unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model =
@@ -144,9 +142,8 @@ fn digits_separable_network_reaches_95_percent() {
         .fit(
             &train.x,
             &train.labels,
-            Fit::epochs(25).batch_size(32).silent(),
+            Fit::epochs(epochs).batch_size(32).silent(),
         )
         .unwrap();
-    let report = model.evaluate(&test.x, &test.labels).unwrap();
-    assert!(report.accuracy >= 0.95, "test accuracy {}", report.accuracy);
+    model.evaluate(&test.x, &test.labels).unwrap().accuracy
 }

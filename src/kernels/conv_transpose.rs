@@ -8,6 +8,7 @@
 //! (`[CI, CO, K, K]` of the layer). Direct loops, no buffers.
 
 use super::conv::ConvGeom;
+use super::pool::add_plane_sums;
 use crate::Scalar;
 
 /// Calls `f(tap, x_row, y_row, cols)` for every (input channel, output channel, kernel offset,
@@ -85,12 +86,7 @@ pub fn conv_transpose_backward<E: Scalar>(
     dw: &mut [E],
     db: &mut [E],
 ) {
-    let plane = g.h * g.w;
-    for ds in dy.chunks_exact(g.in_len()).take(n) {
-        for (sum, d) in db.iter_mut().zip(ds.chunks_exact(plane)) {
-            *sum = d.iter().fold(*sum, |s, &v| s + v);
-        }
-    }
+    add_plane_sums(dy, g.h * g.w, n, db);
     if let Some(dx) = dx.as_deref_mut() {
         dx[..n * g.out_len()].fill(E::zero());
     }

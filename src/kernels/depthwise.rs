@@ -6,6 +6,7 @@
 //! `[c_out, 1, kh, kw]`.
 
 use super::conv::ConvGeom;
+use super::pool::add_plane_sums;
 use crate::Scalar;
 
 /// Calls `f(tap, input, output, cols)` for every output channel, kernel offset and output row
@@ -80,13 +81,8 @@ pub fn depthwise_backward<E: Scalar>(
     dw: &mut [E],
     db: Option<&mut [E]>,
 ) {
-    let plane = g.oh * g.ow;
     if let Some(db) = db {
-        for ds in dy.chunks_exact(g.out_len()).take(n) {
-            for (sum, d) in db.iter_mut().zip(ds.chunks_exact(plane)) {
-                *sum = d.iter().fold(*sum, |s, &v| s + v);
-            }
-        }
+        add_plane_sums(dy, g.oh * g.ow, n, db);
     }
     if let Some(dx) = dx.as_deref_mut() {
         dx[..n * g.in_len()].fill(E::zero());

@@ -237,3 +237,13 @@ pub fn plane_maxima_backward<E: Scalar>(x: &[E], y: &[E], dy: &[E], plane: usize
         }
     }
 }
+
+/// Adds to `sums[c]` the sum of plane `c` of each of the `n` samples of `x` (`sums.len()`
+/// planes of `plane` values each): a bias gradient over every sample and position.
+pub fn add_plane_sums<E: Scalar>(x: &[E], plane: usize, n: usize, sums: &mut [E]) {
+    for sample in x.chunks_exact(plane * sums.len()).take(n) {
+        for (sum, values) in sums.iter_mut().zip(sample.chunks_exact(plane)) {
+            *sum = values.iter().fold(*sum, |s, &v| s + v);
+        }
+    }
+}

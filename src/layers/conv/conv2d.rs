@@ -9,7 +9,7 @@
 //! PyTorch: `nn.Conv2d(CI, CO, K, stride=S, padding=P)`; Keras: `layers.Conv2D(CO, K, strides=S)`
 //! (channels first, with `ZeroPadding2D(P)` for the padding).
 
-use crate::kernels::conv::ConvGeom;
+use super::square_geometry;
 use crate::module::{Init, Layer, Layout, TensorLayout, TensorShape};
 use crate::shape::{Dim, DimT, NonZeroDim, Rank3, Shape, WindowOut};
 use core::marker::PhantomData;
@@ -53,28 +53,6 @@ impl<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> TensorLayout for Conv2dT<CI,
 /// Output height or width of a window over `D`.
 type Out<D, K, S, P> = <D as WindowOut<K, S, P>>::Out;
 
-/// The geometry of a `K×K` convolution with stride `S` and padding `P` from an input of
-/// shape `In` (`[CI, H, W]`) to shape `Out` (`[CO, OH, OW]`), which [`Layer`] has already checked
-/// and computed.
-fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
-    let (input, output) = (In::DIMS, Out::DIMS);
-    let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
-    ConvGeom {
-        c_in: input[0],
-        c_out: output[0],
-        h: input[1],
-        w: input[2],
-        kh: k,
-        kw: k,
-        sh: s,
-        sw: s,
-        ph: p,
-        pw: p,
-        oh: output[1],
-        ow: output[2],
-    }
-}
-
 impl<CI, CO, K, S, P, H, W> Layer<Rank3<CI, H, W>> for Conv2dT<CI, CO, K, S, P>
 where
     CI: DimT,
@@ -91,7 +69,7 @@ where
 }
 
 // dW = dY·colsᵀ, db = Σ dy, dx = col2im(Wᵀ·dY): see the family's module doc.
-super::conv_module!(Conv2dT, geometry);
+super::conv_module!(Conv2dT, square_geometry);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@
 //! PyTorch: `nn.ConvTranspose2d(CI, CO, K, stride=S, padding=P)`; Keras:
 //! `layers.Conv2DTranspose(CO, K, strides=S)` (`padding="valid"`, `P = 0`).
 
-use crate::kernels::conv::ConvGeom;
+use super::square_geometry;
 use crate::kernels::conv_transpose::conv_transpose_forward;
 use crate::module::{Infer, Init, Layer, Layout, Output, TensorLayout, TensorShape};
 use crate::shape::{Dim, DimT, NonZeroDim, Rank3, Shape, TransposedOut};
@@ -78,33 +78,13 @@ where
     type Output = Rank3<CO, Out<H, K, S, P>, Out<W, K, S, P>>;
 }
 
-/// The geometry of the convolution this layer transposes (from shape `Out` back to `In`).
-fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
-    let (input, output) = (In::DIMS, Out::DIMS);
-    let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
-    ConvGeom {
-        c_in: output[0],
-        c_out: input[0],
-        h: output[1],
-        w: output[2],
-        kh: k,
-        kw: k,
-        sh: s,
-        sw: s,
-        ph: p,
-        pw: p,
-        oh: input[1],
-        ow: input[2],
-    }
-}
-
 impl<In: Shape, CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT, E: Scalar> Infer<In, E>
     for ConvTranspose2dT<CI, CO, K, S, P>
 where
     Self: Layer<In>,
 {
     fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<Output<Self, In>, In, K, S, P>();
         let (w, b) = tensors.split_at(tensors.len() - CO::USIZE);
         conv_transpose_forward(&g, 1, x, w, b, y);
     }
@@ -121,7 +101,7 @@ where
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<Output<Self, In>, In, K, S, P>();
         let (w, b) = tensors.split_at(tensors.len() - CO::USIZE);
         conv_transpose_forward(&g, n, x, w, b, y);
     }
@@ -129,7 +109,7 @@ where
     // Each (input, tap) adds `w·x` to one output: `dW[tap] = Σ x·dy` over the pairs, `db = Σ dy`,
     // and `dx` gathers `w·dy` from the outputs each input reached (a plain convolution of `dy`).
     fn backward(pass: Backward<'_, E>, _work: &mut ()) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<Output<Self, In>, In, K, S, P>();
         let taps = pass.tensors.len() - CO::USIZE;
         let w = &pass.tensors[..taps];
         let (dw, db) = pass.grads.split_at_mut(taps);

@@ -9,7 +9,7 @@
 //! PyTorch: `nn.Conv2d(C, C·M, K, stride=S, padding=P, groups=C)`; Keras:
 //! `layers.DepthwiseConv2D(K, strides=S, depth_multiplier=M)` (with `ZeroPadding2D(P)`).
 
-use crate::kernels::conv::ConvGeom;
+use super::square_geometry;
 use crate::kernels::depthwise::depthwise_forward;
 use crate::module::{Infer, Init, Layer, Layout, Output, TensorLayout, TensorShape};
 use crate::shape::{Dim, DimT, NonZeroDim, Rank3, Shape, ToDim, WindowOut};
@@ -79,34 +79,13 @@ where
     type Output = Rank3<Times<C, M>, Out<H, K, S, P>, Out<W, K, S, P>>;
 }
 
-/// The geometry of a `K×K` convolution with stride `S` and padding `P` from shape `In`
-/// (`[C, H, W]`) to shape `Out`, which [`Layer`] has already checked and computed.
-pub(crate) fn geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
-    let (input, output) = (In::DIMS, Out::DIMS);
-    let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
-    ConvGeom {
-        c_in: input[0],
-        c_out: output[0],
-        h: input[1],
-        w: input[2],
-        kh: k,
-        kw: k,
-        sh: s,
-        sw: s,
-        ph: p,
-        pw: p,
-        oh: output[1],
-        ow: output[2],
-    }
-}
-
 impl<In: Shape, C: DimT, K: DimT, S: DimT, P: DimT, M: DimT, E: Scalar> Infer<In, E>
     for DepthwiseConv2dT<C, K, S, P, M>
 where
     Self: Layer<In>,
 {
     fn infer(tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<In, Output<Self, In>, K, S, P>();
         let (w, b) = tensors.split_at(g.c_out * g.kh * g.kw);
         depthwise_forward(&g, 1, x, w, Some(b), y);
     }
@@ -123,7 +102,7 @@ where
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<In, Output<Self, In>, K, S, P>();
         let (w, b) = tensors.split_at(g.c_out * g.kh * g.kw);
         depthwise_forward(&g, n, x, w, Some(b), y);
     }
@@ -131,7 +110,7 @@ where
     // Each output is `b + Σ w·x` over one channel's window: `dW[tap] = Σ dy·x` over the
     // positions the tap reached, `db = Σ dy`, `dx` gathers `w·dy` onto the inputs read.
     fn backward(pass: Backward<'_, E>, _work: &mut ()) {
-        let g = geometry::<In, Output<Self, In>, K, S, P>();
+        let g = square_geometry::<In, Output<Self, In>, K, S, P>();
         let taps = g.c_out * g.kh * g.kw;
         let w = &pass.tensors[..taps];
         let (dw, db) = pass.grads.split_at_mut(taps);

@@ -1,9 +1,10 @@
 //! The convolution family. `DepthwiseConv2d`, `SeparableConv2d` (depthwise then pointwise) and
 //! `ConvTranspose2d` have direct kernels and their own impls. `Conv1d` and `Conv2d` share one
 //! shell, `conv_module!`, written here: each layer file states its formula, struct, [`TensorLayout`](crate::module::TensorLayout)
-//! and [`Layer`](crate::module::Layer) (its output size), and a `geometry` function that reads
-//! the kernels' `usize` geometry from the shapes; the macro adds `Infer` and `Module`, which
-//! only differ in that geometry.
+//! and [`Layer`](crate::module::Layer) (its output size), and names a geometry function that
+//! reads the kernels' `usize` geometry from the shapes (Conv2d's, `square_geometry`, is here,
+//! shared with the depthwise, separable and transposed convolutions); the macro adds `Infer` and
+//! `Module`, which only differ in that geometry.
 //!
 //! With `cols = im2col(x)` a convolution is `y = W·cols + b`, so (as for a dense layer)
 //! `dW = dY·colsᵀ`, `db = Σ dy` over samples and positions, and `dcols = Wᵀ·dY`, which col2im
@@ -23,13 +24,39 @@ pub use depthwise_conv2d::{DepthwiseConv2d, DepthwiseConv2dT};
 pub use separable_conv2d::SeparableWork;
 pub use separable_conv2d::{SeparableConv2d, SeparableConv2dT};
 
+use crate::kernels::conv::ConvGeom;
+use crate::shape::{DimT, Shape};
 #[cfg(feature = "alloc")]
 use {
-    crate::kernels::conv::{conv_backward, conv_forward, ConvGeom},
+    crate::kernels::conv::{conv_backward, conv_forward},
     crate::Scalar,
     alloc::vec,
     alloc::vec::Vec,
 };
+
+/// The geometry of a `K×K` window with stride `S` and padding `P` from shape `In`
+/// (`[C_in, H, W]`) to shape `Out` (`[C_out, OH, OW]`), which the layer's
+/// [`Layer`](crate::module::Layer) impl has already checked and computed. Conv2d, the depthwise
+/// and separable convolutions read it as it is; a transposed convolution reads it with `In` and
+/// `Out` swapped (the convolution it transposes).
+pub(crate) fn square_geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> ConvGeom {
+    let (input, output) = (In::DIMS, Out::DIMS);
+    let (k, s, p) = (K::USIZE, S::USIZE, P::USIZE);
+    ConvGeom {
+        c_in: input[0],
+        c_out: output[0],
+        h: input[1],
+        w: input[2],
+        kh: k,
+        kw: k,
+        sh: s,
+        sw: s,
+        ph: p,
+        pw: p,
+        oh: output[1],
+        ow: output[2],
+    }
+}
 
 /// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
 /// the product `W·cols` or its gradient, and the column gradients.

@@ -9,7 +9,7 @@
 //!
 //! Keras: `layers.SeparableConv2D(CO, K, strides=S)` (with `ZeroPadding2D(P)`).
 
-use super::depthwise_conv2d::geometry;
+use super::square_geometry;
 use crate::kernels::conv::{conv_direct, ConvGeom};
 use crate::kernels::depthwise::depthwise_forward;
 use crate::module::{Infer, Init, Layer, Layout, Output, TensorLayout, TensorShape};
@@ -92,7 +92,7 @@ where
 /// The depthwise step's geometry (`CI` → `CI` channels) and the pointwise step's (`1×1`,
 /// `CI` → `CO`), for input shape `In` and output shape `Out`.
 fn geometries<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> (ConvGeom, ConvGeom) {
-    let mut depthwise = geometry::<In, Out, K, S, P>();
+    let mut depthwise = square_geometry::<In, Out, K, S, P>();
     let c_out = depthwise.c_out;
     depthwise.c_out = depthwise.c_in;
     let pointwise = ConvGeom {
