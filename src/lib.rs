@@ -77,13 +77,15 @@ pub use {generic_array, rand, typenum};
 pub mod prelude {
     pub use crate::infer::Frozen;
     pub use crate::layers::{
-        Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Concat, Conv1d, Conv1dT,
-        Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, Dense, DenseT, DepthwiseConv2d,
-        DepthwiseConv2dT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu, GlobalAvgPool2d,
-        GlobalMaxPool2d, Gru, HardSwish, LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, RecurrentT, Relu,
-        Relu6, Reshape, Residual, ReturnLast, ReturnSequences, SeparableConv2d, SeparableConv2dT,
-        Sigmoid, Silu, SimpleRnn, Softmax, Tanh, TimeDistributed, UpSampling2d, UpSampling2dT,
-        ZeroPadding2d, ZeroPadding2dT,
+        Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Causal, Concat, Conv1d,
+        Conv1dT, Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, Dense, DenseT,
+        DepthwiseConv2d, DepthwiseConv2dT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu,
+        GlobalAvgPool1d, GlobalAvgPool2d, GlobalMaxPool2d, Gru, HardSwish, LayerNorm, LayerNormT,
+        LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, MultiHeadAttention, MultiHeadAttentionT,
+        PositionalEmbedding, PositionalEmbeddingT, RecurrentT, Relu, Relu6, Reshape, Residual,
+        ReturnLast, ReturnSequences, SeparableConv2d, SeparableConv2dT, Sigmoid, Silu, SimpleRnn,
+        Softmax, Tanh, TimeDistributed, TransformerEncoder, TransformerEncoderT, Unmasked,
+        UpSampling2d, UpSampling2dT, ZeroPadding2d, ZeroPadding2dT,
     };
     pub use crate::module::{check, Infer, Layer, TensorLayout};
     pub use crate::shape::{

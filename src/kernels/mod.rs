@@ -5,6 +5,7 @@
 //! Not a stable API: public so that benchmarks and tests outside the crate can reach the
 //! kernels, hidden from the documentation, and free to change in any release.
 
+pub mod attention;
 pub mod batch_norm;
 pub mod conv;
 pub mod conv_transpose;
@@ -16,6 +17,7 @@ pub mod embedding;
 pub mod gemm;
 pub mod matmul;
 pub mod merge;
+pub mod norm;
 pub mod pool;
 pub mod resample;
 pub mod rnn;

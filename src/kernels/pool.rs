@@ -247,3 +247,37 @@ pub fn add_plane_sums<E: Scalar>(x: &[E], plane: usize, n: usize, sums: &mut [E]
         }
     }
 }
+
+/// Mean over time: `y` = the mean of the `steps` rows of each of `n` samples of `steps × f`
+/// values.
+pub fn step_means<E: Scalar>(steps: usize, f: usize, n: usize, x: &[E], y: &mut [E]) {
+    let scale = E::from_f64(1.0 / steps as f64);
+    for (sample, out) in x.chunks_exact(steps * f).zip(y.chunks_exact_mut(f)).take(n) {
+        out.fill(E::zero());
+        for row in sample.chunks_exact(f) {
+            for (o, &v) in out.iter_mut().zip(row) {
+                *o = *o + v;
+            }
+        }
+        for o in out.iter_mut() {
+            *o = *o * scale;
+        }
+    }
+}
+
+/// The backward pass of [`step_means`]: every step receives `1/steps` of its sample's gradient.
+#[cfg(feature = "alloc")]
+pub fn step_means_backward<E: Scalar>(steps: usize, f: usize, n: usize, dy: &[E], dx: &mut [E]) {
+    let scale = E::from_f64(1.0 / steps as f64);
+    for (dy, dx) in dy
+        .chunks_exact(f)
+        .zip(dx.chunks_exact_mut(steps * f))
+        .take(n)
+    {
+        for row in dx.chunks_exact_mut(f) {
+            for (d, &g) in row.iter_mut().zip(dy) {
+                *d = g * scale;
+            }
+        }
+    }
+}

@@ -39,6 +39,7 @@
 //! That is all: no storage, no visitors, no per-layer parameter code.
 
 pub mod activation;
+pub mod attention;
 mod batch_norm;
 pub mod conv;
 mod dense;
@@ -53,6 +54,10 @@ mod time_distributed;
 
 pub use activation::{
     Activation, Elu, Gelu, HardSwish, LeakyRelu, Relu, Relu6, Sigmoid, Silu, Softmax, Tanh,
+};
+pub use attention::{
+    Causal, LayerNorm, LayerNormT, MultiHeadAttention, MultiHeadAttentionT, PositionalEmbedding,
+    PositionalEmbeddingT, TransformerEncoder, TransformerEncoderT, Unmasked,
 };
 #[cfg(feature = "alloc")]
 pub use batch_norm::BatchNormWork;
@@ -71,7 +76,9 @@ pub use embedding::{Embedding, EmbeddingT};
 #[cfg(feature = "alloc")]
 pub use graph::ResidualWork;
 pub use graph::{Add, Concat, Residual};
-pub use pool::{AvgPool2d, AvgPool2dT, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, MaxPool2dT};
+pub use pool::{
+    AvgPool2d, AvgPool2dT, GlobalAvgPool1d, GlobalAvgPool2d, GlobalMaxPool2d, MaxPool2d, MaxPool2dT,
+};
 #[cfg(feature = "alloc")]
 pub use recurrent::RecurrentState;
 pub use recurrent::{Gru, Lstm, RecurrentT, ReturnLast, ReturnSequences, SimpleRnn};

@@ -1,13 +1,16 @@
 //! The pooling family. `MaxPool2d` and `AvgPool2d` share one shell, `pool2d_module!`, written
 //! here (each layer file names its kernels and states its formula and gradient);
-//! `GlobalAvgPool2d` and `GlobalMaxPool2d` have no window and their own impls.
+//! `GlobalAvgPool2d`, `GlobalMaxPool2d` and `GlobalAvgPool1d` (over a sequence's steps) have no
+//! window and their own impls.
 
 mod avg_pool2d;
+mod global_avg_pool1d;
 mod global_avg_pool2d;
 mod global_max_pool2d;
 mod max_pool2d;
 
 pub use avg_pool2d::{AvgPool2d, AvgPool2dT};
+pub use global_avg_pool1d::GlobalAvgPool1d;
 pub use global_avg_pool2d::GlobalAvgPool2d;
 pub use global_max_pool2d::GlobalMaxPool2d;
 pub use max_pool2d::{MaxPool2d, MaxPool2dT};

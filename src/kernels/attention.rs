@@ -1,0 +1,126 @@
+//! Scaled dot-product attention of one sequence, every head, in plain loops over contiguous
+//! rows (no buffers, no allocation: the same code serves training and allocation-free
+//! inference).
+//!
+//! `qkv` is `[T, 3D]`: each step's query, key and value projections side by side, head `h`
+//! owning columns `h·dh .. (h + 1)·dh` of each (PyTorch's `in_proj` layout, `dh = D / H`). For
+//! each head, `S = Q·Kᵀ/√dh` (`T × T`, entries `j > i` masked to −∞ when causal), `P =
+//! softmax(S)` by rows (max subtracted first), `O = P·V`; the heads' outputs side by side are
+//! `o`, `[T, D]`.
+
+use crate::Scalar;
+
+/// The shape of one attention call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttentionGeom {
+    /// Sequence length `T`.
+    pub steps: usize,
+    /// Model width `D`.
+    pub width: usize,
+    /// Heads `H` (dividing `D`).
+    pub heads: usize,
+    /// Whether step `i` attends only to steps `j ≤ i`.
+    pub causal: bool,
+}
+
+impl AttentionGeom {
+    fn head(&self) -> usize {
+        self.width / self.heads
+    }
+    /// The steps query `i` attends to.
+    fn keys(&self, i: usize) -> usize {
+        if self.causal {
+            i + 1
+        } else {
+            self.steps
+        }
+    }
+}
+
+fn dot<E: Scalar>(a: &[E], b: &[E]) -> E {
+    a.iter().zip(b).fold(E::zero(), |s, (&u, &v)| s + u * v)
+}
+
+/// One sequence forward: writes the attention weights `p` (`[H, T, T]`, zero where masked) and
+/// the heads' outputs `o` (`[T, D]`).
+///
+/// ```
+/// use stratanet::kernels::attention::{attention_forward, AttentionGeom};
+/// // one head of width 1 over two steps; equal keys: each query averages the two values
+/// let g = AttentionGeom { steps: 2, width: 1, heads: 1, causal: false };
+/// let qkv = [1.0f64, 0.5, 2.0, 3.0, 0.5, 4.0]; // (q, k, v) per step
+/// let (mut p, mut o) = ([0.0; 4], [0.0; 2]);
+/// attention_forward(&g, &qkv, &mut p, &mut o);
+/// assert_eq!(o, [3.0, 3.0]);
+/// ```
+pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o: &mut [E]) {
+    let (t, d, dh) = (g.steps, g.width, g.head());
+    let scale = E::from_f64(1.0 / (dh as f64).sqrt());
+    o[..t * d].fill(E::zero());
+    for h in 0..g.heads {
+        let (qc, kc, vc) = (h * dh, d + h * dh, 2 * d + h * dh);
+        for i in 0..t {
+            let row = &mut p[(h * t + i) * t..(h * t + i + 1) * t];
+            let q = &qkv[i * 3 * d + qc..i * 3 * d + qc + dh];
+            let keys = g.keys(i);
+            let mut max = E::neg_infinity();
+            for (j, s) in row[..keys].iter_mut().enumerate() {
+                *s = dot(q, &qkv[j * 3 * d + kc..j * 3 * d + kc + dh]) * scale;
+                max = max.max(*s);
+            }
+            let mut sum = E::zero();
+            for s in &mut row[..keys] {
+                *s = (*s - max).fast_exp();
+                sum = sum + *s;
+            }
+            row[keys..].fill(E::zero());
+            let out = &mut o[i * d + h * dh..i * d + (h + 1) * dh];
+            for (j, s) in row[..keys].iter_mut().enumerate() {
+                *s = *s / sum;
+                let v = &qkv[j * 3 * d + vc..j * 3 * d + vc + dh];
+                for (acc, &vv) in out.iter_mut().zip(v) {
+                    *acc = *acc + *s * vv;
+                }
+            }
+        }
+    }
+}
+
+/// One sequence backward, after [`attention_forward`] gave `p`: from `d_o` (`[T, D]`) writes
+/// `d_qkv` (`[T, 3D]`). With `dP[i, j] = dO_i·V_j`, the softmax gives
+/// `dS[i, j] = P[i, j]·(dP[i, j] − Σ_j' P[i, j']·dP[i, j'])`; then `dQ_i = Σ_j dS[i, j]·K_j/√dh`,
+/// `dK_j = Σ_i dS[i, j]·Q_i/√dh`, `dV_j = Σ_i P[i, j]·dO_i`. `row` holds `T` values of scratch.
+pub fn attention_backward<E: Scalar>(
+    g: &AttentionGeom,
+    qkv: &[E],
+    p: &[E],
+    d_o: &[E],
+    row: &mut [E],
+    d_qkv: &mut [E],
+) {
+    let (t, d, dh) = (g.steps, g.width, g.head());
+    let scale = E::from_f64(1.0 / (dh as f64).sqrt());
+    d_qkv[..t * 3 * d].fill(E::zero());
+    for h in 0..g.heads {
+        let (qc, kc, vc) = (h * dh, d + h * dh, 2 * d + h * dh);
+        for i in 0..t {
+            let weights = &p[(h * t + i) * t..(h * t + i + 1) * t];
+            let d_out = &d_o[i * d + h * dh..i * d + (h + 1) * dh];
+            let keys = g.keys(i);
+            let mut weighted = E::zero();
+            for j in 0..keys {
+                row[j] = dot(d_out, &qkv[j * 3 * d + vc..j * 3 * d + vc + dh]);
+                weighted = weighted + weights[j] * row[j];
+            }
+            for j in 0..keys {
+                let ds = weights[j] * (row[j] - weighted) * scale;
+                for c in 0..dh {
+                    let (qi, kj, vj) = (i * 3 * d + qc + c, j * 3 * d + kc + c, j * 3 * d + vc + c);
+                    d_qkv[qi] = d_qkv[qi] + ds * qkv[kj];
+                    d_qkv[kj] = d_qkv[kj] + ds * qkv[qi];
+                    d_qkv[vj] = d_qkv[vj] + weights[j] * d_out[c];
+                }
+            }
+        }
+    }
+}
