@@ -160,3 +160,36 @@ fn pytorch_residual_cnn_reproduces_its_outputs() {
     }
     assert_close("resnet (Frozen)", &one, &floats(&expected["logits"]));
 }
+
+/// The transformer of `tests/fixtures/make_sequence_fixtures.py`: two pre-norm
+/// `nn.TransformerEncoderLayer`s trained in PyTorch, in an `nn.Sequential` whose indices are the
+/// tuple's.
+type Transformer = (
+    TimeDistributed<Dense<8, 16>>,
+    PositionalEmbedding<8, 16>,
+    TransformerEncoder<16, 2, 32>,
+    TransformerEncoder<16, 2, 32>,
+    GlobalAvgPool1d,
+    Dense<16, 10>,
+);
+
+#[test]
+fn pytorch_transformer_reproduces_its_outputs() {
+    use stratanet::infer::Frozen;
+    let expected: Value =
+        serde_json::from_slice(&fixture("pytorch_transformer_outputs.json")).unwrap();
+    let net =
+        from_safetensors::<f32, Transformer>(&fixture("pytorch_transformer.safetensors")).unwrap();
+    let inputs = floats(&expected["inputs"]);
+    let model = Model::<Seq<8, 8>, Transformer>::from_weights(net.clone(), 0);
+    let got = model.predict(&inputs).unwrap();
+    assert_close("transformer", got.as_slice(), &floats(&expected["logits"]));
+    let tensors: &[f32; <Transformer as TensorLayout>::STORED] = net.as_slice().try_into().unwrap();
+    let frozen = Frozen::<Seq<8, 8>, Transformer>::new(tensors);
+    let mut scratch = [0.0f32; Frozen::<Seq<8, 8>, Transformer>::SCRATCH];
+    let mut one = Vec::new();
+    for image in inputs.chunks_exact(64) {
+        one.extend_from_slice(&frozen.forward_one(image.try_into().unwrap(), &mut scratch));
+    }
+    assert_close("transformer (Frozen)", &one, &floats(&expected["logits"]));
+}
