@@ -77,8 +77,8 @@ pub use {generic_array, rand, typenum};
 pub mod prelude {
     pub use crate::infer::Frozen;
     pub use crate::layers::{
-        Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Causal, Concat, Conv1d,
-        Conv1dT, Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, Dense, DenseT,
+        Activation, Add, AvgPool2d, AvgPool2dT, BatchNorm, BatchNormT, Bidirectional, Causal,
+        Concat, Conv1d, Conv1dT, Conv2d, Conv2dT, ConvTranspose2d, ConvTranspose2dT, Dense, DenseT,
         DepthwiseConv2d, DepthwiseConv2dT, Dropout, Elu, Embedding, EmbeddingT, Flatten, Gelu,
         GlobalAvgPool1d, GlobalAvgPool2d, GlobalMaxPool2d, Gru, HardSwish, LayerNorm, LayerNormT,
         LeakyRelu, Lstm, MaxPool2d, MaxPool2dT, MultiHeadAttention, MultiHeadAttentionT,

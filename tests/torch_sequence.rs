@@ -38,3 +38,12 @@ fn transformer_encoder_blocks() {
     type Two = (TransformerEncoder<8, 2, 12>, TransformerEncoder<8, 2, 12>);
     sequence::<Seq<5, 8>, Two>("two_encoders");
 }
+
+#[test]
+fn bidirectional_recurrent_layers() {
+    sequence::<Seq<5, 3>, Bidirectional<Gru<3, 4, ReturnSequences>>>("bi_gru_sequences");
+    sequence::<Seq<5, 3>, Bidirectional<Gru<3, 4>>>("bi_gru_last");
+    sequence::<Seq<5, 3>, Bidirectional<Lstm<3, 4, ReturnSequences>>>("bi_lstm_sequences");
+    sequence::<Seq<5, 3>, Bidirectional<Lstm<3, 4>>>("bi_lstm_last");
+    sequence::<Seq<5, 3>, Bidirectional<SimpleRnn<3, 4>>>("bi_rnn_last");
+}

@@ -70,3 +70,20 @@ pub fn take_rows<E: Scalar>(
         d.copy_from_slice(&s[at..at + part]);
     }
 }
+
+/// Reverses the order of the `steps` rows (of `f` values) in each of `n` sequences of `x`.
+///
+/// ```
+/// use stratanet::kernels::merge::reverse_steps;
+/// let mut y = [0.0f32; 4];
+/// reverse_steps(2, 2, 1, &[1.0, 2.0, 3.0, 4.0], &mut y);
+/// assert_eq!(y, [3.0, 4.0, 1.0, 2.0]);
+/// ```
+pub fn reverse_steps<E: Scalar>(steps: usize, f: usize, n: usize, x: &[E], y: &mut [E]) {
+    let sequences = x.chunks_exact(steps * f).zip(y.chunks_exact_mut(steps * f));
+    for (xs, ys) in sequences.take(n) {
+        for (row, out) in xs.chunks_exact(f).zip(ys.chunks_exact_mut(f).rev()) {
+            out.copy_from_slice(row);
+        }
+    }
+}

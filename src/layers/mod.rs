@@ -81,7 +81,7 @@ pub use pool::{
 };
 #[cfg(feature = "alloc")]
 pub use recurrent::RecurrentState;
-pub use recurrent::{Gru, Lstm, RecurrentT, ReturnLast, ReturnSequences, SimpleRnn};
+pub use recurrent::{Bidirectional, Gru, Lstm, RecurrentT, ReturnLast, ReturnSequences, SimpleRnn};
 pub use resample::{UpSampling2d, UpSampling2dT, ZeroPadding2d, ZeroPadding2dT};
 pub use reshape::{Flatten, Reshape};
 pub use time_distributed::TimeDistributed;

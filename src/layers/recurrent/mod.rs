@@ -5,11 +5,16 @@
 //! A recurrent layer maps `Seq<T, F>` to every step's hidden state (`Seq<T, H>`, [`ReturnSequences`]) or
 //! to the last one (`Vector<H>`, [`ReturnLast`], Keras's default). `T` is part of the input type, so
 //! backpropagation through time runs over a static length. Sequences start from the zero state.
+//! [`Bidirectional`] runs any of them over the sequence and its reverse.
 
+mod bidirectional;
 mod gru;
 mod lstm;
 mod simple_rnn;
 
+#[cfg(feature = "alloc")]
+pub use bidirectional::BidirectionalWork;
+pub use bidirectional::{Bidirectional, BidirectionalMode};
 pub use gru::{Gru, GruCell};
 pub use lstm::{Lstm, LstmCell};
 pub use simple_rnn::{SimpleRnn, TanhCell};
