@@ -30,28 +30,42 @@ impl<M: TensorLayout> TensorLayout for TimeDistributed<M> {
     const LAYOUT: Layout = M::LAYOUT;
 }
 
-impl<T, F, O, M> Layer<Rank2<T, F>> for TimeDistributed<M>
-where
-    T: DimT,
-    F: DimT,
-    O: DimT,
-    M: Layer<Rank1<F>, Output = Rank1<O>>,
-    Rank2<T, F>: Shape,
-    Rank2<T, O>: Shape,
-{
-    type Output = Rank2<T, O>;
+/// The width `O` of a layer's `Vector<O>` output (what a step of a time-distributed layer
+/// gives).
+pub trait StepWidth {
+    /// `O`.
+    type Width: DimT;
 }
 
-/// `M` on each step in turn.
-impl<T, F, O, M, E> Infer<Rank2<T, F>, E> for TimeDistributed<M>
+impl<O: DimT> StepWidth for Rank1<O> {
+    type Width = O;
+}
+
+/// The width of `M`'s output on `Vector<F>`.
+type Width<M, F> = <<M as Layer<Rank1<F>>>::Output as StepWidth>::Width;
+
+// The output width is read from `M`'s output (not unified with what the next layer wants), so
+// a mismatch is reported at the layer that does not fit.
+impl<T, F, M> Layer<Rank2<T, F>> for TimeDistributed<M>
 where
     T: DimT,
     F: DimT,
-    O: DimT,
-    M: Infer<Rank1<F>, E, Output = Rank1<O>>,
-    E: Scalar,
+    M: Layer<Rank1<F>>,
+    M::Output: StepWidth,
     Rank2<T, F>: Shape,
-    Rank2<T, O>: Shape,
+    Rank2<T, Width<M, F>>: Shape,
+{
+    type Output = Rank2<T, Width<M, F>>;
+}
+
+impl<T, F, M, E> Infer<Rank2<T, F>, E> for TimeDistributed<M>
+where
+    T: DimT,
+    F: DimT,
+    M: Infer<Rank1<F>, E>,
+    E: Scalar,
+    Self: Layer<Rank2<T, F>>,
+    Rank2<T, F>: Shape,
 {
     fn check_input(x: &[E]) -> core::result::Result<(), InputError> {
         M::check_input(x)
@@ -60,22 +74,24 @@ where
     const SCRATCH: usize = M::SCRATCH;
 
     fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
-        for (step_in, step_out) in x.chunks_exact(F::USIZE).zip(y.chunks_exact_mut(O::USIZE)) {
+        for (step_in, step_out) in x
+            .chunks_exact(F::USIZE)
+            .zip(y.chunks_exact_mut(M::Output::NUMEL))
+        {
             M::infer(tensors, step_in, step_out, scratch);
         }
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<T, F, O, M, E> Module<Rank2<T, F>, E> for TimeDistributed<M>
+impl<T, F, M, E> Module<Rank2<T, F>, E> for TimeDistributed<M>
 where
     T: DimT,
     F: DimT,
-    O: DimT,
-    M: Module<Rank1<F>, E, Output = Rank1<O>>,
+    M: Module<Rank1<F>, E>,
     E: Scalar,
+    Self: Layer<Rank2<T, F>>,
     Rank2<T, F>: Shape,
-    Rank2<T, O>: Shape,
 {
     type Work = M::Work;
 
