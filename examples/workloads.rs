@@ -20,7 +20,7 @@ use stratanet::prelude::*;
 
 #[path = "util/workload_nets.rs"]
 mod workload_nets;
-use workload_nets::{Cnn, LstmNet, MnistMlp, SeedMlp};
+use workload_nets::{Cnn, LstmNet, MnistMlp, SeedMlp, TransformerNet};
 
 /// Median seconds per call of `step` over 7 rounds of `k` calls, after a warm-up of
 /// `max(3, k/5)` calls (as the PyTorch script times).
@@ -116,6 +116,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(black_box(lstm.train_on_batch(&x, &labels)))
     });
 
+    let sequences = normal(64 * 32 * 64, &mut rng);
+    let mut transformer = Model::<Seq<32, 64>, TransformerNet>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Adam::default());
+    run(only, "transformer_train_b64", 10, || {
+        drop(black_box(transformer.train_on_batch(&sequences, &labels)))
+    });
+
     let one = normal(784, &mut rng);
     let mut out = vec![0.0f32; 10];
     run(only, "seed_mlp_infer_b1", 5000, || {
@@ -126,6 +133,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     run(only, "cnn_infer_b1", 1000, || {
         cnn.predict_into(&one, &mut out).unwrap()
+    });
+    let sequence = &sequences[..32 * 64];
+    run(only, "transformer_infer_b1", 200, || {
+        transformer.predict_into(sequence, &mut out).unwrap()
     });
 
     let weights = frozen_weights::<_, SeedMlp, { <SeedMlp as TensorLayout>::STORED }>(seed.model());
@@ -149,6 +160,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scratch: &mut [f32; Frozen::<Image<1, 28, 28>, Cnn>::SCRATCH] =
         scratch.as_mut_slice().try_into()?;
     run(only, "cnn_infer_b1_frozen", 1000, || {
+        black_box(net.forward_one(black_box(x), scratch));
+    });
+    const STORED: usize = <TransformerNet as TensorLayout>::STORED;
+    let weights = frozen_weights::<_, TransformerNet, STORED>(transformer.model());
+    let net = Frozen::<Seq<32, 64>, TransformerNet>::new(&weights);
+    let x = GenericArray::from_slice(sequence);
+    let mut scratch = vec![0.0f32; Frozen::<Seq<32, 64>, TransformerNet>::SCRATCH];
+    let scratch: &mut [f32; Frozen::<Seq<32, 64>, TransformerNet>::SCRATCH] =
+        scratch.as_mut_slice().try_into()?;
+    run(only, "transformer_infer_b1_frozen", 200, || {
         black_box(net.forward_one(black_box(x), scratch));
     });
     Ok(())

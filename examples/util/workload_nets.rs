@@ -1,5 +1,6 @@
 //! The networks of the reference workloads (`benches/torch_bench.py`), shared by
 //! `examples/workloads.rs` and `benches/layers.rs`.
+#![allow(dead_code)] // each user takes part of it
 
 use stratanet::prelude::*;
 
@@ -27,3 +28,11 @@ pub type Cnn = (
 );
 /// LSTM over 28 steps of 28 features → 64 hidden, last state → 10.
 pub type LstmNet = (Lstm<28, 64>, Dense<64, 10>);
+/// Two pre-norm transformer encoder blocks over 32 steps of width 64 (4 heads, feed-forward
+/// 128), the mean over time → 10.
+pub type TransformerNet = (
+    TransformerEncoder<64, 4, 128>,
+    TransformerEncoder<64, 4, 128>,
+    GlobalAvgPool1d,
+    Dense<64, 10>,
+);
