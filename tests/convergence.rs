@@ -147,3 +147,30 @@ fn digits_image_accuracy<Net: Module<Image<1, 8, 8>, f32, Output = Vector<10>>>(
         .unwrap();
     model.evaluate(&test.x, &test.labels).unwrap().accuracy
 }
+
+#[test]
+fn digits_transformer_reaches_95_percent() {
+    // The digits_transformer example's network and settings, over 8 rows of 8 pixels.
+    type Net = (
+        TimeDistributed<Dense<8, 32>>,
+        PositionalEmbedding<8, 32>,
+        TransformerEncoder<32, 4, 64>,
+        TransformerEncoder<32, 4, 64>,
+        LayerNorm<32>,
+        GlobalAvgPool1d,
+        Dense<32, 10>,
+    );
+    let (train, test) = util::digits().unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model =
+        Model::<Seq<8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.002));
+    model
+        .fit(
+            &train.x,
+            &train.labels,
+            Fit::epochs(30).batch_size(32).silent(),
+        )
+        .unwrap();
+    let accuracy = model.evaluate(&test.x, &test.labels).unwrap().accuracy;
+    assert!(accuracy >= 0.95, "test accuracy {accuracy}");
+}

@@ -194,6 +194,50 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         "allocations in 5 graph-block steps of 4 samples"
     );
 
+    // A transformer: every projection over all `n·T` steps is one matrixmultiply product per
+    // pass (the step-wise input projection: forward and weight gradient; per encoder block the
+    // attention's in- and out-projection and the two feed-forward layers: forward, weight and
+    // input gradient; the head: the same three); attention, layer norm, the residual paths and
+    // the mean over time allocate nothing. Its `Frozen` inference allocates nothing at all.
+    type Transformer = (
+        TimeDistributed<Dense<8, 16>>,
+        TransformerEncoder<16, 2, 32>,
+        GlobalAvgPool1d,
+        Dense<16, 10>,
+    );
+    let mut transformer = Model::<Seq<8, 8>, Transformer>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Adam::default());
+    transformer
+        .train_on_batch(&x[..4 * 64], &labels[..4])
+        .unwrap();
+    let steps = allocations_during(|| {
+        for _ in 0..5 {
+            transformer
+                .train_on_batch(&x[..4 * 64], &labels[..4])
+                .unwrap();
+        }
+    });
+    assert_eq!(
+        steps,
+        5 * (2 + 4 * 3 + 3),
+        "allocations in 5 transformer steps of 4 sequences"
+    );
+    let file = transformer.model().save_weights();
+    let allocations = allocations_during(|| {
+        let mut weights = [0.0f32; <Transformer as TensorLayout>::STORED];
+        stratanet::persist::decode_weights::<f32, Transformer, _>(&file, &mut weights).unwrap();
+        let net = stratanet::infer::Frozen::<Seq<8, 8>, Transformer>::new(&weights);
+        let mut scratch = [0.0f32; stratanet::infer::Frozen::<Seq<8, 8>, Transformer>::SCRATCH];
+        for sequence in x.chunks_exact(64) {
+            let sequence = stratanet::generic_array::GenericArray::from_slice(sequence);
+            std::hint::black_box(net.forward_one(sequence, &mut scratch));
+        }
+    });
+    assert_eq!(
+        allocations, 0,
+        "allocations in Frozen inference of 32 sequences"
+    );
+
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
         Model::<Vector<64>, Logits>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
