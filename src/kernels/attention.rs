@@ -55,7 +55,7 @@ fn dot<E: Scalar>(a: &[E], b: &[E]) -> E {
 /// ```
 pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o: &mut [E]) {
     let (t, d, dh) = (g.steps, g.width, g.head());
-    let scale = E::from_f64(1.0 / (dh as f64).sqrt());
+    let scale = E::one() / E::from_f64(dh as f64).sqrt();
     o[..t * d].fill(E::zero());
     for h in 0..g.heads {
         let (qc, kc, vc) = (h * dh, d + h * dh, 2 * d + h * dh);
@@ -99,7 +99,7 @@ pub fn attention_backward<E: Scalar>(
     d_qkv: &mut [E],
 ) {
     let (t, d, dh) = (g.steps, g.width, g.head());
-    let scale = E::from_f64(1.0 / (dh as f64).sqrt());
+    let scale = E::one() / E::from_f64(dh as f64).sqrt();
     d_qkv[..t * 3 * d].fill(E::zero());
     for h in 0..g.heads {
         let (qc, kc, vc) = (h * dh, d + h * dh, 2 * d + h * dh);
@@ -114,11 +114,11 @@ pub fn attention_backward<E: Scalar>(
             }
             for j in 0..keys {
                 let ds = weights[j] * (row[j] - weighted) * scale;
-                for c in 0..dh {
+                for (c, &d_oc) in d_out.iter().enumerate() {
                     let (qi, kj, vj) = (i * 3 * d + qc + c, j * 3 * d + kc + c, j * 3 * d + vc + c);
                     d_qkv[qi] = d_qkv[qi] + ds * qkv[kj];
                     d_qkv[kj] = d_qkv[kj] + ds * qkv[qi];
-                    d_qkv[vj] = d_qkv[vj] + weights[j] * d_out[c];
+                    d_qkv[vj] = d_qkv[vj] + weights[j] * d_oc;
                 }
             }
         }
