@@ -2,8 +2,8 @@
 //! embedded at compile time from a weights file.
 //!
 //! A trained network's weights are one flat array in [`TensorLayout`](crate::module::TensorLayout) order — what
-//! [`persist::save_weights`](crate::persist::save_weights) writes after its header and
-//! what [`Weights`](crate::module::Weights) holds for training. A
+//! `persist::save_weights` writes after its header and
+//! what `Weights` holds for training. A
 //! [`Frozen`] network borrows such an array and runs one sample through the layers with
 //! [`Infer`]. Its memory is known at compile time: [`Frozen::FLASH_BYTES`] for the weights and
 //! [`Frozen::RAM_BYTES`] for one inference — the input, the output and [`Frozen::SCRATCH`]

@@ -26,7 +26,7 @@
 //! ```
 //!
 //! The crate is `#![no_std]`. The default `std` feature adds printing and timing to
-//! [`CompiledModel::fit`] and implies `alloc`, which brings everything that owns buffers:
+//! `CompiledModel::fit` and implies `alloc`, which brings everything that owns buffers:
 //! trainable layers, training, losses, optimizers and the weights loaders. Without `alloc` the
 //! crate needs no allocator at all and keeps the layer types, the shapes and allocation-free
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.

@@ -1,7 +1,7 @@
 //! Every error type of the crate. Each message says what was expected and what came.
 //!
 //! [`InputError`] and [`WeightsError`] need no allocator (allocation-free inference and the
-//! const weights parser return them); [`Error`], with `alloc`, wraps them for the training API.
+//! const weights parser return them); `Error`, with `alloc`, wraps them for the training API.
 
 #[cfg(feature = "alloc")]
 mod data;

@@ -5,7 +5,7 @@
 
 pub use crate::error::{PathFrame, MAX_DEPTH};
 
-/// How a stored tensor starts (Keras's initializers); [`Weights::init`](super::Weights::init)
+/// How a stored tensor starts (Keras's initializers); `Weights::init`
 /// applies them in layout order, drawing from one random stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Init {

@@ -10,9 +10,9 @@
 //! - [`Layer`]: its output shape for each input shape it accepts — the only place with shape
 //!   bounds;
 //! - [`Infer`]: one sample forward from its slice of the weights, allocating nothing;
-//! - [`Module`] (with `alloc`): a batch forward and backward over buffers sized once.
+//! - `Module` (with `alloc`): a batch forward and backward over buffers sized once.
 //!
-//! Weights live outside the layers, in one flat array per network ([`Weights`] for training, a
+//! Weights live outside the layers, in one flat array per network (`Weights` for training, a
 //! borrowed array for [`Frozen`](crate::infer::Frozen)); each layer sees its own
 //! [`TensorLayout::STORED`] values.
 //!
@@ -209,7 +209,7 @@ impl Mode {
 
 /// Pins a network's input and output shapes at item level:
 /// `const _: () = check::<Vector<64>, Net, Vector<10>>();` fails to compile on a mismatch.
-/// Shapes only, so it works without `alloc` too; [`check_as`] also requires the network to
+/// Shapes only, so it works without `alloc` too; `check_as` also requires the network to
 /// train with a given element type.
 ///
 /// ```

@@ -11,9 +11,9 @@
 //! | per tensor | name length (4), UTF-8 name, rank (4), each dimension (8) |
 //! | per tensor | its values, row-major, little-endian |
 //!
-//! Tensors are every parameter and non-trainable state of the network in [`TensorLayout`] order,
+//! Tensors are every parameter and non-trainable state of the network in `TensorLayout` order,
 //! with their full names (`0.weight`) and shapes (PyTorch's `state_dict` names and layouts): the
-//! values are exactly a [`Weights`] buffer, or the array a [`Frozen`](crate::infer::Frozen)
+//! values are exactly a `Weights` buffer, or the array a [`Frozen`](crate::infer::Frozen)
 //! network borrows. Loading checks the whole file against the network's type
 //! before it builds anything, so a malformed file yields an `Err` and never a partial model.
 //!

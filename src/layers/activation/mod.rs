@@ -41,7 +41,7 @@ pub trait Activation: 'static {
 
 /// Implements [`TensorLayout`](crate::module::TensorLayout), [`Layer`](crate::module::Layer),
 /// [`Infer`](crate::module::Infer) and (with the `alloc` feature)
-/// [`Module`](crate::module::Module) for every shape on an [`Activation`] type:
+/// `Module` for every shape on an [`Activation`] type:
 /// `activation_module!(Type)`, or `activation_module!(Type<A, B>; const A, const B)` for one
 /// with const parameters. It is a macro, not a blanket impl, so that a mismatched network is
 /// reported at the layer that does not fit rather than at the whole tuple.
