@@ -50,7 +50,8 @@ impl<E: Scalar> EarlyStopping<E> {
             ..self
         }
     }
-    /// On stopping, put back the weights of the best epoch.
+    /// At the end of training — when it stopped early and also when every epoch ran (Keras 3's
+    /// rule) — put back the weights of the best epoch.
     pub fn restore_best_weights(self) -> Self {
         Self {
             restore_best_weights: true,
@@ -89,9 +90,13 @@ impl<E: Scalar> Callback<E> for EarlyStopping<E> {
         if self.wait >= self.patience && ctx.epoch > 0 {
             ctx.stop = true;
             self.stopped_epoch = Some(ctx.epoch);
-            if self.restore_best_weights && self.best_epoch.is_some() {
-                ctx.load_weights(&self.best_weights)?;
-            }
+        }
+        Ok(())
+    }
+
+    fn on_train_end(&mut self, ctx: &mut TrainContext<'_, E>) -> Result<()> {
+        if self.restore_best_weights && self.best_epoch.is_some() {
+            ctx.load_weights(&self.best_weights)?;
         }
         Ok(())
     }
@@ -117,5 +122,19 @@ mod tests {
             .patience(2)
             .min_delta(0.15);
         assert_eq!(script(&mut strict, &losses).0, 5);
+    }
+
+    #[test]
+    fn best_weights_are_restored_when_every_epoch_ran() {
+        // best at epoch 2, patience never runs out: all 5 epochs run, epoch 2's weights return
+        let losses = [1.0, 0.8, 0.6, 0.7, 0.65];
+        let mut stop = EarlyStopping::<f64>::new(Monitor::Loss)
+            .patience(10)
+            .restore_best_weights();
+        assert_eq!(script(&mut stop, &losses), (5, 2.0, 0.1));
+        assert_eq!(stop.stopped_epoch(), None);
+        // without restore_best_weights the last epoch's weights stay
+        let mut keep = EarlyStopping::<f64>::new(Monitor::Loss).patience(10);
+        assert_eq!(script(&mut keep, &losses), (5, 4.0, 0.1));
     }
 }

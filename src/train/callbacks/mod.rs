@@ -241,6 +241,14 @@ pub(crate) mod testing {
                 break;
             }
         }
+        let mut ctx = TrainContext {
+            epoch: run.saturating_sub(1),
+            epochs: losses.len(),
+            learning_rate: rate,
+            stop: false,
+            weights: weights.as_mut_slice(),
+        };
+        callback.on_train_end(&mut ctx).unwrap();
         (run, weights.as_slice()[0], rate)
     }
 }
