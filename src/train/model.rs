@@ -55,6 +55,23 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
         Self::from_weights(weights, rng.next_u64())
     }
 
+    /// [`Model::new`] with a generator seeded from `seed` (rand's `StdRng`): one number fixes
+    /// the initialization and the shuffling, and the program needs no `rand` of its own.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// type Net = (Dense<4, 8>, Relu, Dense<8, 1>);
+    /// let a = Model::<Vector<4>, Net>::seeded(7);
+    /// let b = Model::<Vector<4>, Net>::seeded(7);
+    /// assert_eq!(a.weights().as_slice(), b.weights().as_slice());
+    /// ```
+    pub fn seeded(seed: u64) -> Self
+    where
+        Net: Module<In, E>,
+    {
+        Self::new(&mut StdRng::seed_from_u64(seed))
+    }
+
     /// The network with the given weights; `shuffle_seed` seeds the shuffling of `fit`.
     pub fn from_weights(weights: Weights<Net, E>, shuffle_seed: u64) -> Self {
         Self {
