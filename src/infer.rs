@@ -72,6 +72,16 @@ pub struct Frozen<'w, In, Net, E = f32> {
     net: PhantomData<fn() -> (In, Net)>,
 }
 
+/// The network type and the number of values it reads (not the values).
+impl<In, Net, E> core::fmt::Debug for Frozen<'_, In, Net, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Frozen")
+            .field("network", &core::any::type_name::<Net>())
+            .field("values", &self.tensors.len())
+            .finish()
+    }
+}
+
 impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     /// Values of working memory one inference needs ([`Infer::SCRATCH`]): the length of the
     /// scratch array every call takes.

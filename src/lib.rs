@@ -32,6 +32,7 @@
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
 #![no_std]
 #![warn(missing_docs)]
+#![warn(missing_debug_implementations)]
 // `unsafe` is allowed only in `kernels::gemm`, the wrapper over matrixmultiply; the compiler
 // holds every other module to this.
 #![deny(unsafe_code)]

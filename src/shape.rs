@@ -26,6 +26,7 @@ use typenum::{
 /// use stratanet::shape::{Dim, DimT};
 /// assert_eq!(<Dim<64> as DimT>::USIZE, 64);
 /// ```
+#[derive(Debug)]
 pub struct Dim<const N: usize>;
 
 /// A computed dimension above the table (4096 or more), kept as a raw typenum number.
@@ -35,6 +36,7 @@ pub struct Dim<const N: usize>;
 /// use typenum::U8192;
 /// assert_eq!(<Big<U8192> as DimT>::USIZE, 8192);
 /// ```
+#[derive(Debug)]
 pub struct Big<T>(PhantomData<T>);
 
 /// The generated table from `Dim<N>` to typenum (N in 0..=4095). Library code bounds on [`DimT`].
@@ -118,20 +120,25 @@ pub trait Shape: 'static {
 }
 
 /// A rank-1 shape of `N` elements.
+#[derive(Debug)]
 pub struct Rank1<N>(PhantomData<N>);
 /// A rank-2 shape: `T` rows (time steps) of `F` features, row-major.
+#[derive(Debug)]
 pub struct Rank2<T, F>(PhantomData<(T, F)>);
 /// A rank-3 shape: `C` channels of `H`×`W` planes (channels first, like PyTorch), row-major.
+#[derive(Debug)]
 pub struct Rank3<C, H, W>(PhantomData<(C, H, W)>);
 
 /// A sequence of `T` token ids, a shape only input data has: an `Embedding` takes it and no layer
 /// outputs it, so an `Embedding` can only be a network's first layer. Ids travel as the model's
 /// element type and are checked when data enters (whole numbers in the vocabulary).
+#[derive(Debug)]
 pub struct TokensT<T>(PhantomData<T>);
 
 /// A 1-D signal of `C` channels of length `L`, channels first (PyTorch's `Conv1d` layout): the
 /// same `[C, L]` numbers as a `Rank2`, but a type of its own, so a time-major `Seq<T, F>` (what
 /// recurrent layers read and write) cannot be taken for channels by a `Conv1d`.
+#[derive(Debug)]
 pub struct SignalT<C, L>(PhantomData<(C, L)>);
 
 /// A vector of `N` features.

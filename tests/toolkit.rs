@@ -246,3 +246,20 @@ fn classification_report_counts_every_sample() {
     binary.fit(&x, &targets, Fit::epochs(10).silent()).unwrap();
     assert_eq!(binary.evaluate_classes(&x, &targets).unwrap().classes(), 2);
 }
+
+#[test]
+fn debug_output_names_the_network_not_its_values() {
+    type Net = (Dense<3, 2>, Relu);
+    let model = Model::<Vector<3>, Net>::seeded(1);
+    let text = format!("{model:?}");
+    assert!(
+        text.contains("DenseT") && text.contains("stored_values: 8"),
+        "{text}"
+    );
+    let frozen = stratanet::infer::Frozen::<Vector<3>, Net>::new(&[0.0f32; 8]);
+    assert!(format!("{frozen:?}").contains("values: 8"));
+    assert_eq!(format!("{:?}", Relu), "Relu");
+    let compiled = model.compile(Mse, Adam::default());
+    assert!(format!("{compiled:?}").contains("Adam"));
+    assert!(format!("{:?}", Fit::<f32, f32>::epochs(3)).contains("epochs: 3"));
+}

@@ -4,6 +4,7 @@
 use crate::Scalar;
 
 /// Per-channel statistics and normalized values of one forward pass.
+#[derive(Debug)]
 pub struct NormStats<'a, E> {
     /// `x̂ = (x − μ)·inv_std`, `[n, C, plane]`.
     pub xhat: &'a mut [E],

@@ -31,6 +31,7 @@ impl RnnGeom {
 
 /// Buffers of one recurrent layer for batches of up to `capacity` samples (all time-major).
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct RnnBuffers<E> {
     /// Inputs `[T, n, F]`.
     xt: alloc::vec::Vec<E>,
@@ -72,7 +73,7 @@ impl<E: Scalar> RnnBuffers<E> {
 }
 
 /// The parameters of a recurrent layer, as slices.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct RnnWeights<'a, E> {
     /// `W_ih`, `[G·H, F]`.
     pub w_ih: &'a [E],
@@ -85,6 +86,7 @@ pub struct RnnWeights<'a, E> {
 }
 
 /// Mutable gradient slices matching [`RnnWeights`].
+#[derive(Debug)]
 pub struct RnnGrads<'a, E> {
     /// `∂L/∂W_ih`.
     pub w_ih: &'a mut [E],

@@ -32,6 +32,7 @@ const MOMENTUM: f64 = 0.99;
 const EPSILON: f64 = 1e-3;
 
 /// Batch normalization over `C` channels; see [`BatchNorm`].
+#[derive(Debug)]
 pub struct BatchNormT<C>(PhantomData<C>);
 
 /// Batch normalization of `C` channels, for `Vector<C>` and `Image<C, H, W>`.
@@ -84,6 +85,7 @@ where
 
 /// What batch normalization keeps between passes.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct BatchNormWork<E> {
     training: bool,
     /// Whether a training forward pass measured statistics not yet folded into the running ones.

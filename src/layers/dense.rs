@@ -17,6 +17,7 @@ use {
 };
 
 /// A fully connected layer from `I` to `O` features; see [`Dense`].
+#[derive(Debug)]
 pub struct DenseT<I, O>(PhantomData<(I, O)>);
 
 /// A fully connected layer `Vector<I>` → `Vector<O>`, written with plain numbers.

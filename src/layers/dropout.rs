@@ -35,6 +35,7 @@ impl<const P: usize> TensorLayout for Dropout<P> {
 
 /// Dropout's mask and random stream; `None` in inference mode.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct DropoutWork<E> {
     mask: Vec<E>,
     rng: Option<StdRng>,

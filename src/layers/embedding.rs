@@ -20,6 +20,7 @@ use {
 };
 
 /// An embedding of `V` tokens into `D` dimensions; see [`Embedding`].
+#[derive(Debug)]
 pub struct EmbeddingT<V, D>(PhantomData<(V, D)>);
 
 /// An embedding written with plain numbers: `Embedding<V, D>` maps `Tokens<T>` (token ids, a

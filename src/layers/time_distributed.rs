@@ -23,6 +23,7 @@ use {
 /// use stratanet::prelude::*;
 /// const _: () = check::<Seq<10, 4>, (Gru<4, 16, ReturnSequences>, TimeDistributed<Dense<16, 3>>), Seq<10, 3>>();
 /// ```
+#[derive(Debug)]
 pub struct TimeDistributed<M>(PhantomData<M>);
 
 /// The wrapped layer's tensors, under the wrapper's own name (as Keras's `TimeDistributed`).

@@ -111,6 +111,7 @@ pub trait Infer<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
 /// `y`: given `dy = ∂L/∂y`, write `∂L/∂x` into `dx` when asked and ADD the parameter gradients
 /// into `grads` (laid out as `tensors`).
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct Backward<'a, E> {
     /// The layer's stored tensors.
     pub tensors: &'a [E],

@@ -54,6 +54,7 @@ use {
 
 #[cfg(feature = "alloc")]
 /// Intermediate buffers of a tuple network: each boundary's activations and their gradients.
+#[derive(Debug)]
 pub struct ChainWork<W, E> {
     layers: W,
     acts: Vec<Vec<E>>,

@@ -36,6 +36,23 @@ pub struct Fit<'a, E: Scalar, Label> {
     pub(crate) callbacks: Vec<&'a mut dyn Callback<E>>,
 }
 
+impl<E: Scalar, Label> core::fmt::Debug for Fit<'_, E, Label> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Fit")
+            .field("epochs", &self.epochs)
+            .field("batch_size", &self.batch_size)
+            .field("shuffle", &self.shuffle)
+            .field("validation_split", &self.validation_split)
+            .field(
+                "validation_data",
+                &self.validation_data.map(|(x, _)| x.len()),
+            )
+            .field("verbose", &self.verbose)
+            .field("callbacks", &self.callbacks.len())
+            .finish()
+    }
+}
+
 impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
     /// Train for `epochs` passes over the data, batch size 32, shuffled, printing one line per
     /// epoch (with `std`).

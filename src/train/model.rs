@@ -40,6 +40,17 @@ pub struct Model<In: Shape, Net, E: Scalar = f32> {
     shapes: PhantomData<In>,
 }
 
+/// The input shape, the network type and its stored value count (not the values).
+impl<In: Shape, Net: TensorLayout, E: Scalar> core::fmt::Debug for Model<In, Net, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Model")
+            .field("input", &In::DIMS)
+            .field("network", &core::any::type_name::<Net>())
+            .field("stored_values", &Net::STORED)
+            .finish_non_exhaustive()
+    }
+}
+
 // The bounds that make a network fit its input are on each method, not on the impl: a network
 // that does not fit then fails at `Model::new` (or `compile`, `predict`, …) with the crate's own
 // message naming the layer and both shapes (E0277), instead of "the function exists but its
@@ -241,6 +252,25 @@ pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>,
     pub(super) state: Vec<E>,
     pub(super) steps: u64,
     pub(super) workspace: Option<Workspace<In, Net, L, E>>,
+}
+
+impl<In, Net, L, O, E> core::fmt::Debug for CompiledModel<In, Net, L, O, E>
+where
+    In: Shape,
+    Net: Module<In, E>,
+    L: Loss<Net::Output, E> + core::fmt::Debug,
+    O: core::fmt::Debug,
+    E: Scalar,
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CompiledModel")
+            .field("model", &self.model)
+            .field("loss", &self.loss)
+            .field("optimizer", &self.optimizer)
+            .field("clip", &self.clip)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>

@@ -20,6 +20,7 @@ use {
 };
 
 /// Layer normalization of `D` features with `ε = 10^(−P)`; see [`LayerNorm`].
+#[derive(Debug)]
 pub struct LayerNormT<D, P>(PhantomData<(D, P)>);
 
 /// Layer normalization written with plain numbers: `LayerNorm<D, P = 5>`, `ε = 10^(−P)`.
@@ -76,6 +77,7 @@ where
 
 /// What a layer norm keeps for backward: each row's normalized values and `1/√(σ² + ε)`.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct LayerNormWork<E> {
     x_hat: Vec<E>,
     inv_std: Vec<E>,

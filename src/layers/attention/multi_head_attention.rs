@@ -44,6 +44,7 @@ impl AttentionMask for Causal {
 }
 
 /// Self-attention of width `D` with `H` heads and mask `M`; see [`MultiHeadAttention`].
+#[derive(Debug)]
 pub struct MultiHeadAttentionT<D, H, M>(PhantomData<(D, H, M)>);
 
 /// Multi-head self-attention written with plain numbers:
@@ -161,6 +162,7 @@ where
 /// Buffers of an attention layer for a batch: the projections, the attention weights, the
 /// heads' outputs and their gradients.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct AttentionWork<E> {
     qkv: Vec<E>,
     p: Vec<E>,

@@ -18,6 +18,7 @@ use {
 };
 
 /// A learned embedding of `T` positions of width `D`; see [`PositionalEmbedding`].
+#[derive(Debug)]
 pub struct PositionalEmbeddingT<T, D>(PhantomData<(T, D)>);
 
 /// A learned positional embedding written with plain numbers: `PositionalEmbedding<T, D>`,

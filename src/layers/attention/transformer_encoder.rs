@@ -22,6 +22,7 @@ use core::marker::PhantomData;
 
 /// A pre-norm encoder block of width `D`, `H` heads, feed-forward width `FF`, activation `A`;
 /// see [`TransformerEncoder`].
+#[derive(Debug)]
 pub struct TransformerEncoderT<D, H, FF, A>(PhantomData<(D, H, FF, A)>);
 
 /// A pre-norm transformer encoder block written with plain numbers:

@@ -15,6 +15,7 @@ use core::marker::PhantomData;
 
 /// A 1-D convolution from `CI` to `CO` channels, kernel `K`, stride `S`, zero padding `P`;
 /// see [`Conv1d`].
+#[derive(Debug)]
 pub struct Conv1dT<CI, CO, K, S, P>(PhantomData<(CI, CO, K, S, P)>);
 
 /// A 1-D convolution written with plain numbers: `Conv1d<CI, CO, K, S = 1, P = 0>` over

@@ -16,6 +16,7 @@ use core::marker::PhantomData;
 
 /// A 2-D convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, zero padding `P`;
 /// see [`Conv2d`].
+#[derive(Debug)]
 pub struct Conv2dT<CI, CO, K, S, P>(PhantomData<(CI, CO, K, S, P)>);
 
 /// A 2-D convolution written with plain numbers: `Conv2d<CI, CO, K, S = 1, P = 0>`, over

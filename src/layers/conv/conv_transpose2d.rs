@@ -24,6 +24,7 @@ use core::marker::PhantomData;
 
 /// A transposed convolution from `CI` to `CO` channels, `K×K` kernel, stride `S`, padding `P`;
 /// see [`ConvTranspose2d`].
+#[derive(Debug)]
 pub struct ConvTranspose2dT<CI, CO, K, S, P>(PhantomData<(CI, CO, K, S, P)>);
 
 /// A transposed convolution written with plain numbers:

@@ -24,6 +24,7 @@ use typenum::Prod;
 
 /// A depthwise convolution over `C` channels, `K×K` kernels, stride `S`, zero padding `P`,
 /// depth multiplier `M`; see [`DepthwiseConv2d`].
+#[derive(Debug)]
 pub struct DepthwiseConv2dT<C, K, S, P, M>(PhantomData<(C, K, S, P, M)>);
 
 /// A depthwise convolution written with plain numbers:

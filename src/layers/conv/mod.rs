@@ -61,6 +61,7 @@ pub(crate) fn square_geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>(
 /// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
 /// the product `W·cols` or its gradient, and the column gradients.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct ConvWork<E> {
     cols: Vec<E>,
     z: Vec<E>,

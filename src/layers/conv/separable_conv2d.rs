@@ -26,6 +26,7 @@ use {
 };
 
 /// A depthwise-separable convolution from `CI` to `CO` channels; see [`SeparableConv2d`].
+#[derive(Debug)]
 pub struct SeparableConv2dT<CI, CO, K, S, P>(PhantomData<(CI, CO, K, S, P)>);
 
 /// A depthwise-separable convolution written with plain numbers:
@@ -133,6 +134,7 @@ where
 /// Buffers of a separable convolution: the depthwise output and its gradient, and the
 /// pointwise convolution's buffers.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct SeparableWork<E> {
     mid: Vec<E>,
     d_mid: Vec<E>,

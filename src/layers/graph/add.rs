@@ -29,6 +29,7 @@ use core::marker::PhantomData;
 /// type Main = (Conv2d<8, 16, 3, 2, 1>, Relu, Conv2d<16, 16, 3, 1, 1>);
 /// const _: () = check::<Image<8, 8, 8>, Add<(Main, Conv2d<8, 16, 1>)>, Image<16, 4, 4>>();
 /// ```
+#[derive(Debug)]
 pub struct Add<B>(PhantomData<B>);
 
 impl<In: Shape, B: Branches<In>> Layer<In> for Add<B>

@@ -30,6 +30,7 @@ use core::marker::PhantomData;
 /// type Block = Concat<(Conv2d<4, 2, 1>, Conv2d<4, 3, 3>)>; // 8×8 and 6×6
 /// const _: () = check::<Image<4, 8, 8>, Block, Image<5, 8, 8>>();
 /// ```
+#[derive(Debug)]
 pub struct Concat<B>(PhantomData<B>);
 
 impl<In: Shape, B: Branches<In>> Layer<In> for Concat<B>

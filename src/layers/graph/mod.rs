@@ -150,6 +150,7 @@ pub trait Merge {
 /// its part of the output gradient, and one input gradient the branches after the first write
 /// before it is added.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct BranchWork<W, E> {
     branches: W,
     outs: Vec<Vec<E>>,

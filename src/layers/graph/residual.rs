@@ -33,6 +33,7 @@ use {
 /// use stratanet::prelude::*;
 /// const _: () = check::<Image<16, 8, 8>, Residual<Conv2d<16, 16, 3>>, Image<16, 8, 8>>();
 /// ```
+#[derive(Debug)]
 pub struct Residual<F>(PhantomData<F>);
 
 /// Holds when a residual branch's output shape equals its input shape.
@@ -74,6 +75,7 @@ where
 
 /// Buffers of a residual block: its branch's, and the branch output (kept for backward).
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct ResidualWork<W, E> {
     branch: W,
     out: Vec<E>,

@@ -10,6 +10,7 @@ use crate::shape::Dim;
 use core::marker::PhantomData;
 
 /// Average pooling with a `K×K` window and stride `S`; see [`AvgPool2d`].
+#[derive(Debug)]
 pub struct AvgPool2dT<K, S>(PhantomData<(K, S)>);
 
 /// Average pooling written with plain numbers: `AvgPool2d<K, S = K>`.

@@ -10,6 +10,7 @@ use crate::shape::Dim;
 use core::marker::PhantomData;
 
 /// Max pooling with a `K×K` window and stride `S`; see [`MaxPool2d`].
+#[derive(Debug)]
 pub struct MaxPool2dT<K, S>(PhantomData<(K, S)>);
 
 /// Max pooling written with plain numbers: `MaxPool2d<K, S = K>`.

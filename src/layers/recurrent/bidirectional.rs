@@ -35,6 +35,7 @@ use {
 /// const _: () = check::<Seq<20, 8>, Bidirectional<Lstm<8, 16, ReturnSequences>>, Seq<20, 32>>();
 /// const _: () = check::<Seq<20, 8>, (Bidirectional<Gru<8, 16>>, Dense<32, 2>), Vector<2>>();
 /// ```
+#[derive(Debug)]
 pub struct Bidirectional<L>(PhantomData<L>);
 
 /// `H + H` as a dimension.
@@ -175,6 +176,7 @@ where
 /// Buffers of a bidirectional layer: each direction's, the reversed input, each direction's
 /// output and output gradient, one reordering buffer and the reverse input gradient.
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct BidirectionalWork<W, E> {
     forward: W,
     reverse: W,

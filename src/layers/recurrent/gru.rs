@@ -19,6 +19,7 @@ use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 
 /// The GRU cell.
+#[derive(Debug)]
 pub struct GruCell;
 
 impl CellKind for GruCell {

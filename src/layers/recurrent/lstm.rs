@@ -18,6 +18,7 @@ use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 
 /// The LSTM cell.
+#[derive(Debug)]
 pub struct LstmCell;
 
 impl CellKind for LstmCell {

@@ -59,8 +59,10 @@ pub trait ReturnMode<T: DimT, H: DimT>: ReturnKind {
 }
 
 /// Return only the last step's hidden state, `Vector<H>` (Keras's `return_sequences=False`).
+#[derive(Debug)]
 pub struct ReturnLast;
 /// Return every step's hidden state, `Seq<T, H>` (Keras's `return_sequences=True`).
+#[derive(Debug)]
 pub struct ReturnSequences;
 
 impl ReturnKind for ReturnLast {
@@ -84,6 +86,7 @@ where
 
 /// A recurrent layer with cell `C`, `F` input features, `H` hidden units and return mode `R`.
 /// Weights use PyTorch's layouts: `W_ih` `[G·H, F]`, `W_hh` `[G·H, H]`.
+#[derive(Debug)]
 pub struct RecurrentT<C, F, H, R>(PhantomData<(C, F, H, R)>);
 
 impl<C: CellKind, F: DimT, H: DimT, R> RecurrentT<C, F, H, R> {
@@ -193,6 +196,7 @@ impl<C: CellKind, F: DimT, H: DimT, R> RecurrentT<C, F, H, R> {
 /// The state a recurrent layer carries between steps of one sequence (hidden state, and the
 /// LSTM's cell state).
 #[cfg(feature = "alloc")]
+#[derive(Debug)]
 pub struct RecurrentState<H: DimT, E> {
     h: GenericArray<E, H::Tn>,
     c: GenericArray<E, H::Tn>,

@@ -9,6 +9,7 @@ use crate::kernels::rnn::Cell;
 use crate::shape::Dim;
 
 /// The tanh cell.
+#[derive(Debug)]
 pub struct TanhCell;
 
 impl CellKind for TanhCell {

@@ -18,6 +18,7 @@ use core::marker::PhantomData;
 use typenum::Prod;
 
 /// Each value repeated `F × F` times; see [`UpSampling2d`].
+#[derive(Debug)]
 pub struct UpSampling2dT<F>(PhantomData<F>);
 
 /// Nearest-neighbour upsampling by an integer factor `F`, written with a plain number.

@@ -18,6 +18,7 @@ use core::marker::PhantomData;
 use typenum::{Prod, Sum, U2};
 
 /// `P` zeros on every side of each plane; see [`ZeroPadding2d`].
+#[derive(Debug)]
 pub struct ZeroPadding2dT<P>(PhantomData<P>);
 
 /// Zero padding by `P` on every side, written with a plain number.

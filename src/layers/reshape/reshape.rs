@@ -20,10 +20,12 @@ use core::marker::PhantomData;
 /// use stratanet::prelude::*;
 /// const _: () = check::<Vector<63>, Reshape<Image<1, 8, 8>>, Image<1, 8, 8>>();
 /// ```
+#[derive(Debug)]
 pub struct Reshape<S>(PhantomData<S>);
 
 /// An element count, written as a dimension (`Elements<Dim<63>>`), so that a mismatch prints
 /// both counts in decimal.
+#[derive(Debug)]
 pub struct Elements<N>(PhantomData<N>);
 
 /// Holds when two element counts are equal.

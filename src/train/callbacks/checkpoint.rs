@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 /// latest epoch (Keras's `ModelCheckpoint` with `save_best_only` or without). Copy them back
 /// with [`ModelCheckpoint::restore`], or get them as a weights file with
 /// [`ModelCheckpoint::weights_file`].
+#[derive(Debug)]
 pub struct ModelCheckpoint<E> {
     best: Option<(Monitor, Best)>,
     epoch: Option<usize>,

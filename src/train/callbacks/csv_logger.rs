@@ -6,6 +6,7 @@ use crate::Scalar;
 
 /// Writes one CSV line per epoch (`epoch,loss,accuracy,val_loss,val_accuracy,learning_rate`) to a
 /// file, replacing it when training begins (Keras's `CSVLogger`).
+#[derive(Debug)]
 pub struct CsvLogger {
     path: std::path::PathBuf,
     file: Option<std::fs::File>,

@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 /// Stops training when the monitored metric has not improved for `patience` epochs, and can
 /// restore the weights of the best epoch (Keras's `EarlyStopping`).
+#[derive(Debug)]
 pub struct EarlyStopping<E> {
     monitor: Monitor,
     patience: usize,

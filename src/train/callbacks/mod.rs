@@ -38,6 +38,7 @@ use crate::Scalar;
 use alloc::vec::Vec;
 
 /// What a callback sees of the training run, and may change.
+#[derive(Debug)]
 pub struct TrainContext<'a, E> {
     /// The current epoch, from 0.
     pub epoch: usize,

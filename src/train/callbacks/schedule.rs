@@ -65,6 +65,7 @@ impl<F: FnMut(usize, f64) -> f64> Schedule for F {
 }
 
 /// Sets the learning rate at the start of every epoch from a [`Schedule`].
+#[derive(Debug)]
 pub struct LearningRateScheduler<S> {
     schedule: S,
     initial: Option<f64>,
@@ -95,6 +96,7 @@ impl<E: Scalar, S: Schedule> Callback<E> for LearningRateScheduler<S> {
 /// Multiplies the learning rate by `factor` when the monitored metric has not improved for
 /// `patience` epochs, then waits `cooldown` epochs (Keras's `ReduceLROnPlateau`; defaults
 /// factor 0.1, patience 10, min_delta 1e-4, cooldown 0, min_rate 0).
+#[derive(Debug)]
 pub struct ReduceLrOnPlateau {
     monitor: Monitor,
     factor: f64,
