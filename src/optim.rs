@@ -70,14 +70,17 @@ impl Sgd {
         }
     }
     /// With momentum μ.
+    #[must_use]
     pub fn momentum(self, momentum: f64) -> Self {
         Self { momentum, ..self }
     }
     /// With dampening.
+    #[must_use]
     pub fn dampening(self, dampening: f64) -> Self {
         Self { dampening, ..self }
     }
     /// With Nesterov momentum.
+    #[must_use]
     pub fn nesterov(self) -> Self {
         Self {
             nesterov: true,
@@ -85,6 +88,7 @@ impl Sgd {
         }
     }
     /// With L2 weight decay.
+    #[must_use]
     pub fn weight_decay(self, weight_decay: f64) -> Self {
         Self {
             weight_decay,
@@ -335,6 +339,7 @@ impl Adam {
         }
     }
     /// With ε (PyTorch's default is 1e-8).
+    #[must_use]
     pub fn eps(self, eps: f64) -> Self {
         Self { eps, ..self }
     }
@@ -443,6 +448,7 @@ impl AdamW {
         }
     }
     /// With ε.
+    #[must_use]
     pub fn eps(self, eps: f64) -> Self {
         Self { eps, ..self }
     }

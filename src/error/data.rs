@@ -16,6 +16,7 @@ use core::fmt;
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Error {
     /// No samples were given.
     Empty {

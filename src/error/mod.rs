@@ -17,6 +17,7 @@ use core::fmt;
 
 /// An input value a network cannot take, found by [`Infer::check_input`](crate::module::Infer::check_input).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum InputError {
     /// A token id that is not a whole number in `0..vocabulary`.
     TokenOutOfRange {

@@ -117,6 +117,7 @@ impl fmt::Display for FoundShape {
 /// assert_eq!((tensor.to_string(), found.to_string()), ("0.weight".into(), "[4, 3]".into()));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WeightsError {
     /// The file ends at byte `offset`, inside `what`.
     Truncated {

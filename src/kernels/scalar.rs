@@ -19,6 +19,7 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     /// `tanh(x)` as the layers compute it: for `f32` a fast evaluation within a few ulp of the
     /// exact value (the C library's `tanhf` dominated LSTM training); for `f64` the C library's.
     #[inline]
+    #[must_use]
     fn fast_tanh(self) -> Self {
         self.tanh()
     }
@@ -26,6 +27,7 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     /// vectorize) within a few ulp, 0 below −87 and infinity above 88; for `f64` the C
     /// library's.
     #[inline]
+    #[must_use]
     fn fast_exp(self) -> Self {
         self.exp()
     }

@@ -196,6 +196,7 @@ pub enum Mode {
 #[cfg(feature = "alloc")]
 impl Mode {
     /// The mode for the `index`-th layer of a network: the same kind, a seed of its own.
+    #[must_use]
     pub fn for_layer(self, index: u64) -> Self {
         match self {
             Mode::Inference => Mode::Inference,

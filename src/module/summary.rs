@@ -6,6 +6,7 @@ use alloc::string::String;
 
 /// One row of a model summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LayerSummary {
     /// The layer's type, without module paths, `Dim<N>` written `N` (`Dense<5, 10>`).
     pub name: String,

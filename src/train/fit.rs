@@ -68,20 +68,24 @@ impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
         }
     }
     /// Adds a callback (called in the order added); see [`super::callbacks`].
+    #[must_use]
     pub fn callback(mut self, callback: &'a mut dyn Callback<E>) -> Self {
         self.callbacks.push(callback);
         self
     }
     /// Samples per gradient step (the last batch of an epoch may be smaller). Use the data set's
     /// size for full-batch gradient descent.
+    #[must_use]
     pub fn batch_size(self, batch_size: usize) -> Self {
         Self { batch_size, ..self }
     }
     /// Whether to shuffle the training samples before each epoch (default on).
+    #[must_use]
     pub fn shuffle(self, shuffle: bool) -> Self {
         Self { shuffle, ..self }
     }
     /// Hold out this fraction of the samples, taken from the end before shuffling (as Keras).
+    #[must_use]
     pub fn validation_split(self, fraction: f64) -> Self {
         Self {
             validation_split: fraction,
@@ -89,6 +93,7 @@ impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
         }
     }
     /// Evaluate on these samples after every epoch (takes precedence over a split).
+    #[must_use]
     pub fn validation_data(self, x: &'a [E], y: &'a [Label]) -> Self {
         Self {
             validation_data: Some((x, y)),
@@ -96,6 +101,7 @@ impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
         }
     }
     /// Print nothing.
+    #[must_use]
     pub fn silent(self) -> Self {
         Self {
             verbose: false,

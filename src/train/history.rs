@@ -5,6 +5,7 @@ use core::ops::Deref;
 
 /// The metrics of one epoch.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct EpochStats {
     /// Mean training loss over the epoch's samples (as the weights moved).
     pub loss: f64,
@@ -21,6 +22,7 @@ pub struct EpochStats {
 /// Per-epoch metrics of a `fit`; dereferences to a slice of [`EpochStats`]. Two histories are
 /// equal when their epochs' metrics are (wall-clock seconds differ between identical runs).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct History {
     /// One entry per epoch.
     pub epochs: Vec<EpochStats>,
@@ -61,6 +63,7 @@ impl Deref for History {
 
 /// Loss and accuracy over a data set.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Evaluation {
     /// Mean loss.
     pub loss: f64,

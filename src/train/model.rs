@@ -184,6 +184,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     }
 
     /// Adds a loss and an optimizer (Keras's `compile`).
+    #[must_use = "a compiled model does nothing until it is fitted"]
     pub fn compile<L, O>(self, loss: L, optimizer: O) -> CompiledModel<In, Net, L, O, E>
     where
         Net: Module<In, E>,
@@ -315,6 +316,7 @@ where
     }
 
     /// Clips gradients before every update.
+    #[must_use]
     pub fn with_clipping(self, clip: Clip) -> Self {
         Self {
             clip: Some(clip),

@@ -34,10 +34,12 @@ impl<E: Scalar> EarlyStopping<E> {
         }
     }
     /// Epochs without improvement before stopping.
+    #[must_use]
     pub fn patience(self, patience: usize) -> Self {
         Self { patience, ..self }
     }
     /// The smallest change that counts as an improvement.
+    #[must_use]
     pub fn min_delta(self, min_delta: f64) -> Self {
         Self {
             best: Best::new(self.best.direction, min_delta),
@@ -45,6 +47,7 @@ impl<E: Scalar> EarlyStopping<E> {
         }
     }
     /// Overrides the direction (Keras's `mode`).
+    #[must_use]
     pub fn direction(self, direction: Direction) -> Self {
         Self {
             best: Best::new(direction, self.best.min_delta),
@@ -53,6 +56,7 @@ impl<E: Scalar> EarlyStopping<E> {
     }
     /// At the end of training — when it stopped early and also when every epoch ran (Keras 3's
     /// rule) — put back the weights of the best epoch.
+    #[must_use]
     pub fn restore_best_weights(self) -> Self {
         Self {
             restore_best_weights: true,

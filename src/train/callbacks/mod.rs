@@ -39,6 +39,7 @@ use alloc::vec::Vec;
 
 /// What a callback sees of the training run, and may change.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TrainContext<'a, E> {
     /// The current epoch, from 0.
     pub epoch: usize,

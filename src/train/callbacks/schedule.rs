@@ -123,22 +123,27 @@ impl ReduceLrOnPlateau {
         }
     }
     /// The multiplier (below 1).
+    #[must_use]
     pub fn factor(self, factor: f64) -> Self {
         Self { factor, ..self }
     }
     /// Epochs without improvement before reducing.
+    #[must_use]
     pub fn patience(self, patience: usize) -> Self {
         Self { patience, ..self }
     }
     /// Epochs to wait after a reduction.
+    #[must_use]
     pub fn cooldown(self, cooldown: usize) -> Self {
         Self { cooldown, ..self }
     }
     /// The rate is never reduced below this.
+    #[must_use]
     pub fn min_rate(self, min_rate: f64) -> Self {
         Self { min_rate, ..self }
     }
     /// The smallest change that counts as an improvement.
+    #[must_use]
     pub fn min_delta(self, min_delta: f64) -> Self {
         Self {
             best: Best::new(self.best.direction, min_delta),
