@@ -51,6 +51,19 @@ use {
 };
 
 /// The weights of a network in the format described in this module.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::persist::{load_weights, save_weights};
+/// type Net = (Dense<3, 4>, Tanh, Dense<4, 1>);
+/// let model = Model::<Vector<3>, Net>::seeded(2);
+/// let bytes = save_weights(model.weights());
+/// let back = load_weights::<f32, Net>(&bytes)?;
+/// assert_eq!(back.as_slice(), model.weights().as_slice());
+/// // the file names every tensor and shape: another network's type is an `Err`
+/// assert!(load_weights::<f32, (Dense<3, 4>, Tanh, Dense<4, 2>)>(&bytes).is_err());
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 #[cfg(feature = "alloc")]
 pub fn save_weights<E: Scalar, Net: TensorLayout>(weights: &Weights<Net, E>) -> Vec<u8> {
     format::encode_weights(&Net::LAYOUT, weights.as_slice())

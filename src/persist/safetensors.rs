@@ -53,6 +53,20 @@ fn read(file: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f64>>
 
 /// Reads the weights of network `Net` from `.safetensors` bytes. Tensors the network does not
 /// use are ignored; a missing tensor or a shape that differs is an `Err` naming it.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::persist::safetensors::{from_safetensors, to_safetensors};
+/// type Net = (Dense<4, 3>, Relu, Dense<3, 2>); // PyTorch: nn.Sequential(Linear, ReLU, Linear)
+/// let model = Model::<Vector<4>, Net>::seeded(1);
+/// let bytes = to_safetensors(model.weights())?; // tensors `0.weight`, `0.bias`, `2.weight`, `2.bias`
+/// let weights = from_safetensors::<f32, Net>(&bytes)?;
+/// assert_eq!(weights.tensor("2.bias"), model.weights().tensor("2.bias"));
+/// // a file for another network is an `Err` naming the tensor
+/// let err = from_safetensors::<f32, (Dense<4, 5>, Relu, Dense<5, 2>)>(&bytes).unwrap_err();
+/// assert!(err.to_string().contains("0.weight"));
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<Weights<Net, E>> {
     let file = SafeTensors::deserialize(bytes)
         .map_err(|e| format_error(format!("not a safetensors file: {e}")))?;

@@ -36,7 +36,8 @@ impl History {
     /// The mean wall-clock seconds of an epoch (0 when no epoch ran).
     ///
     /// ```
-    /// let history = stratanet::History { epochs: vec![], seconds: vec![0.5, 1.5] };
+    /// let mut history = stratanet::History::default();
+    /// history.seconds = vec![0.5, 1.5];
     /// assert_eq!(history.mean_epoch_seconds(), 1.0);
     /// ```
     pub fn mean_epoch_seconds(&self) -> f64 {

@@ -243,6 +243,22 @@ pub struct StepStats {
 }
 
 /// A model with a loss and an optimizer: it can `fit`, `evaluate` and `predict`.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// // y = 1 when x₀ + x₁ > 1
+/// let x: Vec<f32> = (0..200).map(|i| ((i * 37) % 100) as f32 / 100.0).collect();
+/// let y: Vec<f32> = x.chunks(2).map(|p| f32::from(u8::from(p[0] + p[1] > 1.0))).collect();
+/// let mut model = Model::<Vector<2>, (Dense<2, 8>, Relu, Dense<8, 1>)>::seeded(3)
+///     .compile(BinaryCrossEntropyWithLogits, Adam::new(0.05));
+/// let history = model.fit(&x, &y, Fit::epochs(60).batch_size(16).silent())?;
+/// assert!(history.last().unwrap().loss < 0.3);
+/// let report = model.evaluate(&x, &y)?;
+/// assert!(report.accuracy > 0.9);
+/// let logits = model.predict(&[0.9, 0.9, 0.1, 0.2])?;
+/// assert!(logits.sample(0)[0] > 0.0 && logits.sample(1)[0] < 0.0);
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, O, E: Scalar = f32>
 {
     pub(super) model: Model<In, Net, E>,

@@ -6,6 +6,19 @@ use crate::Scalar;
 
 /// Writes one CSV line per epoch (`epoch,loss,accuracy,val_loss,val_accuracy,learning_rate`) to a
 /// file, replacing it when training begins (Keras's `CSVLogger`).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let path = std::env::temp_dir().join("stratanet_csv_logger_doc.csv");
+/// let mut log = CsvLogger::new(&path);
+/// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Sgd::new(0.1));
+/// model.fit(&[0.0, 1.0], &[1.0, 3.0], Fit::epochs(3).silent().callback(&mut log))?;
+/// let text = std::fs::read_to_string(&path).unwrap();
+/// assert_eq!(text.lines().count(), 1 + 3); // the header and one line per epoch
+/// assert!(text.starts_with("epoch,loss"));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct CsvLogger {
     path: std::path::PathBuf,

@@ -7,6 +7,21 @@ use alloc::vec::Vec;
 
 /// Stops training when the monitored metric has not improved for `patience` epochs, and can
 /// restore the weights of the best epoch (Keras's `EarlyStopping`).
+///
+/// ```
+/// use stratanet::prelude::*;
+/// let x: Vec<f32> = (0..64).map(|i| i as f32 / 64.0).collect();
+/// let y: Vec<f32> = x.iter().map(|v| 2.0 * v - 1.0).collect();
+/// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Adam::new(0.1));
+/// let mut stop = EarlyStopping::new(Monitor::ValLoss).patience(3).restore_best_weights();
+/// let settings = Fit::epochs(500).validation_split(0.25).silent().callback(&mut stop);
+/// let history = model.fit(&x, &y, settings)?;
+/// // training ended early, with the best epoch's weights back
+/// assert!(history.epochs.len() < 500 && stop.stopped_epoch().is_some());
+/// let (best, value) = stop.best().unwrap();
+/// assert!(best < history.epochs.len() && value == history.epochs[best].val_loss.unwrap());
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct EarlyStopping<E> {
     monitor: Monitor,

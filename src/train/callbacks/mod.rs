@@ -76,6 +76,33 @@ impl<E: Scalar> TrainContext<'_, E> {
 
 /// Hooks into [`super::CompiledModel::fit`]. Every method has a default that does nothing; an
 /// `Err` ends training and `fit` returns it.
+///
+/// A callback of your own — here one that halves the learning rate every other epoch and
+/// records the losses:
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::train::{callbacks::TrainContext, EpochStats};
+///
+/// #[derive(Default)]
+/// struct Halve { losses: Vec<f64> }
+///
+/// impl Callback<f32> for Halve {
+///     fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, f32>) -> stratanet::Result<()> {
+///         self.losses.push(stats.loss);
+///         if ctx.epoch % 2 == 1 {
+///             ctx.learning_rate /= 2.0;
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// let mut halve = Halve::default();
+/// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Sgd::new(0.1));
+/// let history = model.fit(&[0.0, 1.0], &[1.0, 3.0], Fit::epochs(4).silent().callback(&mut halve))?;
+/// assert_eq!(halve.losses.len(), 4);
+/// assert_eq!(history.epochs[3].learning_rate, 0.05); // halved after epoch 1
+/// # Ok::<(), stratanet::Error>(())
+/// ```
 pub trait Callback<E: Scalar> {
     /// Before the first epoch.
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
