@@ -73,11 +73,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         normal.len() / 64,
         anomalies.len() / 64
     );
-    print!("{}", Model::<Image<1, 8, 8>, Net>::summary());
     println!("parameters: {}", Model::<Image<1, 8, 8>, Net>::PARAMS);
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model = Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(Mse, Adam::new(0.003));
+    print!("{}", model.summary());
     let history = model.fit(&train_x, &train_x, Fit::epochs(150).batch_size(32).silent())?;
     println!(
         "mean epoch time: {:.0} ms",

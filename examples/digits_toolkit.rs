@@ -28,13 +28,13 @@ const PARAMS: usize = Model::<Vector<64>, Net>::PARAMS;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (train, test) = util::digits()?;
 
-    print!("{}", Model::<Vector<64>, Net>::summary());
     println!("(a compile-time constant: PARAMS = {PARAMS})");
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model = Model::<Vector<64>, Net>::new(&mut rng)
         .compile(SoftmaxCrossEntropy, Adam::new(0.003))
         .with_clipping(Clip::GlobalNorm(5.0));
+    print!("{}", model.summary());
     let mut stop = EarlyStopping::new(Monitor::ValLoss)
         .patience(8)
         .restore_best_weights();

@@ -30,11 +30,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         train.rows(),
         test.rows()
     );
-    print!("{}", Model::<Seq<8, 8>, Net>::summary());
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model =
         Model::<Seq<8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.002));
+    print!("{}", model.summary());
     let history = model.fit(
         &train.x,
         &train.labels,

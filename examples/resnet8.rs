@@ -55,12 +55,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         train.rows(),
         test.rows()
     );
-    print!("{}", Model::<Image<1, 8, 8>, Net>::summary());
     println!("parameters: {}", Model::<Image<1, 8, 8>, Net>::PARAMS);
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut model =
         Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    print!("{}", model.summary());
     let history = model.fit(
         &train.x,
         &train.labels,

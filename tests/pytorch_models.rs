@@ -193,3 +193,39 @@ fn pytorch_transformer_reproduces_its_outputs() {
     }
     assert_close("transformer (Frozen)", &one, &floats(&expected["logits"]));
 }
+
+/// A PyTorch module with named attributes (`self.fc1`, `self.fc2`): its keys are mapped to the
+/// tuple positions on load.
+#[test]
+fn pytorch_named_module_loads_with_renamed_keys() {
+    use stratanet::persist::safetensors::from_safetensors_renamed;
+    type Net = (Dense<64, 32>, Relu, Dense<32, 10>);
+    let expected: Value = serde_json::from_slice(&fixture("pytorch_named_outputs.json")).unwrap();
+    let bytes = fixture("pytorch_named.safetensors");
+    // Without renaming the first missing key is named.
+    let err = from_safetensors::<f32, Net>(&bytes)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("0.weight"), "{err}");
+    let rename = |name: &str| match name.split_once('.') {
+        Some(("0", rest)) => format!("fc1.{rest}"),
+        Some(("2", rest)) => format!("fc2.{rest}"),
+        _ => name.to_string(),
+    };
+    let net = from_safetensors_renamed::<f32, Net>(&bytes, &rename).unwrap();
+    let got = Model::<Vector<64>, Net>::from_weights(net, 0)
+        .predict(&floats(&expected["inputs"]))
+        .unwrap();
+    assert_close("named", got.as_slice(), &floats(&expected["logits"]));
+}
+
+/// A bidirectional LSTM's one bias per direction leaves as PyTorch's two (`bias_ih_l0`,
+/// `bias_hh_l0`, and the `_reverse` pair) and comes back summed.
+#[test]
+fn bidirectional_lstm_round_trips_through_pytorch_names() {
+    type Net = (Bidirectional<Lstm<3, 4>>, Dense<8, 2>);
+    let model = Model::<Seq<5, 3>, Net>::seeded(4);
+    let bytes = to_safetensors(model.weights()).unwrap();
+    let back = from_safetensors::<f32, Net>(&bytes).unwrap();
+    assert_eq!(back.as_slice(), model.weights().as_slice());
+}

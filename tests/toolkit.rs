@@ -40,7 +40,7 @@ fn seed_model_summary_matches_keras() {
     let net = Weights::<Seed>::init(&mut rng(0));
     let stored: usize = net.trainable_ranges().iter().map(|r| r.len()).sum();
     assert_eq!(stored, TOTAL);
-    let table = Model::<Vector<5>, Seed>::summary();
+    let table = Model::<Vector<5>, Seed>::seeded(0).summary();
     assert!(table.contains("Total params: 181"), "{table}");
 
     let cnn = Model::<Image<1, 8, 8>, (Conv2d<1, 4, 3, 1, 1>, MaxPool2d<2>, Flatten, Dense<64, 10>)>::summary_rows();

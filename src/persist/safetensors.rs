@@ -68,6 +68,29 @@ fn read(file: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f64>>
 /// # Ok::<(), stratanet::Error>(())
 /// ```
 pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<Weights<Net, E>> {
+    from_safetensors_renamed(bytes, &|name| String::from(name))
+}
+
+/// [`from_safetensors`] for a file whose keys are not the tuple positions: `rename` maps each
+/// of the network's tensor names (`0.weight`) to the file's key (`fc1.weight`, for a PyTorch
+/// module with named attributes). A key `rename` gives that the file lacks is an `Err` naming it.
+///
+/// ```
+/// use stratanet::prelude::*;
+/// use stratanet::persist::safetensors::{from_safetensors_renamed, to_safetensors};
+/// type Net = (Dense<4, 3>, Relu, Dense<3, 2>);
+/// let bytes = to_safetensors(Model::<Vector<4>, Net>::seeded(1).weights())?;
+/// // a network whose second layer sits one position later reads the same file
+/// type Wider = (Dense<4, 3>, Relu, Tanh, Dense<3, 2>);
+/// let rename = |name: &str| name.replacen("3.", "2.", 1);
+/// let weights = from_safetensors_renamed::<f32, Wider>(&bytes, &rename)?;
+/// assert_eq!(weights.tensor("3.bias").unwrap().len(), 2);
+/// # Ok::<(), stratanet::Error>(())
+/// ```
+pub fn from_safetensors_renamed<E: Scalar, Net: TensorLayout>(
+    bytes: &[u8],
+    rename: &dyn Fn(&str) -> String,
+) -> Result<Weights<Net, E>> {
     let file = SafeTensors::deserialize(bytes)
         .map_err(|e| format_error(format!("not a safetensors file: {e}")))?;
     let mut weights = Weights::<Net, E>::zeros();
@@ -76,11 +99,20 @@ pub fn from_safetensors<E: Scalar, Net: TensorLayout>(bytes: &[u8]) -> Result<We
         if failure.is_some() {
             return;
         }
-        let name = full_name(path, tensor);
-        let values = match name.strip_suffix("bias_l0") {
-            Some(prefix) => {
-                read(&file, &format!("{prefix}bias_ih_l0"), tensor.dims).and_then(|ih| {
-                    let hh = read(&file, &format!("{prefix}bias_hh_l0"), tensor.dims)?;
+        let name = rename(&full_name(path, tensor));
+        // stratanet's one LSTM / tanh-RNN bias is PyTorch's two, summed (either direction).
+        let split = ["bias_l0", "bias_l0_reverse"]
+            .into_iter()
+            .find_map(|end| Some((name.strip_suffix(end)?, &end["bias_l0".len()..])));
+        let values = match split {
+            Some((prefix, direction)) => {
+                let ih = format!("{prefix}bias_ih_l0{direction}");
+                read(&file, &ih, tensor.dims).and_then(|ih| {
+                    let hh = read(
+                        &file,
+                        &format!("{prefix}bias_hh_l0{direction}"),
+                        tensor.dims,
+                    )?;
                     Ok(ih.iter().zip(&hh).map(|(a, b)| a + b).collect())
                 })
             }
@@ -119,11 +151,19 @@ pub fn to_safetensors<E: Scalar, Net: TensorLayout>(weights: &Weights<Net, E>) -
         let mut data = Vec::with_capacity(core::mem::size_of_val(values));
         encode_values(values, &mut data);
         let shape = tensor.dims.to_vec();
-        match name.strip_suffix("bias_l0") {
-            Some(prefix) => {
+        // stratanet's one bias becomes PyTorch's two: all of it in `b_ih`, zeros in `b_hh`.
+        let split = ["bias_l0", "bias_l0_reverse"]
+            .into_iter()
+            .find_map(|end| Some((name.strip_suffix(end)?, &end["bias_l0".len()..])));
+        match split {
+            Some((prefix, direction)) => {
                 let zeros = vec![0u8; data.len()];
-                named.push((format!("{prefix}bias_ih_l0"), shape.clone(), data));
-                named.push((format!("{prefix}bias_hh_l0"), shape, zeros));
+                named.push((
+                    format!("{prefix}bias_ih_l0{direction}"),
+                    shape.clone(),
+                    data,
+                ));
+                named.push((format!("{prefix}bias_hh_l0{direction}"), shape, zeros));
             }
             None => named.push((name.into(), shape, data)),
         }

@@ -135,12 +135,20 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     /// ```
     /// use stratanet::prelude::*;
     /// type Seed = (Dense<5, 10>, Relu, Dense<10, 10>, Relu, Dense<10, 1>, Sigmoid);
-    /// let table = Model::<Vector<5>, Seed>::summary();
+    /// let table = Model::<Vector<5>, Seed>::seeded(0).summary();
     /// assert!(table.contains("Dense<5, 10>") && table.contains("Total params: 181"));
     /// const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
     /// assert_eq!(TOTAL, 181);
     /// ```
-    pub fn summary() -> String
+    pub fn summary(&self) -> String
+    where
+        Net: Module<In, E>,
+    {
+        Self::summary_table()
+    }
+
+    /// The table of [`Model::summary`], which depends on the types only.
+    fn summary_table() -> String
     where
         Net: Module<In, E>,
     {
@@ -347,7 +355,7 @@ where
 
     /// A table of the network's layers, output shapes and parameter counts (Keras's `summary`).
     pub fn summary(&self) -> String {
-        Model::<In, Net, E>::summary()
+        Model::<In, Net, E>::summary_table()
     }
 
     /// Makes sure the workspace holds at least `capacity` samples; allocates only when it grows.
