@@ -105,8 +105,9 @@ pub mod prelude {
         module::{check_as, Module, Weights},
         optim::{Adagrad, Adam, AdamW, Optimizer, RmsProp, Sgd},
         train::callbacks::{
-            Callback, CosineDecay, EarlyStopping, ExponentialDecay, LearningRateScheduler,
-            ModelCheckpoint, Monitor, ReduceLrOnPlateau, StepDecay, StopOnNan,
+            Callback, CosineDecay, EarlyStopping, ExponentialDecay, LambdaCallback,
+            LearningRateScheduler, ModelCheckpoint, Monitor, ReduceLrOnPlateau, StepDecay,
+            StopOnNan,
         },
         train::{Clip, CompiledModel, Evaluation, Fit, History, Model},
         Error,

@@ -15,6 +15,26 @@ pub struct ModelCheckpoint<E> {
     best: Option<(Monitor, Best)>,
     epoch: Option<usize>,
     weights: Vec<E>,
+    #[cfg(feature = "std")]
+    files: Option<Files<E>>,
+}
+
+/// Where [`ModelCheckpoint::save_to`] writes, and the network's weights-file encoder.
+#[cfg(feature = "std")]
+#[derive(Debug)]
+struct Files<E> {
+    template: alloc::string::String,
+    encode: fn(&[E]) -> Result<Vec<u8>>,
+}
+
+/// The weights file of network `Net` holding `values`.
+#[cfg(feature = "std")]
+fn encode<Net: TensorLayout, E: Scalar>(values: &[E]) -> Result<Vec<u8>> {
+    let weights = Weights::<Net, E>::from_vec(values.to_vec()).ok_or(Error::WeightsLength {
+        expected: Net::STORED,
+        got: values.len(),
+    })?;
+    Ok(crate::persist::save_weights(&weights))
 }
 
 impl<E: Scalar> ModelCheckpoint<E> {
@@ -24,6 +44,8 @@ impl<E: Scalar> ModelCheckpoint<E> {
             best: Some((monitor, Best::new(monitor.direction(), 0.0))),
             epoch: None,
             weights: Vec::new(),
+            #[cfg(feature = "std")]
+            files: None,
         }
     }
     /// Keeps the weights of every epoch (the latest replaces the previous).
@@ -32,8 +54,45 @@ impl<E: Scalar> ModelCheckpoint<E> {
             best: None,
             epoch: None,
             weights: Vec::new(),
+            #[cfg(feature = "std")]
+            files: None,
         }
     }
+    /// Also writes each kept epoch's weights as a weights file of network `Net` (Keras's
+    /// `filepath`): `{epoch}` in `template` becomes the epoch number (from 0), so
+    /// `"run/best-{epoch}.weights"` writes a file per improvement; without it the one file is
+    /// replaced. A file that cannot be written ends training with an `Err` naming it.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let dir = std::env::temp_dir().join("stratanet_checkpoint_doc");
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// type Net = Dense<1, 1>;
+    /// let template = dir.join("best-{epoch}.weights").display().to_string();
+    /// let mut best = ModelCheckpoint::best(Monitor::Loss).save_to::<Net>(template);
+    /// let mut model = Model::<Vector<1>, Net>::seeded(0).compile(Mse, Sgd::new(0.1));
+    /// model.fit(&[0.0, 1.0], &[1.0, 3.0], Fit::epochs(3).silent().callback(&mut best))?;
+    /// // the loss fell every epoch: a file each
+    /// let last = std::fs::read(dir.join("best-2.weights")).unwrap();
+    /// assert!(dir.join("best-0.weights").exists());
+    /// let mut restored = Model::<Vector<1>, Net>::seeded(1);
+    /// restored.load_weights(&last)?;
+    /// assert_eq!(restored.weights().as_slice(), model.model().weights().as_slice());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    #[must_use]
+    pub fn save_to<Net: TensorLayout>(self, template: impl Into<alloc::string::String>) -> Self {
+        Self {
+            files: Some(Files {
+                template: template.into(),
+                encode: encode::<Net, E>,
+            }),
+            ..self
+        }
+    }
+
     /// The epoch (from 0) of the kept weights.
     pub fn epoch(&self) -> Option<usize> {
         self.epoch
@@ -95,6 +154,16 @@ impl<E: Scalar> Callback<E> for ModelCheckpoint<E> {
         }
         self.epoch = Some(ctx.epoch);
         ctx.copy_weights(&mut self.weights);
+        #[cfg(feature = "std")]
+        if let Some(files) = &self.files {
+            use alloc::string::ToString;
+            let path = files.template.replace("{epoch}", &ctx.epoch.to_string());
+            let bytes = (files.encode)(&self.weights)?;
+            std::fs::write(&path, bytes).map_err(|e| Error::Io {
+                path,
+                detail: e.to_string(),
+            })?;
+        }
         Ok(())
     }
 }

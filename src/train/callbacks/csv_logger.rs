@@ -23,6 +23,7 @@ use crate::Scalar;
 pub struct CsvLogger {
     path: std::path::PathBuf,
     file: Option<std::fs::File>,
+    append: bool,
 }
 
 impl CsvLogger {
@@ -31,6 +32,32 @@ impl CsvLogger {
         Self {
             path: path.into(),
             file: None,
+            append: false,
+        }
+    }
+
+    /// Appends to the file instead of replacing it (Keras's `append=True`): a resumed run
+    /// continues the log, and the header is written only into a new or empty file.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let path = std::env::temp_dir().join("stratanet_csv_append_doc.csv");
+    /// # std::fs::remove_file(&path).ok();
+    /// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Sgd::new(0.1));
+    /// for _ in 0..2 {
+    ///     let mut log = CsvLogger::new(&path).append();
+    ///     model.fit(&[0.0, 1.0], &[1.0, 3.0], Fit::epochs(2).silent().callback(&mut log))?;
+    /// }
+    /// let text = std::fs::read_to_string(&path).unwrap();
+    /// assert_eq!(text.lines().count(), 1 + 4); // one header, both runs' epochs
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[must_use]
+    pub fn append(self) -> Self {
+        Self {
+            append: true,
+            ..self
         }
     }
 
@@ -43,7 +70,17 @@ impl CsvLogger {
         };
         let file = match &mut self.file {
             Some(file) => file,
-            slot => slot.insert(std::fs::File::create(&self.path).map_err(io)?),
+            slot => {
+                let file = if self.append {
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&self.path)
+                } else {
+                    std::fs::File::create(&self.path)
+                };
+                slot.insert(file.map_err(io)?)
+            }
         };
         writeln!(file, "{line}").map_err(io)
     }
@@ -52,6 +89,10 @@ impl CsvLogger {
 impl<E: Scalar> Callback<E> for CsvLogger {
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
         self.file = None;
+        let continues = self.append && std::fs::metadata(&self.path).is_ok_and(|m| m.len() > 0);
+        if continues {
+            return Ok(());
+        }
         self.write("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate")
     }
 

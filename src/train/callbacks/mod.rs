@@ -20,6 +20,7 @@ mod checkpoint;
 #[cfg(feature = "std")]
 mod csv_logger;
 mod early_stopping;
+mod lambda;
 mod schedule;
 mod stop_on_nan;
 
@@ -27,6 +28,7 @@ pub use checkpoint::ModelCheckpoint;
 #[cfg(feature = "std")]
 pub use csv_logger::CsvLogger;
 pub use early_stopping::EarlyStopping;
+pub use lambda::LambdaCallback;
 pub use schedule::{
     CosineDecay, ExponentialDecay, LearningRateScheduler, ReduceLrOnPlateau, Schedule, StepDecay,
 };
