@@ -19,7 +19,7 @@
 use crate::error::{Error, Result};
 use crate::kernels::elementwise::logistic;
 use crate::kernels::rowwise::arg_max;
-use crate::kernels::rowwise::log_sum_exp;
+use crate::kernels::rowwise::{log_sum_exp, softmax_in_place};
 use crate::shape::{DimT, Rank1, Shape};
 use crate::Scalar;
 use core::fmt::Debug;
@@ -66,6 +66,13 @@ pub trait Loss<Out: Shape, E: Scalar> {
     fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool {
         self.predicted_class(pred) == Some(self.true_class(label))
     }
+    /// Turns one prediction into class probabilities in place — logits through the softmax or
+    /// the logistic function; `from_softmax` when the network ends with a `Softmax` layer (its
+    /// output already is). Returns `false`, leaving `pred` as it is, for a loss that is not a
+    /// classifier's (regression); the default.
+    fn probabilities(&self, _pred: &mut [E], _from_softmax: bool) -> bool {
+        false
+    }
 }
 
 /// A loss that is the mean of a function of (prediction, target) over elements.
@@ -85,6 +92,11 @@ pub trait ElementLoss: 'static {
     }
     /// Its derivative with respect to `p`.
     fn derivative(&self, p: f64, t: f64) -> f64;
+    /// The probability a prediction stands for, for a classifier's loss (`None`, the default,
+    /// for regression).
+    fn probability(_p: f64) -> Option<f64> {
+        None
+    }
 }
 
 fn in_unit_interval(t: f64) -> bool {
@@ -94,6 +106,16 @@ fn in_unit_interval(t: f64) -> bool {
 impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
     type Label = E;
     const LABELS_PER_SAMPLE: usize = S::NUMEL;
+
+    fn probabilities(&self, pred: &mut [E], _from_softmax: bool) -> bool {
+        for p in pred.iter_mut() {
+            match L::probability(p.as_f64()) {
+                Some(q) => *p = E::from_f64(q),
+                None => return false,
+            }
+        }
+        true
+    }
 
     fn validate(&self) -> Result<()> {
         ElementLoss::validate(self)
@@ -260,6 +282,9 @@ impl ElementLoss for BinaryCrossEntropy {
     fn derivative(&self, p: f64, t: f64) -> f64 {
         (p - t) / (p * (1.0 - p)).max(1e-12)
     }
+    fn probability(p: f64) -> Option<f64> {
+        Some(p)
+    }
 }
 
 /// Binary cross-entropy on logits `z` (no sigmoid layer before it), computed as
@@ -284,6 +309,9 @@ impl ElementLoss for BinaryCrossEntropyWithLogits {
     }
     fn derivative(&self, z: f64, t: f64) -> f64 {
         logistic(z) - t
+    }
+    fn probability(z: f64) -> Option<f64> {
+        Some(logistic(z))
     }
 }
 
@@ -353,6 +381,13 @@ impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
 
     fn true_class(&self, label: &[usize]) -> usize {
         label[0]
+    }
+
+    fn probabilities(&self, pred: &mut [E], from_softmax: bool) -> bool {
+        if !from_softmax {
+            softmax_in_place(pred);
+        }
+        true
     }
 }
 

@@ -263,3 +263,35 @@ fn debug_output_names_the_network_not_its_values() {
     assert!(format!("{compiled:?}").contains("Adam"));
     assert!(format!("{:?}", Fit::<f32, f32>::epochs(3)).contains("epochs: 3"));
 }
+
+#[test]
+fn predicted_classes_and_probabilities_follow_the_loss() {
+    let x = [2.0f32, -1.0, -3.0, 0.5];
+    // logits: softmax probabilities; classes agree with their arg-max
+    let mut logits =
+        Model::<Vector<2>, Dense<2, 3>>::seeded(1).compile(SoftmaxCrossEntropy, Adam::default());
+    let p = logits.predict_proba(&x).unwrap();
+    let classes = logits.predict_class(&x).unwrap();
+    for (row, &class) in p.as_slice().chunks_exact(3).zip(&classes) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert_eq!(stratanet::kernels::rowwise::arg_max(row), Some(class));
+    }
+    // a Softmax layer's output is kept as it is
+    let mut soft = Model::<Vector<2>, (Dense<2, 3>, Softmax)>::seeded(1)
+        .compile(SoftmaxCrossEntropy, Adam::default());
+    assert_eq!(soft.predict_proba(&x).unwrap().as_slice(), p.as_slice());
+    // one logit: the logistic function, class 1 above 0
+    let mut binary = Model::<Vector<2>, Dense<2, 1>>::seeded(2)
+        .compile(BinaryCrossEntropyWithLogits, Adam::default());
+    let z = binary.predict(&x).unwrap().into_vec();
+    let q = binary.predict_proba(&x).unwrap().into_vec();
+    let c = binary.predict_class(&x).unwrap();
+    for ((&z, &q), &c) in z.iter().zip(&q).zip(&c) {
+        assert!((q - 1.0 / (1.0 + (-z).exp())).abs() < 1e-6);
+        assert_eq!(c, usize::from(z > 0.0));
+    }
+    // no probabilities for a regression loss
+    let mut regression = Model::<Vector<2>, Dense<2, 1>>::seeded(2).compile(Mse, Adam::default());
+    let err = regression.predict_proba(&x).unwrap_err().to_string();
+    assert!(err.contains("classifier"), "{err}");
+}

@@ -46,6 +46,26 @@ pub fn softmax_rows<E: Scalar>(x: &[E], len: usize, y: &mut [E]) {
     }
 }
 
+/// [`softmax_rows`] of one row, in place.
+///
+/// ```
+/// use stratanet::kernels::rowwise::softmax_in_place;
+/// let mut row = [1.0f64, 1.0];
+/// softmax_in_place(&mut row);
+/// assert_eq!(row, [0.5, 0.5]);
+/// ```
+pub fn softmax_in_place<E: Scalar>(row: &mut [E]) {
+    let max = row.iter().fold(E::neg_infinity(), |m, &v| m.max(v));
+    let mut sum = E::zero();
+    for v in row.iter_mut() {
+        *v = (*v - max).exp();
+        sum = sum + *v;
+    }
+    for v in row.iter_mut() {
+        *v = *v / sum;
+    }
+}
+
 /// Backward of [`softmax_rows`]: `dx = y ⊙ (dy − Σ dy⊙y)` per row (the softmax Jacobian
 /// `diag(y) − y·yᵀ` applied to `dy`).
 ///

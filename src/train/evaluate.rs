@@ -12,6 +12,7 @@ use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::Scalar;
 use alloc::vec;
+use alloc::vec::Vec;
 
 impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
 where
@@ -129,6 +130,62 @@ where
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         let mut out = vec![E::zero(); n * Net::Output::NUMEL];
         self.predict_checked(x, n, &mut out);
+        Batch::from_vec(out)
+    }
+
+    /// The class of each sample of `x`, by the loss's rule (the arg-max of a wider output; for
+    /// a 1-wide one, 0.5 on probabilities or 0 on logits). A NaN output is an `Err` naming the
+    /// sample.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let mut model = Model::<Vector<2>, Dense<2, 3>>::seeded(0).compile(SoftmaxCrossEntropy, Adam::default());
+    /// let classes = model.predict_class(&[1.0, 0.0, 0.0, 1.0])?;
+    /// assert_eq!(classes.len(), 2);
+    /// assert!(classes.iter().all(|&c| c < 3));
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn predict_class(&mut self, x: &[E]) -> Result<Vec<usize>> {
+        let out = self.predict(x)?;
+        let width = <Net::Output as Shape>::NUMEL;
+        let rows = out.as_slice().chunks_exact(width).enumerate();
+        rows.map(|(index, row)| {
+            self.loss.predicted_class(row).ok_or(Error::NonFinite {
+                what: "network outputs (sample)",
+                index,
+            })
+        })
+        .collect()
+    }
+
+    /// Class probabilities for each sample of `x`: logits through the softmax
+    /// (`SoftmaxCrossEntropy`) or the logistic function (`BinaryCrossEntropyWithLogits`), a
+    /// network's own probabilities (`Softmax` last, or `BinaryCrossEntropy`) as they are. For a
+    /// regression loss there are none: an `Err`.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let mut model = Model::<Vector<2>, Dense<2, 3>>::seeded(0).compile(SoftmaxCrossEntropy, Adam::default());
+    /// let p = model.predict_proba(&[1.0, 0.0])?;
+    /// assert!((p.sample(0).iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    /// let mut regression = Model::<Vector<2>, Dense<2, 1>>::seeded(0).compile(Mse, Adam::default());
+    /// assert!(regression.predict_proba(&[1.0, 0.0]).is_err());
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn predict_proba(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
+        let mut out = self.predict(x)?.into_vec();
+        let width = <Net::Output as Shape>::NUMEL;
+        for row in out.chunks_exact_mut(width) {
+            if !self.loss.probabilities(row, Net::SOFTMAX_OUTPUT) {
+                return Err(Error::InvalidSetting {
+                    what: "predict_proba",
+                    detail: alloc::format!(
+                        "expected a classifier's loss (cross-entropy), got {}",
+                        core::any::type_name::<L>()
+                    ),
+                });
+            }
+        }
         Batch::from_vec(out)
     }
 }
