@@ -44,6 +44,8 @@ extern crate std;
 
 #[cfg(feature = "alloc")]
 pub mod batch;
+#[cfg(feature = "alloc")]
+pub mod data;
 pub mod error;
 #[cfg(feature = "alloc")]
 pub mod gradcheck;

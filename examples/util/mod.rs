@@ -1,10 +1,9 @@
-//! Data loading shared by the examples (and the convergence tests): CSV parsing, a seeded
-//! train/test split, standardization.
+//! The bundled data sets for the examples (and the convergence tests), loaded with
+//! `stratanet::data`, and the deployment helper the graph examples share.
 #![allow(dead_code)] // each example uses part of it
 
-use rand::rngs::StdRng;
-use rand::SeedableRng;
 use std::error::Error;
+use stratanet::data::{train_test_split, Standardizer};
 
 /// A bundled data set's path.
 pub fn data_path(name: &str) -> String {
@@ -42,91 +41,36 @@ impl Table {
     }
 }
 
-/// Reads a CSV of numbers whose last column is an integer label, skipping `header_lines`.
+/// Reads a bundled CSV of numbers whose last column is a class label, skipping
+/// `header_lines`.
 pub fn read_csv(name: &str, header_lines: usize) -> Result<Table, Box<dyn Error>> {
-    let text = std::fs::read_to_string(data_path(name))?;
-    let mut x = Vec::new();
-    let mut labels = Vec::new();
-    let mut features = None;
-    for (line_no, line) in text.lines().enumerate().skip(header_lines) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let values: Vec<f64> = line
-            .split(',')
-            .map(|v| v.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("{name}:{}: {e}", line_no + 1))?;
-        let (label, row) = values
-            .split_last()
-            .ok_or_else(|| format!("{name}:{}: empty row", line_no + 1))?;
-        match features {
-            None => features = Some(row.len()),
-            Some(f) if f != row.len() => {
-                return Err(format!(
-                    "{name}:{}: expected {f} features, got {}",
-                    line_no + 1,
-                    row.len()
-                )
-                .into())
-            }
-            Some(_) => {}
-        }
-        x.extend(row.iter().map(|&v| v as f32));
-        labels.push(*label as usize);
-    }
+    let table = stratanet::data::read_csv(data_path(name), header_lines)?;
+    let (x, labels) = table.features_and_labels()?;
     Ok(Table {
-        features: features.unwrap_or(0),
+        features: table.columns - 1,
         x,
         labels,
     })
 }
 
-/// The bundled digits, pixels scaled to [0, 1], split 80/20 (seed 7): `(train, test)`.
+/// The bundled digits, pixels scaled to [0, 1], split 80/20 at random (seed 7): `(train, test)`.
 pub fn digits() -> Result<(Table, Table), Box<dyn Error>> {
     let mut digits = read_csv("digits.csv", 0)?;
     digits.x.iter_mut().for_each(|v| *v /= 16.0);
-    let (train_idx, test_idx) = split(digits.rows(), 0.2, 7);
-    Ok((digits.select(&train_idx), digits.select(&test_idx)))
+    let split = train_test_split(digits.rows(), 0.2, None, 7)?;
+    Ok((digits.select(&split.train), digits.select(&split.test)))
 }
 
 /// The bundled breast-cancer table, split 80/20 (seed 11) and standardized with the training
 /// statistics: `(train, test)`.
 pub fn breast_cancer() -> Result<(Table, Table), Box<dyn Error>> {
     let table = read_csv("breast_cancer.csv", 1)?;
-    let (train_idx, test_idx) = split(table.rows(), 0.2, 11);
-    let (mut train, mut test) = (table.select(&train_idx), table.select(&test_idx));
-    standardize(&mut train, &mut test);
+    let split = train_test_split(table.rows(), 0.2, None, 11)?;
+    let (mut train, mut test) = (table.select(&split.train), table.select(&split.test));
+    let scaler = Standardizer::fit(&train.x, train.features)?;
+    scaler.apply_in_place(&mut train.x)?;
+    scaler.apply_in_place(&mut test.x)?;
     Ok((train, test))
-}
-
-/// A seeded shuffle of `0..n` split into (train, test) with `test_fraction` held out.
-pub fn split(n: usize, test_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        order.swap(i, stratanet::init::index_below(&mut rng, i + 1));
-    }
-    let n_test = (n as f64 * test_fraction).round() as usize;
-    let test = order.split_off(n - n_test);
-    (order, test)
-}
-
-/// Standardizes every feature with the mean and standard deviation of `train`, applied to both.
-pub fn standardize(train: &mut Table, test: &mut Table) {
-    let f = train.features;
-    let n = train.rows() as f64;
-    for j in 0..f {
-        let column = || train.x.iter().skip(j).step_by(f).map(|&v| f64::from(v));
-        let mean = column().sum::<f64>() / n;
-        let var = column().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-        let std = var.sqrt().max(1e-12);
-        for table in [&mut *train, &mut *test] {
-            for v in table.x.iter_mut().skip(j).step_by(f) {
-                *v = ((f64::from(*v) - mean) / std) as f32;
-            }
-        }
-    }
 }
 
 /// Deploys a trained network the allocation-free way and runs `x` through it: the compiled

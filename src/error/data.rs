@@ -139,6 +139,15 @@ pub enum Error {
         /// What the system said.
         detail: String,
     },
+    /// A CSV field that is not a number, or a row of another width.
+    Csv {
+        /// The line (from 1).
+        line: usize,
+        /// The column (from 1).
+        column: usize,
+        /// What was expected and what came.
+        detail: String,
+    },
     /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
     InvalidSetting {
         /// Which setting.
@@ -187,6 +196,7 @@ impl fmt::Display for Error {
                 write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
             }
             Error::Io { path, detail } => write!(f, "{path}: {detail}"),
+            Error::Csv { line, column, detail } => write!(f, "CSV line {line}, column {column}: {detail}"),
             Error::Format { offset, detail } => write!(f, "weights file at byte {offset}: {detail}"),
             Error::Weights(e) => e.fmt(f),
             Error::TensorShape { tensor, expected, found } => {
