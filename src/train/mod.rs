@@ -12,6 +12,7 @@ mod fit;
 mod history;
 mod metrics;
 mod model;
+pub mod plot;
 #[cfg(feature = "std")]
 mod progress;
 
