@@ -74,7 +74,7 @@ pub fn train_test_split(
         });
     }
     let mut rng = StdRng::seed_from_u64(seed);
-    let held_out = |count: usize| (count as f64 * test_fraction).round() as usize;
+    let held_out = |count: usize| num_traits::Float::round(count as f64 * test_fraction) as usize;
     let Some(labels) = stratify else {
         let mut order = shuffled((0..n).collect(), &mut rng);
         let test = order.split_off(n - held_out(n));

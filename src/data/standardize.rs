@@ -53,7 +53,7 @@ impl Standardizer {
                 let var = column(j)
                     .map(|v| (v - mean[j]) * (v - mean[j]))
                     .sum::<f64>();
-                (var / n as f64).sqrt().max(1e-12)
+                num_traits::Float::sqrt(var / n as f64).max(1e-12)
             })
             .collect();
         Ok(Self { mean, std })
