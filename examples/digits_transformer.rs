@@ -45,15 +45,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         history.mean_epoch_seconds() * 1e3
     );
 
-    let report = model.evaluate(&test.x, &test.labels)?;
-    let classes = util::classes_of(model.predict(&test.x)?.as_slice(), 10);
-    let frozen = util::classes_of(&frozen_outputs!(Seq<8, 8>, Net, model, test.x), 10);
-    let same = classes.iter().zip(&frozen).filter(|(a, b)| a == b).count();
-    println!(
-        "Frozen classes equal to the model's: {same}/{}",
-        test.rows()
-    );
-    println!("test_loss: {:.4}", report.loss);
-    println!("test_accuracy: {:.4}", report.accuracy);
+    report_and_deploy!(Seq<8, 8>, Net, model, test);
     Ok(())
 }

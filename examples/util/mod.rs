@@ -108,6 +108,24 @@ macro_rules! frozen_outputs {
     }};
 }
 
+/// The closing report of a digits classifier that is deployed: test loss and accuracy, and how
+/// many test images `Frozen` (through [`frozen_outputs!`]) classifies as the model does.
+#[allow(unused_macros)]
+macro_rules! report_and_deploy {
+    ($in:ty, $net:ty, $model:expr, $test:expr) => {{
+        let report = $model.evaluate(&$test.x, &$test.labels)?;
+        let classes = util::classes_of($model.predict(&$test.x)?.as_slice(), 10);
+        let frozen = util::classes_of(&frozen_outputs!($in, $net, $model, $test.x), 10);
+        let same = classes.iter().zip(&frozen).filter(|(a, b)| a == b).count();
+        println!(
+            "Frozen classes equal to the model's: {same}/{}",
+            $test.rows()
+        );
+        println!("test_loss: {:.4}", report.loss);
+        println!("test_accuracy: {:.4}", report.accuracy);
+    }};
+}
+
 /// The class (arg-max) of every `classes`-long row of `outputs`.
 pub fn classes_of(outputs: &[f32], classes: usize) -> Vec<usize> {
     outputs
