@@ -200,3 +200,22 @@ fn token_ids_must_be_in_the_vocabulary() {
     assert!(model.predict(&[0.0, 1.5, 2.0]).is_err());
     assert!(model.evaluate(&[0.0, 1.0, -1.0], &[0]).is_err());
 }
+
+#[test]
+fn saving_to_or_loading_from_a_bad_path_names_the_file() {
+    let mut model = Model::<Vector<2>, Dense<2, 1>>::seeded(0);
+    let missing = std::env::temp_dir().join("stratanet-no-such-dir/model.weights");
+    let err = model.save(&missing).unwrap_err().to_string();
+    assert!(err.contains("stratanet-no-such-dir"), "{err}");
+    let err = model.load(&missing).unwrap_err().to_string();
+    assert!(err.contains("model.weights"), "{err}");
+    // a file of another network is the format's Err, and the model is unchanged
+    let path = std::env::temp_dir().join("stratanet_other_network.weights");
+    Model::<Vector<2>, Dense<2, 3>>::seeded(0)
+        .save(&path)
+        .unwrap();
+    let before = model.weights().as_slice().to_vec();
+    assert!(model.load(&path).is_err());
+    assert_eq!(model.weights().as_slice(), before.as_slice());
+    std::fs::remove_file(&path).ok();
+}

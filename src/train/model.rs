@@ -20,6 +20,16 @@ use core::marker::PhantomData;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// A file error naming the file.
+#[cfg(feature = "std")]
+fn io_error(path: &std::path::Path, e: std::io::Error) -> crate::Error {
+    use alloc::string::ToString;
+    crate::Error::Io {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    }
+}
+
 /// Samples per forward pass when predicting without a training workspace.
 pub(super) const PREDICT_CHUNK: usize = 256;
 
@@ -114,6 +124,34 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     pub fn load_weights(&mut self, bytes: &[u8]) -> Result<()> {
         self.weights = crate::persist::load_weights(bytes)?;
         Ok(())
+    }
+
+    /// Writes [`Model::save_weights`] to the file at `path`; an `Err` names the file when it
+    /// cannot be written.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let path = std::env::temp_dir().join("stratanet_model_save_doc.weights");
+    /// let model = Model::<Vector<2>, Dense<2, 1>>::seeded(3);
+    /// model.save(&path)?;
+    /// let mut other = Model::<Vector<2>, Dense<2, 1>>::seeded(4);
+    /// other.load(&path)?;
+    /// assert_eq!(other.weights().as_slice(), model.weights().as_slice());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        std::fs::write(path, self.save_weights()).map_err(|e| io_error(path, e))
+    }
+
+    /// [`Model::load_weights`] from the file at `path`.
+    #[cfg(feature = "std")]
+    pub fn load(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        self.load_weights(&bytes)
     }
 
     /// The number of trainable parameters, a compile-time constant.
@@ -356,6 +394,37 @@ where
     /// A table of the network's layers, output shapes and parameter counts (Keras's `summary`).
     pub fn summary(&self) -> String {
         Model::<In, Net, E>::summary_table()
+    }
+
+    /// [`Model::save_weights`] of the model being trained.
+    pub fn save_weights(&self) -> Vec<u8> {
+        self.model.save_weights()
+    }
+
+    /// [`Model::load_weights`] into the model being trained; the optimizer's state is kept.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let mut a = Model::<Vector<2>, Dense<2, 1>>::seeded(1).compile(Mse, Adam::default());
+    /// let b = Model::<Vector<2>, Dense<2, 1>>::seeded(2).compile(Mse, Adam::default());
+    /// a.load_weights(&b.save_weights())?;
+    /// assert_eq!(a.model().weights().as_slice(), b.model().weights().as_slice());
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<()> {
+        self.model.load_weights(bytes)
+    }
+
+    /// [`Model::save`] of the model being trained.
+    #[cfg(feature = "std")]
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        self.model.save(path)
+    }
+
+    /// [`Model::load`] into the model being trained.
+    #[cfg(feature = "std")]
+    pub fn load(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        self.model.load(path)
     }
 
     /// Makes sure the workspace holds at least `capacity` samples; allocates only when it grows.
