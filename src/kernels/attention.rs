@@ -8,6 +8,7 @@
 //! softmax(S)` by rows (max subtracted first), `O = P·V`; the heads' outputs side by side are
 //! `o`, `[T, D]`.
 
+use super::rowwise::softmax_in_place;
 use crate::Scalar;
 
 /// The shape of one attention call.
@@ -63,23 +64,16 @@ pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o
             let row = &mut p[(h * t + i) * t..(h * t + i + 1) * t];
             let q = &qkv[i * 3 * d + qc..i * 3 * d + qc + dh];
             let keys = g.keys(i);
-            let mut max = E::neg_infinity();
             for (j, s) in row[..keys].iter_mut().enumerate() {
                 *s = dot(q, &qkv[j * 3 * d + kc..j * 3 * d + kc + dh]) * scale;
-                max = max.max(*s);
             }
-            let mut sum = E::zero();
-            for s in &mut row[..keys] {
-                *s = (*s - max).fast_exp();
-                sum = sum + *s;
-            }
+            softmax_in_place(&mut row[..keys]);
             row[keys..].fill(E::zero());
             let out = &mut o[i * d + h * dh..i * d + (h + 1) * dh];
-            for (j, s) in row[..keys].iter_mut().enumerate() {
-                *s = *s / sum;
+            for (j, &s) in row[..keys].iter().enumerate() {
                 let v = &qkv[j * 3 * d + vc..j * 3 * d + vc + dh];
                 for (acc, &vv) in out.iter_mut().zip(v) {
-                    *acc = *acc + *s * vv;
+                    *acc = *acc + s * vv;
                 }
             }
         }
