@@ -41,6 +41,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let report = model.evaluate(&test.x, &test.labels)?;
     println!("test_loss: {:.4}", report.loss);
-    println!("test_accuracy: {:.4}", report.accuracy);
+    println!("test_accuracy: {:.4}", report.accuracy()?);
     Ok(())
 }

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Fit::epochs(30).batch_size(32).silent(),
     )?;
     let report = model.evaluate(&test.x, &test.labels)?;
-    println!("test_accuracy (model): {:.4}", report.accuracy);
+    println!("test_accuracy (model): {:.4}", report.accuracy()?);
     let model_classes: Vec<usize> = model
         .predict(&test.x)?
         .samples()

@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .validation_split(0.1)
             .silent();
         model.fit(&train_x, &train_y, settings)?;
-        let accuracy = model.evaluate(&test_x, &test_y)?.accuracy;
+        let accuracy = model.evaluate(&test_x, &test_y)?.accuracy()?;
         println!("{name}: test_accuracy {accuracy:.4}");
     }
     Ok(())

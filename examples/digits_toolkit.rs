@@ -79,6 +79,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     println!("plots: {curves}, {confusion}");
     let report = model.evaluate(&test.x, &test.labels)?;
-    println!("test_accuracy: {:.4}", report.accuracy);
+    println!("test_accuracy: {:.4}", report.accuracy()?);
     Ok(())
 }

@@ -70,14 +70,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .compile(SoftmaxCrossEntropy, Adam::new(0.002));
     let history = attention.fit(&train_x, &train_y, settings())?;
     let seconds = history.mean_epoch_seconds() * 15.0;
-    let transformer = attention.evaluate(&test_x, &test_y)?.accuracy;
+    let transformer = attention.evaluate(&test_x, &test_y)?.accuracy()?;
     println!("transformer: test accuracy {transformer:.4} ({seconds:.1} s training)");
 
     let mut recurrent = Model::<Seq<STEPS, FEATURES>, Recurrent>::new(&mut rng)
         .compile(SoftmaxCrossEntropy, Adam::new(0.002));
     let history = recurrent.fit(&train_x, &train_y, settings())?;
     let seconds = history.mean_epoch_seconds() * 15.0;
-    let lstm = recurrent.evaluate(&test_x, &test_y)?.accuracy;
+    let lstm = recurrent.evaluate(&test_x, &test_y)?.accuracy()?;
     println!("lstm: test accuracy {lstm:.4} ({seconds:.1} s training)");
     println!("transformer_test_accuracy: {transformer:.4}");
     println!("lstm_test_accuracy: {lstm:.4}");

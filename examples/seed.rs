@@ -45,7 +45,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (y_train, y_test) = y.split_at(800);
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let mut model = Model::<Vector<5>, Net>::new(&mut rng).compile(Mse, Adam::default());
+    // Keras's "accuracy" with an MSE loss on one sigmoid output is the binary accuracy.
+    let mut model = Model::<Vector<5>, Net>::new(&mut rng)
+        .compile(Mse, Adam::default())
+        .metrics(stratanet::metric::BinaryAccuracy);
     let history = model.fit(x_train, y_train, Fit::epochs(100))?;
     println!(
         "mean epoch time: {:.3} ms",
@@ -54,6 +57,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let report = model.evaluate(x_test, y_test)?;
     println!("test_loss: {:.4}", report.loss);
-    println!("test_accuracy: {:.4}", report.accuracy);
+    println!("test_accuracy: {:.4}", report.metric("binary_accuracy")?);
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use rand::SeedableRng;
 use stratanet::init::unit_uniform;
+use stratanet::metric::{Mae, R2};
 use stratanet::prelude::*;
 
 const WINDOW: usize = 24;
@@ -32,7 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (x_test, y_test) = windows(500, 2);
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    let mut model = Model::<Seq<WINDOW, 1>, Net>::new(&mut rng).compile(Mse, Adam::new(0.005));
+    let mut model = Model::<Seq<WINDOW, 1>, Net>::new(&mut rng)
+        .compile(Mse, Adam::new(0.005))
+        .metrics((Mae, R2));
     let history = model.fit(&x_train, &y_train, Fit::epochs(15).batch_size(32))?;
     println!(
         "mean epoch time: {:.2} ms",
@@ -47,6 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         / y_test.len() as f64;
     println!("naive_last_value_mse: {naive:.5}");
     let report = model.evaluate(&x_test, &y_test)?;
+    println!("test_mae: {:.5}", report.metric("mae")?);
+    println!("test_r2: {:.5}", report.metric("r2")?);
     println!("test_mse: {:.5}", report.loss);
     Ok(())
 }

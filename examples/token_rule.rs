@@ -48,6 +48,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         history.mean_epoch_seconds() * 1e3
     );
     let report = model.evaluate(&x_test, &y_test)?;
-    println!("test_accuracy: {:.4}", report.accuracy);
+    println!("test_accuracy: {:.4}", report.accuracy()?);
     Ok(())
 }

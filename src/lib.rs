@@ -10,12 +10,12 @@
 //!
 //! type Net = (Dense<2, 8>, Tanh, Dense<8, 1>, Sigmoid);
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-//! let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(Mse, Adam::new(0.05));
+//! let mut model = Model::<Vector<2>, Net>::new(&mut rng).compile(BinaryCrossEntropy, Adam::new(0.05));
 //! // XOR
 //! let x = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
 //! let y = [0.0, 1.0, 1.0, 0.0];
 //! let history = model.fit(&x, &y, Fit::epochs(300).batch_size(4).silent())?;
-//! assert_eq!(history.last().unwrap().accuracy, 1.0);
+//! assert_eq!(history.last().unwrap().accuracy()?, 1.0);
 //! # Ok::<(), stratanet::Error>(())
 //! ```
 //!
@@ -57,6 +57,8 @@ pub mod kernels;
 pub mod layers;
 #[cfg(feature = "alloc")]
 pub mod loss;
+#[cfg(feature = "alloc")]
+pub mod metric;
 pub mod module;
 #[cfg(feature = "alloc")]
 pub mod optim;

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::kernels::elementwise::logistic;
 use crate::kernels::rowwise::arg_max;
 use crate::kernels::rowwise::{log_sum_exp, softmax_in_place};
+use crate::metric::{Classification, Classified, Regression, Task};
 use crate::shape::{DimT, Rank1, Shape};
 use crate::Scalar;
 use core::fmt::Debug;
@@ -34,6 +35,8 @@ use num_traits::Float;
 pub trait Loss<Out: Shape, E: Scalar> {
     /// One label value: a float target, or a class index.
     type Label: Copy + Default + Debug + Send + Sync + 'static;
+    /// What the loss trains for ([`Classification`] or [`Regression`]): which metrics apply.
+    type Task: Task;
     /// Label values per sample.
     const LABELS_PER_SAMPLE: usize;
     /// Checks the label at position `index` (run once when data enters).
@@ -62,10 +65,14 @@ pub trait Loss<Out: Shape, E: Scalar> {
     fn predicted_class(&self, pred: &[E]) -> Option<usize>;
     /// The class a label stands for.
     fn true_class(&self, label: &[Self::Label]) -> usize;
-    /// Whether the prediction counts as correct for accuracy.
-    fn correct(&self, pred: &[E], label: &[Self::Label]) -> bool {
-        self.predicted_class(pred) == Some(self.true_class(label))
-    }
+    /// One sample as the task's metrics see it; `from_softmax` when the network ends with a
+    /// `Softmax` layer.
+    fn sample<'a>(
+        &self,
+        pred: &'a [E],
+        label: &'a [Self::Label],
+        from_softmax: bool,
+    ) -> <Self::Task as Task>::Sample<'a>;
     /// Turns one prediction into class probabilities in place — logits through the softmax or
     /// the logistic function; `from_softmax` when the network ends with a `Softmax` layer (its
     /// output already is). Returns `false`, leaving `pred` as it is, for a loss that is not a
@@ -78,6 +85,8 @@ pub trait Loss<Out: Shape, E: Scalar> {
 /// A loss that is the mean of a function of (prediction, target) over elements.
 /// Implementing it gives [`Loss`] for every output shape.
 pub trait ElementLoss: 'static {
+    /// [`Regression`], or [`Classification`] for a loss on probabilities or logits.
+    type Task: Task;
     /// Where a 1-wide output splits the two classes (0.5 for probabilities, 0 for logits).
     const THRESHOLD: f64 = 0.5;
     /// Accepted targets, in words, and whether `t` is one of them.
@@ -105,7 +114,26 @@ fn in_unit_interval(t: f64) -> bool {
 
 impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
     type Label = E;
+    type Task = L::Task;
     const LABELS_PER_SAMPLE: usize = S::NUMEL;
+
+    fn sample<'a>(
+        &self,
+        pred: &'a [E],
+        label: &'a [E],
+        _from_softmax: bool,
+    ) -> <L::Task as Task>::Sample<'a> {
+        let classes = (
+            Loss::<S, E>::predicted_class(self, pred),
+            Loss::<S, E>::true_class(self, label),
+        );
+        let positive = if S::NUMEL == 1 {
+            L::probability(pred[0].as_f64())
+        } else {
+            None
+        };
+        L::Task::from_elements(E::values(pred), E::values(label), classes, positive)
+    }
 
     fn probabilities(&self, pred: &mut [E], _from_softmax: bool) -> bool {
         for p in pred.iter_mut() {
@@ -190,6 +218,7 @@ impl<S: Shape, E: Scalar, L: ElementLoss + Default> Loss<S, E> for L {
 pub struct Mse;
 
 impl ElementLoss for Mse {
+    type Task = Regression;
     fn value(&self, p: f64, t: f64) -> f64 {
         (p - t) * (p - t)
     }
@@ -208,6 +237,7 @@ impl ElementLoss for Mse {
 pub struct Mae;
 
 impl ElementLoss for Mae {
+    type Task = Regression;
     fn value(&self, p: f64, t: f64) -> f64 {
         (p - t).abs()
     }
@@ -244,6 +274,7 @@ impl Default for Huber {
 }
 
 impl ElementLoss for Huber {
+    type Task = Regression;
     fn validate(&self) -> Result<()> {
         crate::error::check_positive("Huber delta", self.delta)
     }
@@ -273,6 +304,7 @@ impl ElementLoss for Huber {
 pub struct BinaryCrossEntropy;
 
 impl ElementLoss for BinaryCrossEntropy {
+    type Task = Classification;
     fn accepts(&self) -> (&'static str, fn(f64) -> bool) {
         ("a target in [0, 1]", in_unit_interval)
     }
@@ -300,6 +332,7 @@ impl ElementLoss for BinaryCrossEntropy {
 pub struct BinaryCrossEntropyWithLogits;
 
 impl ElementLoss for BinaryCrossEntropyWithLogits {
+    type Task = Classification;
     const THRESHOLD: f64 = 0.0;
     fn accepts(&self) -> (&'static str, fn(f64) -> bool) {
         ("a target in [0, 1]", in_unit_interval)
@@ -333,7 +366,26 @@ pub struct SoftmaxCrossEntropy;
 
 impl<C: DimT, E: Scalar> Loss<Rank1<C>, E> for SoftmaxCrossEntropy {
     type Label = usize;
+    type Task = Classification;
     const LABELS_PER_SAMPLE: usize = 1;
+
+    fn sample<'a>(&self, pred: &'a [E], label: &'a [usize], from_softmax: bool) -> Classified<'a> {
+        // Two classes: p₁ = σ(z₁ − z₀) from logits, or the network's own probability.
+        let positive = (C::USIZE == 2).then(|| {
+            let (z0, z1) = (pred[0].as_f64(), pred[1].as_f64());
+            if from_softmax {
+                z1
+            } else {
+                logistic(z1 - z0)
+            }
+        });
+        Classified {
+            scores: E::values(pred),
+            predicted: arg_max(pred),
+            actual: label[0],
+            positive,
+        }
+    }
 
     fn check_label(index: usize, label: usize) -> Result<()> {
         if label < C::USIZE {
@@ -474,24 +526,43 @@ mod tests {
     }
 
     #[test]
-    fn accuracy_is_binary_for_one_output_and_categorical_otherwise() {
-        assert!(Loss::<Vector<1>, f32>::correct(&Mse, &[0.7], &[1.0]));
-        assert!(!Loss::<Vector<1>, f32>::correct(&Mse, &[0.4], &[1.0]));
-        assert!(Loss::<Vector<1>, f32>::correct(
-            &BinaryCrossEntropyWithLogits,
-            &[-0.1],
-            &[0.0]
-        ));
-        assert!(Loss::<Vector<3>, f32>::correct(
-            &Mse,
-            &[0.1, 0.8, 0.1],
-            &[0.0, 1.0, 0.0]
-        ));
-        assert!(Loss::<Vector<3>, f32>::correct(
-            &SoftmaxCrossEntropy,
-            &[0.1, 0.8, 0.1],
-            &[1]
-        ));
+    fn classes_are_binary_for_one_output_and_categorical_otherwise() {
+        let right = |pred: &[f32], label: &[f32]| {
+            let loss = &BinaryCrossEntropyWithLogits;
+            let s = Loss::<Vector<1>, f32>::sample(loss, pred, label, false);
+            (s.predicted == Some(s.actual), s.positive)
+        };
+        assert_eq!(right(&[-0.1], &[0.0]).0, true);
+        assert_eq!(
+            right(&[0.0], &[1.0]),
+            (false, Some(0.5)),
+            "logit 0 is class 0, p = ½"
+        );
+        let p = Loss::<Vector<1>, f32>::sample(&BinaryCrossEntropy, &[0.7], &[1.0], false);
+        assert_eq!(
+            (p.predicted, p.actual, p.positive),
+            (Some(1), 1, Some(0.699999988079071))
+        );
+        assert_eq!(
+            Loss::<Vector<3>, f32>::predicted_class(&Mse, &[0.1, 0.8, 0.1]),
+            Some(1)
+        );
+        assert_eq!(
+            Loss::<Vector<3>, f32>::true_class(&Mse, &[0.0, 1.0, 0.0]),
+            1
+        );
+        let c = Loss::<Vector<3>, f32>::sample(&SoftmaxCrossEntropy, &[0.1, 0.8, 0.1], &[1], false);
+        assert_eq!((c.predicted, c.actual, c.positive), (Some(1), 1, None));
+        // Two softmax classes: p₁ from the logits, or the network's own probability.
+        let two = |from_softmax| {
+            Loss::<Vector<2>, f64>::sample(&SoftmaxCrossEntropy, &[0.25, 0.75], &[0], from_softmax)
+                .positive
+                .unwrap()
+        };
+        assert!((two(false) - 1.0 / (1.0 + (-0.5f64).exp())).abs() < 1e-15);
+        assert_eq!(two(true), 0.75);
+        let r = Loss::<Vector<2>, f32>::sample(&Mse, &[1.0, 2.0], &[1.5, 2.0], false);
+        assert_eq!((r.output.get(1), r.target.get(0)), (2.0, 1.5));
     }
 
     #[test]

@@ -50,7 +50,9 @@ fn assert_well_formed(svg: &str) {
 fn training_curves_are_well_formed_and_show_the_last_values() {
     let x: Vec<f32> = (0..40).map(|i| i as f32 / 40.0).collect();
     let y: Vec<f32> = x.iter().map(|v| 3.0 * v - 1.0).collect();
-    let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Adam::new(0.05));
+    let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0)
+        .compile(Mse, Adam::new(0.05))
+        .metrics(stratanet::metric::Mae);
     let history = model
         .fit(&x, &y, Fit::epochs(8).validation_split(0.25).silent())
         .unwrap();
@@ -59,7 +61,13 @@ fn training_curves_are_well_formed_and_show_the_last_values() {
     let last = history.last().unwrap();
     assert!(svg.contains(&format!("loss: {:.4}", last.loss)));
     assert!(svg.contains(&format!("val_loss: {:.4}", last.val_loss.unwrap())));
+    assert!(svg.contains(&format!("val_mae: {:.4}", last.val_metric("mae").unwrap())));
+    // A panel per value (loss, mae), each with its training and validation curve.
     assert_eq!(svg.matches("<polyline").count(), 4);
+    assert!(
+        !svg.contains("accuracy"),
+        "a regression has no accuracy panel"
+    );
     // Without validation there are two curves.
     let history = model.fit(&x, &y, Fit::epochs(3).silent()).unwrap();
     let svg = plot::training_curves(&history);

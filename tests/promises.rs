@@ -275,7 +275,7 @@ fn softmax_then_cross_entropy_trains_as_logits_do() {
             ea.loss,
             eb.loss
         );
-        assert_eq!(ea.accuracy, eb.accuracy);
+        assert_eq!(ea.metrics, eb.metrics);
     }
     assert!(a.last().unwrap().loss < a[0].loss, "it learns");
     let (ea, eb) = (

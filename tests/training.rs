@@ -100,7 +100,8 @@ fn validation_split_holds_out_the_tail() {
     // Keras: split_at = int(100 * 0.75) = 75; the last 25 samples are the validation set.
     let tail = model.evaluate(&x[75 * 8..], &y[75..]).unwrap();
     assert_eq!(last.val_loss, Some(tail.loss));
-    assert_eq!(last.val_accuracy, Some(tail.accuracy));
+    assert_eq!(last.val_accuracy().unwrap(), tail.accuracy().unwrap());
+    assert_eq!(last.val_metrics, Some(tail.metrics));
 }
 
 #[test]
@@ -130,7 +131,7 @@ fn training_learns_and_predict_agrees_with_the_plain_model() {
         .compile(SoftmaxCrossEntropy, Adam::new(0.01));
     let history = model.fit(&x, &y, Fit::epochs(30).silent()).unwrap();
     assert!(
-        history.last().unwrap().accuracy > 0.95,
+        history.last().unwrap().accuracy().unwrap() > 0.95,
         "{:?}",
         history.last()
     );

@@ -122,7 +122,7 @@ macro_rules! report_and_deploy {
             $test.rows()
         );
         println!("test_loss: {:.4}", report.loss);
-        println!("test_accuracy: {:.4}", report.accuracy);
+        println!("test_accuracy: {:.4}", report.accuracy()?);
     }};
 }
 

@@ -148,6 +148,13 @@ pub enum Error {
         /// What was expected and what came.
         detail: String,
     },
+    /// A metric asked for by name that was not compiled.
+    UnknownMetric {
+        /// The name asked for.
+        name: String,
+        /// The compiled metrics' names, comma-separated.
+        compiled: String,
+    },
     /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
     InvalidSetting {
         /// Which setting.
@@ -192,6 +199,10 @@ impl fmt::Display for Error {
                 write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
             }
             Error::InvalidSetting { what, detail } => write!(f, "{what}: {detail}"),
+            Error::UnknownMetric { name, compiled } => write!(
+                f,
+                "metric: expected one of the compiled metrics [{compiled}], got `{name}`"
+            ),
             Error::NonFiniteLoss { epoch, batch } => {
                 write!(f, "training loss: expected a finite value, got NaN or infinity at epoch {epoch}, batch {batch}")
             }

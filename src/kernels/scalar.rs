@@ -16,6 +16,8 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     fn from_f64(value: f64) -> Self;
     /// Converts to `f64` exactly.
     fn as_f64(self) -> f64;
+    /// A slice of this type as [`Values`], read as `f64` whatever the element type.
+    fn values(slice: &[Self]) -> Values<'_>;
     /// `tanh(x)` as the layers compute it: for `f32` a fast evaluation within a few ulp of the
     /// exact value (the C library's `tanhf` dominated LSTM training); for `f64` the C library's.
     #[inline]
@@ -41,6 +43,9 @@ impl Scalar for f32 {
     #[inline]
     fn as_f64(self) -> f64 {
         f64::from(self)
+    }
+    fn values(slice: &[f32]) -> Values<'_> {
+        Values(Slice::F32(slice))
     }
     /// Odd Taylor polynomial to `x¹³` below 0.4 (truncation < 2e-9), else
     /// `(1 − e^(−2|x|)) / (1 + e^(−2|x|))` with the sign of `x` (no cancellation there).
@@ -103,6 +108,58 @@ impl Scalar for f64 {
     #[inline]
     fn as_f64(self) -> f64 {
         self
+    }
+    fn values(slice: &[f64]) -> Values<'_> {
+        Values(Slice::F64(slice))
+    }
+}
+
+/// A borrowed row of `f32` or `f64` values, read as `f64` (how metrics see outputs and
+/// targets, whatever the network's element type).
+///
+/// ```
+/// use stratanet::Scalar;
+/// let v = f32::values(&[0.5, 2.0]);
+/// assert_eq!((v.len(), v.get(1)), (2, 2.0));
+/// assert_eq!(v.iter().sum::<f64>(), 2.5);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Values<'a>(Slice<'a>);
+
+#[derive(Clone, Copy, Debug)]
+enum Slice<'a> {
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+}
+
+impl<'a> Values<'a> {
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        match self.0 {
+            Slice::F32(s) => s.len(),
+            Slice::F64(s) => s.len(),
+        }
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Value `i` (panics past the end, as slice indexing does).
+    pub fn get(&self, i: usize) -> f64 {
+        match self.0 {
+            Slice::F32(s) => f64::from(s[i]),
+            Slice::F64(s) => s[i],
+        }
+    }
+    /// Every value, in order.
+    pub fn iter(&self) -> impl Iterator<Item = f64> + 'a {
+        let (f32s, f64s): (&[f32], &[f64]) = match self.0 {
+            Slice::F32(s) => (s, &[]),
+            Slice::F64(s) => (&[], s),
+        };
+        f32s.iter()
+            .map(|&v| f64::from(v))
+            .chain(f64s.iter().copied())
     }
 }
 

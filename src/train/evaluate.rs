@@ -22,9 +22,9 @@ where
     O: Optimizer,
     E: Scalar,
 {
-    /// Mean loss and accuracy on `x`, `y` (Keras's `evaluate`).
+    /// Mean loss and the compiled metrics on `x`, `y` (Keras's `evaluate`).
     pub fn evaluate(&mut self, x: &[E], y: &[L::Label]) -> Result<Evaluation> {
-        self.loss.validate()?;
+        self.validate_loss()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>("labels", n, y)?;
         Ok(self.evaluate_checked(x, y))
@@ -58,18 +58,24 @@ where
 
     pub(super) fn evaluate_checked(&mut self, x: &[E], y: &[L::Label]) -> Evaluation {
         let n = x.len() / In::NUMEL;
-        let (mut loss_sum, mut correct) = (0.0, 0);
+        let mut loss_sum = 0.0;
+        self.reset_metrics();
+        let mut metrics = core::mem::take(&mut self.metrics);
         self.infer_chunks(x, y, |loss, pred, label| {
             loss_sum += if Net::SOFTMAX_OUTPUT {
                 loss.per_sample_on_probabilities(pred, label, None)
             } else {
                 loss.per_sample(pred, label, None)
             };
-            correct += usize::from(loss.correct(pred, label));
+            let sample = loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
+            for m in metrics.iter_mut() {
+                m.update(&sample);
+            }
         });
+        self.metrics = metrics;
         Evaluation {
             loss: loss_sum / n as f64,
-            accuracy: correct as f64 / n as f64,
+            metrics: self.scores(),
         }
     }
 

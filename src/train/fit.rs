@@ -194,29 +194,27 @@ where
                 shuffle(&mut order, &mut self.model.rng);
             }
             self.set_training();
-            let (mut loss_sum, mut correct, mut seen) = (0.0, 0, 0);
+            self.reset_metrics();
+            let (mut loss_sum, mut seen) = (0.0, 0);
             for (batch, indices) in order.chunks(capacity).enumerate() {
                 self.gather(x, y, indices);
-                let (l, c) = self.step(indices.len());
-                (loss_sum, correct, seen) = (loss_sum + l, correct + c, seen + indices.len());
+                let l = self.step(indices.len());
+                (loss_sum, seen) = (loss_sum + l, seen + indices.len());
                 let batch_loss = l / indices.len() as f64;
                 self.notify(&mut callbacks, epoch, epochs, |cb, ctx| {
                     cb.on_batch_end(batch, batch_loss, ctx)
                 })?;
                 #[cfg(feature = "std")]
-                progress.batch_done(
-                    batch + 1,
-                    loss_sum / seen as f64,
-                    correct as f64 / seen as f64,
-                );
+                progress.batch_done(batch + 1, loss_sum / seen as f64, &self.metrics);
             }
             self.check_finite(epoch)?;
+            let metrics = self.scores();
             let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
             let stats = EpochStats {
                 loss: loss_sum / n_train as f64,
-                accuracy: correct as f64 / n_train as f64,
+                metrics,
                 val_loss: evaluation.map(|e| e.loss),
-                val_accuracy: evaluation.map(|e| e.accuracy),
+                val_metrics: evaluation.map(|e| e.metrics),
                 learning_rate,
             };
             #[cfg(feature = "std")]

@@ -8,10 +8,12 @@ use super::data::{check_inputs, check_labels};
 use crate::batch::Batch;
 use crate::error::{check_non_negative, Error, Result};
 use crate::loss::Loss;
+use crate::metric::{self, IntoMetrics, Metric, Scores, Task};
 use crate::module::{Backward, Layer, LayerSummary, Mode, Module, TensorLayout, Weights};
 use crate::optim::Optimizer;
 use crate::shape::Shape;
 use crate::Scalar;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -279,13 +281,21 @@ impl<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, E: Scalar> Workspac
     }
 }
 
-/// Loss and accuracy of one training step.
+/// Loss and metrics of one training step.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StepStats {
     /// Mean loss over the batch (before the update).
     pub loss: f64,
-    /// Fraction of the batch predicted correctly (before the update).
-    pub accuracy: f64,
+    /// The compiled metrics over the batch (before the update).
+    pub metrics: Scores,
+}
+
+impl StepStats {
+    /// The batch's accuracy (a classifier's default metric).
+    pub fn accuracy(&self) -> Result<f64> {
+        self.metrics.value("accuracy")
+    }
 }
 
 /// A model with a loss and an optimizer: it can `fit`, `evaluate` and `predict`.
@@ -300,7 +310,7 @@ pub struct StepStats {
 /// let history = model.fit(&x, &y, Fit::epochs(60).batch_size(16).silent())?;
 /// assert!(history.last().unwrap().loss < 0.3);
 /// let report = model.evaluate(&x, &y)?;
-/// assert!(report.accuracy > 0.9);
+/// assert!(report.accuracy()? > 0.9);
 /// let logits = model.predict(&[0.9, 0.9, 0.1, 0.2])?;
 /// assert!(logits.sample(0)[0] > 0.0 && logits.sample(1)[0] < 0.0);
 /// # Ok::<(), stratanet::Error>(())
@@ -315,6 +325,7 @@ pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>,
     pub(super) state: Vec<E>,
     pub(super) steps: u64,
     pub(super) workspace: Option<Workspace<In, Net, L, E>>,
+    pub(super) metrics: Vec<Box<dyn Metric<Task = L::Task>>>,
 }
 
 impl<In, Net, L, O, E> core::fmt::Debug for CompiledModel<In, Net, L, O, E>
@@ -332,6 +343,7 @@ where
             .field("optimizer", &self.optimizer)
             .field("clip", &self.clip)
             .field("steps", &self.steps)
+            .field("metrics", &self.metrics)
             .finish_non_exhaustive()
     }
 }
@@ -351,9 +363,34 @@ where
             state: vec![E::zero(); Net::PARAMS * O::STATE_PER_PARAM],
             steps: 0,
             workspace: None,
+            metrics: L::Task::defaults(),
             model,
             loss,
             optimizer,
+        }
+    }
+
+    /// The metrics to report, replacing the default ([`metric::Accuracy`] for a classifier,
+    /// none for a regression): one metric or a tuple of up to six, each of the loss's task
+    /// (Keras's `compile(metrics=[...])`). The history, the progress line, the CSV log and
+    /// [`CompiledModel::evaluate`] follow them.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::metric::{Accuracy, TopK};
+    /// let mut model = Model::<Vector<4>, Dense<4, 10>>::seeded(0)
+    ///     .compile(SoftmaxCrossEntropy, Adam::default())
+    ///     .metrics((Accuracy, TopK::<3>));
+    /// let e = model.evaluate(&[0.5; 4], &[7])?;
+    /// assert_eq!(e.metrics.len(), 2);
+    /// assert!(e.metric("top_k_accuracy")? >= e.accuracy()?);
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[must_use]
+    pub fn metrics(self, metrics: impl IntoMetrics<L::Task>) -> Self {
+        Self {
+            metrics: metrics.into_metrics(),
+            ..self
         }
     }
 
@@ -453,8 +490,8 @@ where
     }
 
     /// One step on the first `n` samples in the workspace: forward, loss, backward, clipping,
-    /// update, state update. Returns the batch's summed loss and correct count.
-    pub(super) fn step(&mut self, n: usize) -> (f64, usize) {
+    /// update, state update. Returns the batch's summed loss; the metrics count its samples.
+    pub(super) fn step(&mut self, n: usize) -> f64 {
         let ws = self.workspace.as_mut().expect("step runs after reserve");
         let (din, dout, per) = (In::NUMEL, Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
         let weights = &mut self.model.weights;
@@ -462,7 +499,7 @@ where
         Net::forward(weights.as_slice(), x, n, out, &mut ws.work);
 
         let scale = E::from_f64(1.0 / n as f64);
-        let (mut loss_sum, mut correct) = (0.0, 0);
+        let mut loss_sum = 0.0;
         for i in 0..n {
             let rows = i * dout..(i + 1) * dout;
             let label = &ws.y[i * per..(i + 1) * per];
@@ -473,7 +510,10 @@ where
             } else {
                 self.loss.per_sample(pred, label, grad)
             };
-            correct += usize::from(self.loss.correct(pred, label));
+            let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
+            for m in self.metrics.iter_mut() {
+                m.update(&sample);
+            }
         }
 
         self.grads.as_mut_slice().fill(E::zero());
@@ -501,11 +541,23 @@ where
             offset += len;
         });
         Net::update_state(weights.as_mut_slice(), &ws.work);
-        (loss_sum, correct)
+        loss_sum
+    }
+
+    /// Starts a pass: every metric forgets what it saw.
+    pub(super) fn reset_metrics(&mut self) {
+        for m in self.metrics.iter_mut() {
+            m.reset();
+        }
+    }
+
+    /// The metrics' values over the pass so far.
+    pub(super) fn scores(&self) -> Scores {
+        metric::scores_of(&self.metrics)
     }
 
     /// One gradient step on the given batch (Keras's `train_on_batch`); returns the batch's loss
-    /// and accuracy before the update. After the first call with a batch of this size or
+    /// and metrics before the update. After the first call with a batch of this size or
     /// smaller it allocates nothing of its own.
     pub fn train_on_batch(&mut self, x: &[E], y: &[L::Label]) -> Result<StepStats> {
         self.validate_settings()?;
@@ -515,11 +567,12 @@ where
         ws.x[..x.len()].copy_from_slice(x);
         ws.y[..y.len()].copy_from_slice(y);
         self.set_training();
-        let (loss_sum, correct) = self.step(n);
+        self.reset_metrics();
+        let loss_sum = self.step(n);
         self.check_finite(0)?;
         Ok(StepStats {
             loss: loss_sum / n as f64,
-            accuracy: correct as f64 / n as f64,
+            metrics: self.scores(),
         })
     }
 
@@ -554,6 +607,12 @@ where
         Ok(stop)
     }
 
+    /// Checks the loss's settings and that every metric fits its classes.
+    pub(super) fn validate_loss(&self) -> Result<()> {
+        self.loss.validate()?;
+        self.metrics.iter().try_for_each(|m| m.validate(L::CLASSES))
+    }
+
     /// `Err` when a weight is NaN or infinite after `epoch`: `fit` and `train_on_batch` never
     /// return `Ok` for a diverged model.
     pub(super) fn check_finite(&self, epoch: usize) -> Result<()> {
@@ -567,7 +626,7 @@ where
     /// the loss's, and the clipping threshold.
     pub(super) fn validate_settings(&self) -> Result<()> {
         self.optimizer.validate()?;
-        self.loss.validate()?;
+        self.validate_loss()?;
         match self.clip {
             Some(clip) => clip.validate(),
             None => Ok(()),

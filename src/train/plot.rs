@@ -13,15 +13,15 @@ const HEIGHT: f64 = 300.0;
 const MARGIN: f64 = 48.0;
 
 /// One curve: its name, colour and values per epoch.
-struct Curve<'a> {
-    name: &'a str,
-    colour: &'a str,
+struct Curve {
+    name: String,
+    colour: &'static str,
     values: Vec<f64>,
 }
 
 /// A panel of curves over the epochs, with its y range from the values, at vertical offset
 /// `top`.
-fn panel(svg: &mut String, title: &str, top: f64, curves: &[Curve<'_>]) {
+fn panel(svg: &mut String, title: &str, top: f64, curves: &[Curve]) {
     let all = curves
         .iter()
         .flat_map(|c| c.values.iter().copied())
@@ -79,57 +79,57 @@ fn panel(svg: &mut String, title: &str, top: f64, curves: &[Curve<'_>]) {
     }
 }
 
-/// Loss and accuracy per epoch, training and (when there was validation) validation, as an SVG
-/// document of two panels; the legend holds each curve's last value.
+/// The loss and every compiled metric per epoch, training and (when there was validation)
+/// validation, as an SVG document of one panel each; the legend holds each curve's last value.
 ///
 /// ```
 /// use stratanet::prelude::*;
-/// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0).compile(Mse, Sgd::new(0.1));
+/// let mut model = Model::<Vector<1>, Dense<1, 1>>::seeded(0)
+///     .compile(Mse, Sgd::new(0.1))
+///     .metrics(stratanet::metric::Mae::default());
 /// let history = model.fit(&[0.0, 1.0, 2.0, 3.0], &[1.0, 3.0, 5.0, 7.0], Fit::epochs(5).validation_split(0.25).silent())?;
 /// let svg = stratanet::train::plot::training_curves(&history);
-/// assert!(svg.starts_with("<svg") && svg.contains("val_loss"));
+/// assert!(svg.starts_with("<svg") && svg.contains("val_loss") && svg.contains("val_mae"));
 /// # Ok::<(), stratanet::Error>(())
 /// ```
 pub fn training_curves(history: &History) -> String {
-    let series = |f: fn(&super::EpochStats) -> Option<f64>| -> Vec<f64> {
-        history.epochs.iter().filter_map(f).collect()
+    let names: Vec<&str> = history
+        .epochs
+        .first()
+        .map(|s| s.metrics.iter().map(|m| m.name).collect())
+        .unwrap_or_default();
+    let curves = |name: &str,
+                  train: &dyn Fn(&super::EpochStats) -> Option<f64>,
+                  val: &dyn Fn(&super::EpochStats) -> Option<f64>| {
+        let series = |f: &dyn Fn(&super::EpochStats) -> Option<f64>| -> Vec<f64> {
+            history.epochs.iter().filter_map(f).collect()
+        };
+        let both = [
+            Curve {
+                name: name.into(),
+                colour: "#1f77b4",
+                values: series(train),
+            },
+            Curve {
+                name: format!("val_{name}"),
+                colour: "#ff7f0e",
+                values: series(val),
+            },
+        ];
+        both.into_iter()
+            .filter(|c| !c.values.is_empty())
+            .collect::<Vec<_>>()
     };
     let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{}" font-family="sans-serif">"#,
-        2.0 * HEIGHT
+        (1 + names.len()) as f64 * HEIGHT
     );
-    let loss = [
-        Curve {
-            name: "loss",
-            colour: "#1f77b4",
-            values: series(|s| Some(s.loss)),
-        },
-        Curve {
-            name: "val_loss",
-            colour: "#ff7f0e",
-            values: series(|s| s.val_loss),
-        },
-    ];
-    let accuracy = [
-        Curve {
-            name: "accuracy",
-            colour: "#1f77b4",
-            values: series(|s| Some(s.accuracy)),
-        },
-        Curve {
-            name: "val_accuracy",
-            colour: "#ff7f0e",
-            values: series(|s| s.val_accuracy),
-        },
-    ];
-    let shown = |curves: [Curve<'static>; 2]| -> Vec<Curve<'static>> {
-        curves
-            .into_iter()
-            .filter(|c| !c.values.is_empty())
-            .collect()
-    };
-    panel(&mut svg, "loss", 0.0, &shown(loss));
-    panel(&mut svg, "accuracy", HEIGHT, &shown(accuracy));
+    let loss = curves("loss", &|s| Some(s.loss), &|s| s.val_loss);
+    panel(&mut svg, "loss", 0.0, &loss);
+    for (k, name) in names.iter().enumerate() {
+        let metric = curves(name, &|s| s.metric(name).ok(), &|s| s.val_metric(name).ok());
+        panel(&mut svg, name, (k + 1) as f64 * HEIGHT, &metric);
+    }
     svg.push_str("</svg>\n");
     svg
 }

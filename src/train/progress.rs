@@ -1,8 +1,10 @@
 //! What `fit` prints (with `std`): a live progress bar per epoch on a terminal (steps done, ETA,
-//! running loss and accuracy), one line per epoch when output is not a terminal, nothing when
+//! running loss and metrics), one line per epoch when output is not a terminal, nothing when
 //! silent.
 
 use super::EpochStats;
+use crate::metric::{scores_of, Line, Metric, Task};
+use std::boxed::Box;
 use std::format;
 use std::io::{IsTerminal, Write};
 use std::println;
@@ -37,7 +39,12 @@ impl Progress {
     }
 
     /// Redraws the bar (at most every 100 ms) after `done` batches.
-    pub(crate) fn batch_done(&mut self, done: usize, loss: f64, accuracy: f64) {
+    pub(crate) fn batch_done<T: Task>(
+        &mut self,
+        done: usize,
+        loss: f64,
+        metrics: &[Box<dyn Metric<Task = T>>],
+    ) {
         if !self.live || self.drawn.is_some_and(|t| t.elapsed() < REDRAW) {
             return;
         }
@@ -56,10 +63,15 @@ impl Progress {
                 }
             })
             .collect();
+        let scores = scores_of(metrics);
+        let line = Line {
+            scores: &scores,
+            prefix: "",
+        };
         let mut out = std::io::stdout().lock();
         let _ = write!(
             out,
-            "\rEpoch {}/{} [{bar}] {done}/{} - ETA {eta:.1} s - loss: {loss:.4} - accuracy: {accuracy:.4}\x1b[K",
+            "\rEpoch {}/{} [{bar}] {done}/{} - ETA {eta:.1} s - loss: {loss:.4}{line}\x1b[K",
             self.epoch + 1,
             self.epochs,
             self.batches
@@ -71,16 +83,23 @@ impl Progress {
     pub(crate) fn epoch_done(&self, stats: &EpochStats) -> f64 {
         let seconds = self.started.elapsed().as_secs_f64();
         if self.verbose {
+            let train = Line {
+                scores: &stats.metrics,
+                prefix: "",
+            };
             let mut line = format!(
-                "Epoch {}/{} - {:.2} ms - loss: {:.4} - accuracy: {:.4}",
+                "Epoch {}/{} - {:.2} ms - loss: {:.4}{train}",
                 self.epoch + 1,
                 self.epochs,
                 seconds * 1e3,
                 stats.loss,
-                stats.accuracy
             );
-            if let (Some(l), Some(a)) = (stats.val_loss, stats.val_accuracy) {
-                line += &format!(" - val_loss: {l:.4} - val_accuracy: {a:.4}");
+            if let (Some(l), Some(m)) = (stats.val_loss, &stats.val_metrics) {
+                let val = Line {
+                    scores: m,
+                    prefix: "val_",
+                };
+                line += &format!(" - val_loss: {l:.4}{val}");
             }
             let start = if self.live { "\r" } else { "" };
             let end = if self.live { "\x1b[K" } else { "" };

@@ -41,7 +41,7 @@ impl<E: Scalar> ModelCheckpoint<E> {
     /// Keeps the weights of the best epoch by `monitor`.
     pub fn best(monitor: Monitor) -> Self {
         Self {
-            best: Some((monitor, Best::new(monitor.direction(), 0.0))),
+            best: Some((monitor, Best::new(None, 0.0))),
             epoch: None,
             weights: Vec::new(),
             #[cfg(feature = "std")]
@@ -146,11 +146,9 @@ impl<E: Scalar> ModelCheckpoint<E> {
 impl<E: Scalar> Callback<E> for ModelCheckpoint<E> {
     fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
         if let Some((monitor, best)) = &mut self.best {
-            let current = monitor.value(stats)?;
-            if !best.improves(current) {
+            if !best.update(monitor.score(stats)?) {
                 return Ok(());
             }
-            best.value = current;
         }
         self.epoch = Some(ctx.epoch);
         ctx.copy_weights(&mut self.weights);

@@ -4,8 +4,10 @@ use super::{Callback, EpochStats, TrainContext};
 use crate::error::{Error, Result};
 use crate::Scalar;
 
-/// Writes one CSV line per epoch (`epoch,loss,accuracy,val_loss,val_accuracy,learning_rate`) to a
-/// file, replacing it when training begins (Keras's `CSVLogger`).
+/// Writes one CSV line per epoch to a file, replacing it when training begins (Keras's
+/// `CSVLogger`). The columns follow the compiled metrics: `epoch,loss,<metrics>,` then, when
+/// `fit` validates, `val_loss,<val_ metrics>,`, and `learning_rate` — for a classifier's default
+/// `epoch,loss,accuracy,val_loss,val_accuracy,learning_rate`.
 ///
 /// ```
 /// use stratanet::prelude::*;
@@ -15,7 +17,7 @@ use crate::Scalar;
 /// model.fit(&[0.0, 1.0], &[1.0, 3.0], Fit::epochs(3).silent().callback(&mut log))?;
 /// let text = std::fs::read_to_string(&path).unwrap();
 /// assert_eq!(text.lines().count(), 1 + 3); // the header and one line per epoch
-/// assert!(text.starts_with("epoch,loss"));
+/// assert!(text.starts_with("epoch,loss,learning_rate\n")); // a regression: no accuracy
 /// # std::fs::remove_file(&path).ok();
 /// # Ok::<(), stratanet::Error>(())
 /// ```
@@ -24,6 +26,7 @@ pub struct CsvLogger {
     path: std::path::PathBuf,
     file: Option<std::fs::File>,
     append: bool,
+    header_due: bool,
 }
 
 impl CsvLogger {
@@ -33,6 +36,7 @@ impl CsvLogger {
             path: path.into(),
             file: None,
             append: false,
+            header_due: false,
         }
     }
 
@@ -90,23 +94,38 @@ impl<E: Scalar> Callback<E> for CsvLogger {
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
         self.file = None;
         let continues = self.append && std::fs::metadata(&self.path).is_ok_and(|m| m.len() > 0);
-        if continues {
-            return Ok(());
-        }
-        self.write("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate")
+        self.header_due = !continues;
+        Ok(())
     }
 
     fn on_epoch_end(&mut self, s: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
-        let opt = |v: Option<f64>| v.map(|v| alloc::format!("{v}")).unwrap_or_default();
-        let line = alloc::format!(
-            "{},{},{},{},{},{}",
-            ctx.epoch,
-            s.loss,
-            s.accuracy,
-            opt(s.val_loss),
-            opt(s.val_accuracy),
-            s.learning_rate
-        );
+        use core::fmt::Write;
+        // The columns are known once the first epoch's statistics are.
+        if core::mem::take(&mut self.header_due) {
+            let mut header = alloc::string::String::from("epoch,loss");
+            for m in &s.metrics {
+                let _ = write!(header, ",{}", m.name);
+            }
+            if let Some(val) = &s.val_metrics {
+                header += ",val_loss";
+                for m in val {
+                    let _ = write!(header, ",val_{}", m.name);
+                }
+            }
+            header += ",learning_rate";
+            self.write(&header)?;
+        }
+        let mut line = alloc::format!("{},{}", ctx.epoch, s.loss);
+        for m in &s.metrics {
+            let _ = write!(line, ",{}", m.value);
+        }
+        if let (Some(loss), Some(val)) = (s.val_loss, &s.val_metrics) {
+            let _ = write!(line, ",{loss}");
+            for m in val {
+                let _ = write!(line, ",{}", m.value);
+            }
+        }
+        let _ = write!(line, ",{}", s.learning_rate);
         self.write(&line)
     }
 }

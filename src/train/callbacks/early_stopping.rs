@@ -35,13 +35,14 @@ pub struct EarlyStopping<E> {
 }
 
 impl<E: Scalar> EarlyStopping<E> {
-    /// Watches `monitor` (direction from its kind), patience 0, min_delta 0, no restore.
+    /// Watches `monitor` (direction from the metric: losses and errors down, the rest up),
+    /// patience 0, min_delta 0, no restore.
     pub fn new(monitor: Monitor) -> Self {
         Self {
             monitor,
             patience: 0,
             restore_best_weights: false,
-            best: Best::new(monitor.direction(), 0.0),
+            best: Best::new(None, 0.0),
             wait: 0,
             best_epoch: None,
             stopped_epoch: None,
@@ -65,7 +66,7 @@ impl<E: Scalar> EarlyStopping<E> {
     #[must_use]
     pub fn direction(self, direction: Direction) -> Self {
         Self {
-            best: Best::new(direction, self.best.min_delta),
+            best: Best::new(Some(direction), self.best.min_delta),
             ..self
         }
     }
@@ -84,21 +85,19 @@ impl<E: Scalar> EarlyStopping<E> {
     }
     /// The best epoch so far (from 0) and its value.
     pub fn best(&self) -> Option<(usize, f64)> {
-        self.best_epoch.map(|e| (e, self.best.value))
+        self.best_epoch.zip(self.best.value)
     }
 }
 
 impl<E: Scalar> Callback<E> for EarlyStopping<E> {
     fn on_train_begin(&mut self, _ctx: &mut TrainContext<'_, E>) -> Result<()> {
-        self.best = Best::new(self.best.direction, self.best.min_delta);
+        self.best.reset();
         (self.wait, self.best_epoch, self.stopped_epoch) = (0, None, None);
         Ok(())
     }
 
     fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
-        let current = self.monitor.value(stats)?;
-        if self.best.improves(current) {
-            self.best.value = current;
+        if self.best.update(self.monitor.score(stats)?) {
             self.best_epoch = Some(ctx.epoch);
             self.wait = 0;
             if self.restore_best_weights {

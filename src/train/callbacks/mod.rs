@@ -36,6 +36,8 @@ pub use stop_on_nan::StopOnNan;
 
 use super::history::EpochStats;
 use crate::error::{Error, Result};
+pub use crate::metric::Direction;
+use crate::metric::Score;
 use crate::Scalar;
 use alloc::vec::Vec;
 
@@ -133,93 +135,119 @@ pub trait Callback<E: Scalar> {
     }
 }
 
-/// Which epoch metric a callback watches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which epoch value a callback watches: the loss, or a compiled metric by name, on the
+/// training or the validation data.
+///
+/// ```
+/// use stratanet::train::callbacks::Monitor;
+/// assert_eq!(Monitor::ValAccuracy, Monitor::ValMetric("accuracy"));
+/// ```
+#[derive(Clone, Copy, Debug, Eq)]
 pub enum Monitor {
     /// Training loss.
     Loss,
-    /// Training accuracy.
-    Accuracy,
     /// Validation loss.
     ValLoss,
-    /// Validation accuracy.
+    /// Training accuracy (`Metric("accuracy")`).
+    Accuracy,
+    /// Validation accuracy (`ValMetric("accuracy")`).
     ValAccuracy,
+    /// A compiled metric on the training data, by name (`"mae"`, `"auc"`, …).
+    Metric(&'static str),
+    /// A compiled metric on the validation data, by name.
+    ValMetric(&'static str),
 }
 
-/// Whether smaller or larger values of the monitored metric are better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Smaller is better (losses).
-    Min,
-    /// Larger is better (accuracies).
-    Max,
+impl PartialEq for Monitor {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
 }
 
 impl Monitor {
-    fn name(self) -> &'static str {
+    /// (validation, metric name or `None` for the loss).
+    fn key(self) -> (bool, Option<&'static str>) {
         match self {
-            Monitor::Loss => "loss",
-            Monitor::Accuracy => "accuracy",
-            Monitor::ValLoss => "val_loss",
-            Monitor::ValAccuracy => "val_accuracy",
+            Monitor::Loss => (false, None),
+            Monitor::ValLoss => (true, None),
+            Monitor::Accuracy => (false, Some("accuracy")),
+            Monitor::ValAccuracy => (true, Some("accuracy")),
+            Monitor::Metric(name) => (false, Some(name)),
+            Monitor::ValMetric(name) => (true, Some(name)),
         }
     }
 
-    /// The metric's value in `stats`; an `Err` when a validation metric is monitored but `fit`
-    /// has no validation data.
-    pub fn value(self, stats: &EpochStats) -> Result<f64> {
-        let value = match self {
-            Monitor::Loss => Some(stats.loss),
-            Monitor::Accuracy => Some(stats.accuracy),
-            Monitor::ValLoss => stats.val_loss,
-            Monitor::ValAccuracy => stats.val_accuracy,
+    /// The watched value in `stats`, with its direction (losses are minimized; a metric says
+    /// which way it improves — Keras's "auto" mode). An `Err` when a validation value is
+    /// watched but `fit` has no validation data, or the metric was not compiled.
+    pub fn score(self, stats: &EpochStats) -> Result<Score> {
+        let (validation, name) = self.key();
+        let prefix = if validation { "val_" } else { "" };
+        let scores = if validation {
+            stats.val_metrics.ok_or_else(|| Error::InvalidSetting {
+                what: "monitor",
+                detail: alloc::format!(
+                    "expected validation data to monitor {prefix}{}, got none",
+                    name.unwrap_or("loss")
+                ),
+            })?
+        } else {
+            stats.metrics
         };
-        value.ok_or_else(|| Error::InvalidSetting {
-            what: "monitor",
-            detail: alloc::format!(
-                "expected validation data to monitor {}, got none",
-                self.name()
-            ),
-        })
-    }
-
-    /// Keras's "auto" mode: accuracies are maximized, losses minimized.
-    pub fn direction(self) -> Direction {
-        match self {
-            Monitor::Accuracy | Monitor::ValAccuracy => Direction::Max,
-            Monitor::Loss | Monitor::ValLoss => Direction::Min,
-        }
+        let Some(name) = name else {
+            let value = if validation {
+                stats.val_loss
+            } else {
+                Some(stats.loss)
+            };
+            return Ok(Score {
+                name: "loss",
+                value: value.unwrap_or(f64::NAN),
+                direction: Direction::Min,
+            });
+        };
+        scores.score(name)
     }
 }
 
 /// Tracks the best value of a monitored metric, Keras-style: an improvement must beat the best
-/// by more than `min_delta`.
+/// by more than `min_delta`; the first finite value is the first best. The direction is the
+/// metric's own unless overridden.
 #[derive(Clone, Copy, Debug)]
 struct Best {
-    direction: Direction,
+    direction: Option<Direction>,
     min_delta: f64,
-    value: f64,
+    value: Option<f64>,
 }
 
 impl Best {
-    fn new(direction: Direction, min_delta: f64) -> Self {
-        let value = if direction == Direction::Min {
-            f64::INFINITY
-        } else {
-            f64::NEG_INFINITY
-        };
+    fn new(direction: Option<Direction>, min_delta: f64) -> Self {
         Self {
             direction,
             min_delta: min_delta.abs(),
-            value,
+            value: None,
         }
     }
 
-    fn improves(&self, current: f64) -> bool {
-        match self.direction {
-            Direction::Min => current < self.value - self.min_delta,
-            Direction::Max => current > self.value + self.min_delta,
+    /// Forgets the best value (a new `fit`), keeping the settings.
+    fn reset(&mut self) {
+        self.value = None;
+    }
+
+    /// Whether `score` improves on the best; if it does, it becomes the best.
+    fn update(&mut self, score: Score) -> bool {
+        let current = score.value;
+        let better = !current.is_nan()
+            && self
+                .value
+                .is_none_or(|best| match self.direction.unwrap_or(score.direction) {
+                    Direction::Min => current < best - self.min_delta,
+                    Direction::Max => current > best + self.min_delta,
+                });
+        if better {
+            self.value = Some(current);
         }
+        better
     }
 }
 
@@ -229,11 +257,12 @@ pub(crate) mod testing {
     use crate::module::Weights;
 
     pub(crate) fn stats(loss: f64) -> EpochStats {
+        use crate::metric::Scores;
         EpochStats {
             loss,
-            accuracy: 0.0,
+            metrics: Scores::default(),
             val_loss: None,
-            val_accuracy: None,
+            val_metrics: None,
             learning_rate: 0.1,
         }
     }

@@ -117,7 +117,7 @@ impl ReduceLrOnPlateau {
             patience: 10,
             cooldown: 0,
             min_rate: 0.0,
-            best: Best::new(monitor.direction(), 1e-4),
+            best: Best::new(None, 1e-4),
             wait: 0,
             cooling: 0,
         }
@@ -164,19 +164,18 @@ impl<E: Scalar> Callback<E> for ReduceLrOnPlateau {
         )?;
         check_non_negative("ReduceLrOnPlateau min_rate", self.min_rate)?;
         check_non_negative("ReduceLrOnPlateau min_delta", self.best.min_delta)?;
-        self.best = Best::new(self.best.direction, self.best.min_delta);
+        self.best.reset();
         (self.wait, self.cooling) = (0, 0);
         Ok(())
     }
 
     fn on_epoch_end(&mut self, stats: &EpochStats, ctx: &mut TrainContext<'_, E>) -> Result<()> {
-        let current = self.monitor.value(stats)?;
+        let current = self.monitor.score(stats)?;
         if self.cooling > 0 {
             self.cooling -= 1;
             self.wait = 0;
         }
-        if self.best.improves(current) {
-            self.best.value = current;
+        if self.best.update(current) {
             self.wait = 0;
         } else if self.cooling == 0 {
             self.wait += 1;
