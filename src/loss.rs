@@ -532,7 +532,7 @@ mod tests {
             let s = Loss::<Vector<1>, f32>::sample(loss, pred, label, false);
             (s.predicted == Some(s.actual), s.positive)
         };
-        assert_eq!(right(&[-0.1], &[0.0]).0, true);
+        assert!(right(&[-0.1], &[0.0]).0);
         assert_eq!(
             right(&[0.0], &[1.0]),
             (false, Some(0.5)),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::blobs;
+use common::{blobs, rng};
 use stratanet::metric::{Accuracy, Auc, BinaryAccuracy, Mae, Precision, Recall, Rmse, TopK, R2};
 use stratanet::prelude::*;
 use stratanet::train::callbacks::{EarlyStopping, Monitor};
@@ -116,7 +116,7 @@ fn classification_metrics_match_the_predictions() {
 #[test]
 fn top_k_is_one_when_k_covers_every_class() {
     let (x, y) = blobs(90, 3.0);
-    let mut model = Model::<Vector<8>, Dense<8, 3>>::seeded(2)
+    let mut model = Model::<Vector<8>, Dense<8, 3>>::new(&mut rng(2))
         .compile(SoftmaxCrossEntropy, Adam::new(0.01))
         .metrics((Accuracy, TopK::<2>, TopK::<3>));
     model.fit(&x, &y, Fit::epochs(2).silent()).unwrap();

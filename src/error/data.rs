@@ -148,6 +148,14 @@ pub enum Error {
         /// What was expected and what came.
         detail: String,
     },
+    /// A sample a [`Dataset`](crate::train::Dataset) gave that is not valid (or could not be
+    /// read): which sample, and why.
+    Sample {
+        /// The sample's index in the data set.
+        index: usize,
+        /// What is wrong with it.
+        error: alloc::boxed::Box<Error>,
+    },
     /// A metric asked for by name that was not compiled.
     UnknownMetric {
         /// The name asked for.
@@ -199,6 +207,7 @@ impl fmt::Display for Error {
                 write!(f, "{what}[{index}]: expected a finite number, got NaN or infinity")
             }
             Error::InvalidSetting { what, detail } => write!(f, "{what}: {detail}"),
+            Error::Sample { index, error } => write!(f, "data set sample {index}: {error}"),
             Error::UnknownMetric { name, compiled } => write!(
                 f,
                 "metric: expected one of the compiled metrics [{compiled}], got `{name}`"

@@ -189,7 +189,7 @@ named!(Auc => |_| Roc::default());
 /// How many thresholds lie strictly below the probability `p` (in [0, 1]).
 fn thresholds_below(p: f64) -> usize {
     let inner = THRESHOLDS - 2;
-    let above_inner = (p * (inner + 1) as f64).ceil() as usize;
+    let above_inner = num_traits::Float::ceil(p * (inner + 1) as f64) as usize;
     1 + above_inner.saturating_sub(1).min(inner)
 }
 

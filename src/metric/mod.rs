@@ -46,6 +46,7 @@ mod scores;
 
 pub use classification::{Accuracy, Auc, Precision, Recall, TopK};
 pub use regression::{BinaryAccuracy, Mae, Rmse, R2};
+#[cfg(feature = "std")]
 pub(crate) use scores::Line;
 pub use scores::{Score, Scores};
 

@@ -92,7 +92,7 @@ regression_metric!(
     Rmse,
     "rmse",
     Min,
-    |s| s.mean(s.squared).sqrt()
+    |s| num_traits::Float::sqrt(s.mean(s.squared))
 );
 
 regression_metric!(

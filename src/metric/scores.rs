@@ -121,11 +121,13 @@ impl fmt::Debug for Scores {
 }
 
 /// `name: value` pairs joined by ` - ` (Keras's progress style), with `prefix` before each name.
+#[cfg(feature = "std")]
 pub(crate) struct Line<'a> {
     pub(crate) scores: &'a Scores,
     pub(crate) prefix: &'a str,
 }
 
+#[cfg(feature = "std")]
 impl fmt::Display for Line<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for s in self.scores {

@@ -1,9 +1,12 @@
 //! Evaluation and prediction of a [`CompiledModel`], reusing its training workspace.
 
+use super::compiled::CompiledModel;
 use super::data::{check_inputs, check_labels};
+use super::dataset::Dataset;
+use super::fit::slices;
 use super::history::Evaluation;
 use super::metrics::ClassReport;
-use super::model::{forward_in_chunks, CompiledModel, PREDICT_CHUNK};
+use super::model::{classes_of, forward_in_chunks, probabilities_of, PREDICT_CHUNK};
 use crate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
@@ -13,6 +16,7 @@ use crate::shape::Shape;
 use crate::Scalar;
 use alloc::vec;
 use alloc::vec::Vec;
+use core::ops::Range;
 
 impl<In, Net, L, O, E> CompiledModel<In, Net, L, O, E>
 where
@@ -27,7 +31,67 @@ where
         self.validate_loss()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>("labels", n, y)?;
-        Ok(self.evaluate_checked(x, y))
+        let mut data = slices::<In, E, L::Label>(x, y, L::LABELS_PER_SAMPLE);
+        self.evaluate_from(&mut data, 0..n, true)
+    }
+
+    /// [`CompiledModel::evaluate`] on a [`Dataset`], read in chunks of the workspace's capacity
+    /// and checked sample by sample.
+    pub fn evaluate_dataset<D>(&mut self, data: &mut D) -> Result<Evaluation>
+    where
+        D: Dataset<E, L::Label> + ?Sized,
+    {
+        self.validate_loss()?;
+        if data.is_empty() {
+            return Err(Error::Empty { what: "data set" });
+        }
+        self.evaluate_from(data, 0..data.len(), false)
+    }
+
+    /// Loss and metrics over the samples of `data` in `range`, read into the workspace in
+    /// chunks of its capacity (checked unless `checked`), in inference mode.
+    pub(super) fn evaluate_from<D>(
+        &mut self,
+        data: &mut D,
+        range: Range<usize>,
+        checked: bool,
+    ) -> Result<Evaluation>
+    where
+        D: Dataset<E, L::Label> + ?Sized,
+    {
+        let n = range.len();
+        let capacity = self.workspace.as_ref().map_or(32, |ws| ws.capacity);
+        Self::reserve(&mut self.workspace, capacity);
+        self.set_mode(Mode::Inference);
+        self.reset_metrics();
+        let (dout, lpp) = (Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
+        let mut loss_sum = 0.0;
+        let mut start = range.start;
+        while start < range.end {
+            let m = capacity.min(range.end - start);
+            self.gather(data, start..start + m, checked)?;
+            let ws = self.workspace.as_mut().expect("reserved above");
+            let tensors = self.model.weights.as_slice();
+            let x = &ws.x[..m * In::NUMEL];
+            Net::forward(tensors, x, m, &mut ws.out[..m * dout], &mut ws.work);
+            let rows = ws.out[..m * dout].chunks_exact(dout);
+            for (pred, label) in rows.zip(ws.y[..m * lpp].chunks_exact(lpp)) {
+                loss_sum += if Net::SOFTMAX_OUTPUT {
+                    self.loss.per_sample_on_probabilities(pred, label, None)
+                } else {
+                    self.loss.per_sample(pred, label, None)
+                };
+                let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
+                for metric in self.metrics.iter_mut() {
+                    metric.update(&sample);
+                }
+            }
+            start += m;
+        }
+        Ok(Evaluation {
+            loss: loss_sum / n as f64,
+            metrics: self.scores(),
+        })
     }
 
     /// Runs inference over `x` in chunks of the workspace's capacity, calling `visit` with each
@@ -53,29 +117,6 @@ where
             {
                 visit(&self.loss, pred, label);
             }
-        }
-    }
-
-    pub(super) fn evaluate_checked(&mut self, x: &[E], y: &[L::Label]) -> Evaluation {
-        let n = x.len() / In::NUMEL;
-        let mut loss_sum = 0.0;
-        self.reset_metrics();
-        let mut metrics = core::mem::take(&mut self.metrics);
-        self.infer_chunks(x, y, |loss, pred, label| {
-            loss_sum += if Net::SOFTMAX_OUTPUT {
-                loss.per_sample_on_probabilities(pred, label, None)
-            } else {
-                loss.per_sample(pred, label, None)
-            };
-            let sample = loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
-            for m in metrics.iter_mut() {
-                m.update(&sample);
-            }
-        });
-        self.metrics = metrics;
-        Evaluation {
-            loss: loss_sum / n as f64,
-            metrics: self.scores(),
         }
     }
 
@@ -153,15 +194,7 @@ where
     /// ```
     pub fn predict_class(&mut self, x: &[E]) -> Result<Vec<usize>> {
         let out = self.predict(x)?;
-        let width = <Net::Output as Shape>::NUMEL;
-        let rows = out.as_slice().chunks_exact(width).enumerate();
-        rows.map(|(index, row)| {
-            self.loss.predicted_class(row).ok_or(Error::NonFinite {
-                what: "network outputs (sample)",
-                index,
-            })
-        })
-        .collect()
+        classes_of(&self.loss, out.as_slice())
     }
 
     /// Class probabilities for each sample of `x`: logits through the softmax
@@ -179,19 +212,7 @@ where
     /// # Ok::<(), stratanet::Error>(())
     /// ```
     pub fn predict_proba(&mut self, x: &[E]) -> Result<Batch<Net::Output, E>> {
-        let mut out = self.predict(x)?.into_vec();
-        let width = <Net::Output as Shape>::NUMEL;
-        for row in out.chunks_exact_mut(width) {
-            if !self.loss.probabilities(row, Net::SOFTMAX_OUTPUT) {
-                return Err(Error::InvalidSetting {
-                    what: "predict_proba",
-                    detail: alloc::format!(
-                        "expected a classifier's loss (cross-entropy), got {}",
-                        core::any::type_name::<L>()
-                    ),
-                });
-            }
-        }
-        Batch::from_vec(out)
+        let out = self.predict(x)?;
+        probabilities_of(&self.loss, Net::SOFTMAX_OUTPUT, out)
     }
 }

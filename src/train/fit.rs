@@ -1,9 +1,10 @@
 //! [`CompiledModel::fit`], the epoch loop, and its settings ([`Fit`]).
 
 use super::callbacks::Callback;
+use super::compiled::CompiledModel;
 use super::data::{check_inputs, check_labels};
+use super::dataset::{at_sample, Dataset, Slices};
 use super::history::{EpochStats, History};
-use super::model::CompiledModel;
 use crate::error::{Error, Result};
 use crate::init::index_below;
 use crate::loss::Loss;
@@ -119,11 +120,11 @@ where
     E: Scalar,
 {
     /// Trains on `x` (whole `In` samples, flat) with labels `y` as `settings` say, and returns
-    /// the per-epoch history. All data and every setting (optimizer, loss, clipping) are checked
-    /// before the first step; a callback's `Err` ends training and is returned. `fit` never
-    /// returns `Ok` for a model whose weights went NaN or infinite: it stops at the end of that
-    /// epoch with [`Error::NonFiniteWeights`], leaving the diverged weights in the model (restore
-    /// a checkpoint, or train again with a smaller learning rate).
+    /// the per-epoch history. All data and every setting (optimizer, loss, metrics, clipping)
+    /// are checked before the first step; a callback's `Err` ends training and is returned.
+    /// `fit` never returns `Ok` for a model whose weights went NaN or infinite: it stops at the
+    /// end of that epoch with [`Error::NonFiniteWeights`], leaving the diverged weights in the
+    /// model (restore a checkpoint, or train again with a smaller learning rate).
     pub fn fit(
         &mut self,
         x: &[E],
@@ -133,6 +134,43 @@ where
         self.validate_settings()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>("labels", n, y)?;
+        self.fit_from(
+            &mut self::slices::<In, E, L::Label>(x, y, L::LABELS_PER_SAMPLE),
+            settings,
+            true,
+        )
+    }
+
+    /// [`CompiledModel::fit`] on a [`Dataset`] the user implements, read sample by sample in
+    /// each epoch's shuffled order, so the data need not be in memory. Each sample is checked
+    /// as it is read (an invalid one is an [`Error::Sample`] naming it);
+    /// `validation_split` holds out the data set's last samples, as `fit` does.
+    pub fn fit_dataset<D>(
+        &mut self,
+        data: &mut D,
+        settings: Fit<'_, E, L::Label>,
+    ) -> Result<History>
+    where
+        D: Dataset<E, L::Label> + ?Sized,
+    {
+        self.validate_settings()?;
+        if data.is_empty() {
+            return Err(Error::Empty { what: "data set" });
+        }
+        self.fit_from(data, settings, false)
+    }
+
+    /// The epoch loop over `data`; `checked` when its samples were checked already.
+    fn fit_from<D>(
+        &mut self,
+        data: &mut D,
+        settings: Fit<'_, E, L::Label>,
+        checked: bool,
+    ) -> Result<History>
+    where
+        D: Dataset<E, L::Label> + ?Sized,
+    {
+        let n = data.len();
         if settings.batch_size == 0 {
             return Err(Error::InvalidSetting {
                 what: "batch_size",
@@ -146,26 +184,26 @@ where
                 detail: format!("expected a fraction in [0, 1), got {split}"),
             });
         }
-        let (n_train, validation) = match settings.validation_data {
+        let (n_train, mut held) = match settings.validation_data {
             Some((vx, vy)) => {
                 let nv = check_inputs::<In, Net, E>("validation inputs", vx)?;
                 check_labels::<Net::Output, E, L>("validation labels", nv, vy)?;
-                (n, Some((vx, vy)))
+                let lpp = L::LABELS_PER_SAMPLE;
+                (n, Held::Data(slices::<In, E, L::Label>(vx, vy, lpp)))
             }
             // Keras: `split_at = int(n * (1 - validation_split))`, validation is the tail.
             None if split > 0.0 => {
                 let n_train = (n as f64 * (1.0 - split)) as usize;
-                let (per, lpp) = (In::NUMEL, L::LABELS_PER_SAMPLE);
-                (n_train, Some((&x[n_train * per..], &y[n_train * lpp..])))
+                (n_train, Held::Tail(n_train..n))
             }
-            None => (n, None),
+            None => (n, Held::Nothing),
         };
         if n_train == 0 {
             return Err(Error::Empty {
                 what: "training inputs after the validation split",
             });
         }
-        if validation.is_some_and(|(vx, _)| vx.is_empty()) {
+        if matches!(&held, Held::Tail(r) if r.is_empty()) {
             return Err(Error::Empty {
                 what: "validation inputs after the validation split",
             });
@@ -197,7 +235,7 @@ where
             self.reset_metrics();
             let (mut loss_sum, mut seen) = (0.0, 0);
             for (batch, indices) in order.chunks(capacity).enumerate() {
-                self.gather(x, y, indices);
+                self.gather(data, indices.iter().copied(), checked)?;
                 let l = self.step(indices.len());
                 (loss_sum, seen) = (loss_sum + l, seen + indices.len());
                 let batch_loss = l / indices.len() as f64;
@@ -209,7 +247,11 @@ where
             }
             self.check_finite(epoch)?;
             let metrics = self.scores();
-            let evaluation = validation.map(|(vx, vy)| self.evaluate_checked(vx, vy));
+            let evaluation = match &mut held {
+                Held::Nothing => None,
+                Held::Data(v) => Some(self.evaluate_from(v, 0..v.len(), true)?),
+                Held::Tail(range) => Some(self.evaluate_from(data, range.clone(), checked)?),
+            };
             let stats = EpochStats {
                 loss: loss_sum / n_train as f64,
                 metrics,
@@ -234,14 +276,51 @@ where
         Ok(history)
     }
 
-    /// Copies the samples at `indices` into the workspace's batch buffers.
-    fn gather(&mut self, x: &[E], y: &[L::Label], indices: &[usize]) {
+    /// Reads the samples at `indices` into the workspace's batch buffers, checking each unless
+    /// `checked`.
+    pub(super) fn gather<D>(
+        &mut self,
+        data: &mut D,
+        indices: impl Iterator<Item = usize>,
+        checked: bool,
+    ) -> Result<()>
+    where
+        D: Dataset<E, L::Label> + ?Sized,
+    {
         let ws = self.workspace.as_mut().expect("gather runs after reserve");
         let (per, lpp) = (In::NUMEL, L::LABELS_PER_SAMPLE);
-        for (row, &i) in indices.iter().enumerate() {
-            ws.x[row * per..(row + 1) * per].copy_from_slice(&x[i * per..(i + 1) * per]);
-            ws.y[row * lpp..(row + 1) * lpp].copy_from_slice(&y[i * lpp..(i + 1) * lpp]);
+        for (row, i) in indices.enumerate() {
+            let x = &mut ws.x[row * per..(row + 1) * per];
+            let y = &mut ws.y[row * lpp..(row + 1) * lpp];
+            data.read(i, x, y).map_err(|e| at_sample(i, e))?;
+            if !checked {
+                check_inputs::<In, Net, E>("inputs", x).map_err(|e| at_sample(i, e))?;
+                check_labels::<Net::Output, E, L>("labels", 1, y).map_err(|e| at_sample(i, e))?;
+            }
         }
+        Ok(())
+    }
+}
+
+/// Where validation samples come from: nowhere, slices of their own, or the tail of the
+/// training data set.
+enum Held<'a, E, Label> {
+    Nothing,
+    Data(Slices<'a, E, Label>),
+    Tail(core::ops::Range<usize>),
+}
+
+/// `x`, `y` (checked) as a data set of `In`-shaped samples.
+pub(super) fn slices<'a, In: Shape, E, Label>(
+    x: &'a [E],
+    y: &'a [Label],
+    per_label: usize,
+) -> Slices<'a, E, Label> {
+    Slices {
+        x,
+        y,
+        per_input: In::NUMEL,
+        per_label,
     }
 }
 

@@ -6,7 +6,9 @@
 
 pub mod callbacks;
 mod clip;
+mod compiled;
 mod data;
+mod dataset;
 mod evaluate;
 mod fit;
 mod history;
@@ -17,7 +19,9 @@ pub mod plot;
 mod progress;
 
 pub use clip::Clip;
+pub use compiled::{CompiledModel, StepStats};
+pub use dataset::Dataset;
 pub use fit::Fit;
 pub use history::{EpochStats, Evaluation, History};
 pub use metrics::ClassReport;
-pub use model::{CompiledModel, Model, StepStats};
+pub use model::Model;
