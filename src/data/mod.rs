@@ -1,6 +1,7 @@
 //! Data helpers, dependency-free: a seeded shuffle and train/test split (optionally stratified
 //! by class), a [`Standardizer`] fitted on training data, one-hot labels, arg-max and softmax over
-//! a batch, and (with `std`) a numeric CSV reader whose errors name the line and column.
+//! a batch, sliding windows over a series, and (with `std`) a numeric CSV reader whose errors
+//! name the line and column.
 //!
 //! Split before anything else, and shuffle when you split: the bundled digits file is ordered,
 //! and the digits MLP tested on its last 20% reaches 0.9109, on a seeded shuffled 20% 0.9777
@@ -84,4 +85,22 @@ pub fn softmax_rows<E: Scalar>(values: &mut [E], width: usize) {
     for row in values.chunks_exact_mut(width.max(1)) {
         softmax_in_place(row);
     }
+}
+
+/// Every window of `width` consecutive values of `series` and the value after it: the inputs
+/// (`Seq<width, 1>` samples, flat) and targets of next-step forecasting
+/// (`keras.utils.timeseries_dataset_from_array` with `targets=series[width:]`). Empty when the
+/// series is not longer than `width`.
+///
+/// ```
+/// let (x, y) = stratanet::data::windows(&[1.0f32, 2.0, 3.0, 4.0], 2);
+/// assert_eq!((x, y), (vec![1.0, 2.0, 2.0, 3.0], vec![3.0, 4.0]));
+/// ```
+pub fn windows<E: Copy>(series: &[E], width: usize) -> (Vec<E>, Vec<E>) {
+    let count = series.len().saturating_sub(width);
+    let mut x = Vec::with_capacity(count * width);
+    for start in 0..count {
+        x.extend_from_slice(&series[start..start + width]);
+    }
+    (x, series[width.min(series.len())..].to_vec())
 }

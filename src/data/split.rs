@@ -46,6 +46,49 @@ impl Split {
         }
         out
     }
+
+    /// Features `x` and labels `y` of the whole data set cut into scikit-learn's four parts,
+    /// `(x_train, x_test, y_train, y_test)`; the widths per sample follow from the lengths.
+    /// An `Err` when `x` or `y` is not a whole number of samples of this split's size.
+    ///
+    /// ```
+    /// use stratanet::data::train_test_split;
+    /// let (x, y) = ([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5], [0, 1, 0, 1]);
+    /// let split = train_test_split(4, 0.25, None, 0)?;
+    /// let (x_train, x_test, y_train, y_test) = split.apply(&x, &y)?;
+    /// assert_eq!((x_train.len(), x_test.len(), y_train.len(), y_test.len()), (6, 2, 3, 1));
+    /// let held_out = split.test[0];
+    /// assert_eq!((&x_test[..], y_test[0]), (&x[2 * held_out..2 * held_out + 2], y[held_out]));
+    /// assert!(split.apply(&x[..7], &y).is_err()); // 7 values are not 4 samples
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn apply<T: Copy, U: Copy>(
+        &self,
+        x: &[T],
+        y: &[U],
+    ) -> Result<(Vec<T>, Vec<T>, Vec<U>, Vec<U>)> {
+        let n = self.train.len() + self.test.len();
+        let width = |what: &'static str, len: usize| {
+            if n > 0 && len % n == 0 {
+                Ok(len / n)
+            } else {
+                Err(Error::InvalidSetting {
+                    what,
+                    detail: alloc::format!(
+                        "expected whole rows of the split's {n} samples, got {len} values"
+                    ),
+                })
+            }
+        };
+        let (wx, wy) = (width("features", x.len())?, width("labels", y.len())?);
+        Ok((
+            self.select(x, wx, &self.train),
+            self.select(x, wx, &self.test),
+            self.select(y, wy, &self.train),
+            self.select(y, wy, &self.test),
+        ))
+    }
 }
 
 /// Splits `n` samples at random (seeded), `test_fraction` of them held out (rounded). With

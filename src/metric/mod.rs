@@ -257,6 +257,33 @@ impl<T: Task, M: IntoMetric<Task = T>> IntoMetrics<T> for M {
     }
 }
 
+/// The fraction of `predicted` classes equal to the `actual` ones (scikit-learn's
+/// `accuracy_score`); an `Err` when the two differ in length or are empty.
+///
+/// ```
+/// use stratanet::metric::accuracy_score;
+/// assert_eq!(accuracy_score(&[0, 2, 1, 1], &[0, 1, 1, 1])?, 0.75);
+/// assert!(accuracy_score(&[0, 2], &[0, 1, 1]).is_err());
+/// # Ok::<(), stratanet::Error>(())
+/// ```
+pub fn accuracy_score(predicted: &[usize], actual: &[usize]) -> Result<f64> {
+    if predicted.is_empty() {
+        return Err(crate::error::Error::Empty {
+            what: "predicted classes",
+        });
+    }
+    if predicted.len() != actual.len() {
+        return Err(crate::error::Error::CountMismatch {
+            what: "classes",
+            inputs: predicted.len(),
+            expected_labels: predicted.len(),
+            labels: actual.len(),
+        });
+    }
+    let right = predicted.iter().zip(actual).filter(|(p, a)| p == a).count();
+    Ok(right as f64 / predicted.len() as f64)
+}
+
 /// The running values of `metrics` as [`Scores`].
 pub(crate) fn scores_of<T: Task>(metrics: &[Box<dyn Metric<Task = T>>]) -> Scores {
     let mut scores = Scores::default();

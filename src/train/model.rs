@@ -152,6 +152,27 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
         self.load_weights(&bytes)
     }
 
+    /// A model with the weights of the file at `path` (Keras's `load_model`; the network type
+    /// says what the file must hold, as [`Model::load_weights`] checks). Shuffling is seeded
+    /// with 0.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let path = std::env::temp_dir().join("stratanet_model_from_file_doc.weights");
+    /// Model::<Vector<2>, Dense<2, 1>>::seeded(3).save(&path)?;
+    /// let loaded = Model::<Vector<2>, Dense<2, 1>>::from_file(&path)?;
+    /// assert_eq!(loaded.weights().as_slice(), Model::<Vector<2>, Dense<2, 1>>::seeded(3).weights().as_slice());
+    /// assert!(Model::<Vector<3>, Dense<3, 1>>::from_file(&path).is_err()); // another network
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        Ok(Self::from_weights(crate::persist::load_weights(&bytes)?, 0))
+    }
+
     /// The number of trainable parameters, a compile-time constant.
     pub const PARAMS: usize = Net::PARAMS;
 
