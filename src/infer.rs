@@ -72,6 +72,14 @@ pub struct Frozen<'w, In, Net, E = f32> {
     net: PhantomData<fn() -> (In, Net)>,
 }
 
+/// A second view of the same borrowed weights.
+impl<In, Net, E> Clone for Frozen<'_, In, Net, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<In, Net, E> Copy for Frozen<'_, In, Net, E> {}
+
 /// The network type and the number of values it reads (not the values).
 impl<In, Net, E> core::fmt::Debug for Frozen<'_, In, Net, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -26,7 +26,7 @@ use typenum::{
 /// use stratanet::shape::{Dim, DimT};
 /// assert_eq!(<Dim<64> as DimT>::USIZE, 64);
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Dim<const N: usize>;
 
 /// A computed dimension above the table (4096 or more), kept as a raw typenum number.

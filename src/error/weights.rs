@@ -183,7 +183,7 @@ pub enum WeightsError {
 
 /// A message built at compile time or run time alike (const fns cannot format), cut at 192
 /// bytes.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Message {
     bytes: [u8; 192],
     len: usize,

@@ -59,10 +59,10 @@ pub trait ReturnMode<T: DimT, H: DimT>: ReturnKind {
 }
 
 /// Return only the last step's hidden state, `Vector<H>` (Keras's `return_sequences=False`).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ReturnLast;
 /// Return every step's hidden state, `Seq<T, H>` (Keras's `return_sequences=True`).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ReturnSequences;
 
 impl ReturnKind for ReturnLast {
@@ -196,7 +196,7 @@ impl<C: CellKind, F: DimT, H: DimT, R> RecurrentT<C, F, H, R> {
 /// The state a recurrent layer carries between steps of one sequence (hidden state, and the
 /// LSTM's cell state).
 #[cfg(feature = "alloc")]
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RecurrentState<H: DimT, E> {
     h: GenericArray<E, H::Tn>,
     c: GenericArray<E, H::Tn>,
