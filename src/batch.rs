@@ -41,16 +41,19 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
     }
 
     /// The number of samples.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.data.len() / S::NUMEL
     }
 
     /// Whether there are no samples.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
     /// Sample `i` as a statically sized array. Panics if `i >= len()`.
+    #[must_use]
     pub fn sample(&self, i: usize) -> &GenericArray<E, S::Numel> {
         GenericArray::from_slice(&self.data[i * S::NUMEL..(i + 1) * S::NUMEL])
     }
@@ -63,11 +66,13 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
     }
 
     /// All values, row-major.
+    #[must_use]
     pub fn as_slice(&self) -> &[E] {
         &self.data
     }
 
     /// The buffer.
+    #[must_use]
     pub fn into_vec(self) -> Vec<E> {
         self.data
     }

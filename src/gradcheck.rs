@@ -23,6 +23,7 @@ use rand::SeedableRng;
 const STEP: f64 = 1e-5;
 
 /// `|a − b| / max(|a| + |b|, 1e-3)`: relative where gradients are large, absolute near zero.
+#[must_use]
 pub fn relative_error(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-3)
 }
@@ -49,6 +50,7 @@ fn weighted_output<In: Shape, M: Module<In, f64>>(
 /// Checks module `M` on a batch of `n` random samples with weights from [`Weights::init`],
 /// all drawn from `seed`; returns the largest [`relative_error`] over every input and parameter
 /// derivative.
+#[must_use]
 pub fn check_gradients<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> f64 {
     let mut rng = StdRng::seed_from_u64(seed);
     let weights = Weights::<M, f64>::init(&mut rng);
@@ -59,6 +61,7 @@ pub fn check_gradients<In: Shape, M: Module<In, f64>>(n: usize, seed: u64) -> f6
 }
 
 /// Like [`check_gradients`], at the given weights and inputs (`x` holds `n` samples).
+#[must_use]
 pub fn check_gradients_at<In: Shape, M: Module<In, f64>>(
     mut weights: Weights<M, f64>,
     x: &[f64],

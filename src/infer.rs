@@ -108,7 +108,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
             assert!(
                 N == Net::STORED,
                 "the weights array must hold exactly the network's TensorLayout::STORED values"
-            )
+            );
         };
         Self {
             tensors,
@@ -175,7 +175,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
             assert!(
                 S >= Net::SCRATCH,
                 "the scratch array must hold at least Frozen::SCRATCH values"
-            )
+            );
         };
         let mut y = GenericArray::default();
         Net::infer(self.tensors, x, &mut y, scratch);
@@ -197,6 +197,7 @@ impl<'w, In: Shape, Net: Infer<In, E>, E: Scalar> Frozen<'w, In, Net, E> {
     }
 
     /// The weights this network reads.
+    #[must_use]
     pub fn tensors(&self) -> &'w [E] {
         self.tensors
     }

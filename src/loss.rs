@@ -103,6 +103,7 @@ pub trait ElementLoss: 'static {
     fn derivative(&self, p: f64, t: f64) -> f64;
     /// The probability a prediction stands for, for a classifier's loss (`None`, the default,
     /// for regression).
+    #[must_use]
     fn probability(_p: f64) -> Option<f64> {
         None
     }

@@ -60,6 +60,7 @@ pub struct Sgd {
 
 impl Sgd {
     /// Plain SGD with learning rate `lr`.
+    #[must_use]
     pub fn new(lr: f64) -> Self {
         Self {
             lr,
@@ -178,6 +179,7 @@ pub struct Adagrad {
 
 impl Adagrad {
     /// Adagrad with learning rate `lr`.
+    #[must_use]
     pub fn new(lr: f64) -> Self {
         Self {
             lr,
@@ -247,6 +249,7 @@ pub struct RmsProp {
 
 impl RmsProp {
     /// RMSprop with learning rate `lr`, α = 0.99, ε = 1e-8 (PyTorch's defaults).
+    #[must_use]
     pub fn new(lr: f64) -> Self {
         Self {
             lr,
@@ -329,6 +332,7 @@ pub struct Adam {
 
 impl Adam {
     /// Adam with learning rate `lr` and Keras's other defaults.
+    #[must_use]
     pub fn new(lr: f64) -> Self {
         Self {
             lr,
@@ -438,6 +442,7 @@ pub struct AdamW {
 
 impl AdamW {
     /// AdamW with learning rate `lr`.
+    #[must_use]
     pub fn new(lr: f64) -> Self {
         Self {
             lr,

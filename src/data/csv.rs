@@ -67,6 +67,7 @@ impl CsvTable {
     }
 
     /// The number of rows.
+    #[must_use]
     pub fn rows(&self) -> usize {
         self.lines.len()
     }

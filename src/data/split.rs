@@ -15,6 +15,7 @@ use rand::SeedableRng;
 /// assert_eq!(sorted, [0, 1, 2, 3, 4]);
 /// assert_eq!(order, stratanet::data::shuffle(5, 1)); // the same seed, the same order
 /// ```
+#[must_use]
 pub fn shuffle(n: usize, seed: u64) -> Vec<usize> {
     let mut rng = StdRng::seed_from_u64(seed);
     shuffled((0..n).collect(), &mut rng)

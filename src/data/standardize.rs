@@ -78,11 +78,13 @@ impl Standardizer {
     }
 
     /// The fitted means, one per feature.
+    #[must_use]
     pub fn mean(&self) -> &[f64] {
         &self.mean
     }
 
     /// The fitted standard deviations, one per feature.
+    #[must_use]
     pub fn std(&self) -> &[f64] {
         &self.std
     }

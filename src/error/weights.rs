@@ -20,6 +20,7 @@ pub struct PathFrame<'a> {
 
 impl PathFrame<'_> {
     /// The number of levels from the top to this one.
+    #[must_use]
     pub const fn depth(frame: Option<&PathFrame<'_>>) -> usize {
         match frame {
             None => 0,
@@ -278,6 +279,7 @@ impl Message {
     }
 
     /// The text (a cut inside a character shows as the valid part before it).
+    #[must_use]
     pub const fn as_str(&self) -> &str {
         let bytes = self.bytes.split_at(self.len).0;
         match core::str::from_utf8(bytes) {
@@ -311,6 +313,7 @@ impl WeightsError {
     /// assert!(SAME);
     /// assert_eq!(WeightsError::Version { expected: 1, found: 3 }.to_string(), TEXT);
     /// ```
+    #[must_use]
     pub const fn message(&self) -> Message {
         let m = Message::new();
         match self {

@@ -42,24 +42,29 @@ pub struct ConvGeom {
 
 impl ConvGeom {
     /// Rows of the im2col matrix: `c_in · kh · kw`.
+    #[must_use]
     pub fn patch(&self) -> usize {
         self.c_in * self.kh * self.kw
     }
     /// Output positions per channel: `oh · ow`.
+    #[must_use]
     pub fn positions(&self) -> usize {
         self.oh * self.ow
     }
     /// Values in one input sample.
+    #[must_use]
     pub fn in_len(&self) -> usize {
         self.c_in * self.h * self.w
     }
     /// Values in one output sample.
+    #[must_use]
     pub fn out_len(&self) -> usize {
         self.c_out * self.positions()
     }
 
     /// For kernel offset `k` along an axis, the output index range whose input index
     /// `o·stride + k − pad` lies inside `0..len`.
+    #[must_use]
     pub fn valid(
         len: usize,
         out: usize,

@@ -38,11 +38,13 @@ fn erfc(x: f64) -> f64 {
 }
 
 /// The standard normal CDF `Φ(x) = ½·erfc(−x/√2)` (precise in both tails).
+#[must_use]
 pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
 }
 
 /// The standard normal density `φ(x) = e^(−x²/2)/√(2π)`.
+#[must_use]
 pub fn normal_density(x: f64) -> f64 {
     Float::exp(-0.5 * x * x) / Float::sqrt(2.0 * core::f64::consts::PI)
 }

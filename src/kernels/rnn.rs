@@ -24,6 +24,7 @@ pub struct RnnGeom {
 
 impl RnnGeom {
     /// Width of the stacked gates, `G·H`.
+    #[must_use]
     pub fn width(&self) -> usize {
         self.cell.gates() * self.hidden
     }
@@ -55,6 +56,7 @@ pub struct RnnBuffers<E> {
 #[cfg(feature = "alloc")]
 impl<E: Scalar> RnnBuffers<E> {
     /// Buffers for `capacity` samples.
+    #[must_use]
     pub fn new(g: &RnnGeom, capacity: usize) -> Self {
         let zeros = |len: usize| alloc::vec![E::zero(); len];
         let (t, h, w) = (g.steps, g.hidden, g.width());
@@ -111,6 +113,7 @@ pub enum Cell {
 
 impl Cell {
     /// Stacked gates: 1 (tanh), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
+    #[must_use]
     pub const fn gates(self) -> usize {
         match self {
             Cell::Tanh => 1,
@@ -120,6 +123,7 @@ impl Cell {
     }
 
     /// Whether the cell keeps a separate recurrent bias `b_hh` (the GRU's reset gate multiplies it).
+    #[must_use]
     pub const fn recurrent_bias(self) -> bool {
         matches!(self, Cell::Gru)
     }
@@ -194,6 +198,7 @@ fn gru_cell<E: Scalar>(
 }
 
 /// Scratch values [`rnn_step`] needs: `2·G·H + 3·H`.
+#[must_use]
 pub fn step_scratch_len(g: &RnnGeom) -> usize {
     2 * g.width() + 3 * g.hidden
 }

@@ -134,6 +134,7 @@ enum Slice<'a> {
 
 impl<'a> Values<'a> {
     /// The number of values.
+    #[must_use]
     pub fn len(&self) -> usize {
         match self.0 {
             Slice::F32(s) => s.len(),
@@ -141,10 +142,12 @@ impl<'a> Values<'a> {
         }
     }
     /// Whether there are none.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
     /// Value `i` (panics past the end, as slice indexing does).
+    #[must_use]
     pub fn get(&self, i: usize) -> f64 {
         match self.0 {
             Slice::F32(s) => f64::from(s[i]),

@@ -105,11 +105,11 @@ where
     }
 
     fn set_mode(work: &mut M::Work, mode: Mode) {
-        M::set_mode(work, mode)
+        M::set_mode(work, mode);
     }
 
     fn update_state(tensors: &mut [E], work: &M::Work) {
-        M::update_state(tensors, work)
+        M::update_state(tensors, work);
     }
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut M::Work) {

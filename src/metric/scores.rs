@@ -69,6 +69,7 @@ impl Scores {
     }
 
     /// The value of the metric called `name`, if it was chosen.
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<f64> {
         self.iter().find(|s| s.name == name).map(|s| s.value)
     }
@@ -94,11 +95,13 @@ impl Scores {
     }
 
     /// The number of metrics.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether no metric was chosen.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

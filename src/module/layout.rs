@@ -58,6 +58,7 @@ pub struct TensorShape {
 
 impl TensorShape {
     /// A trained parameter.
+    #[must_use]
     pub const fn param(name: &'static str, dims: &'static [usize], init: Init) -> Self {
         Self {
             name,
@@ -68,6 +69,7 @@ impl TensorShape {
     }
 
     /// State the layer updates itself, stored and loaded but not trained.
+    #[must_use]
     pub const fn state(name: &'static str, dims: &'static [usize], init: Init) -> Self {
         Self {
             name,
@@ -78,6 +80,7 @@ impl TensorShape {
     }
 
     /// The number of values.
+    #[must_use]
     pub const fn numel(&self) -> usize {
         let mut n = 1;
         let mut i = 0;
@@ -116,11 +119,13 @@ pub enum Layout {
 
 impl Layout {
     /// The number of stored values.
+    #[must_use]
     pub const fn numel(&self) -> usize {
         self.count(false)
     }
 
     /// The number of trained values (stored values less non-trainable state).
+    #[must_use]
     pub const fn trainable_numel(&self) -> usize {
         self.count(true)
     }
@@ -148,6 +153,7 @@ impl Layout {
     }
 
     /// The number of stored tensors.
+    #[must_use]
     pub const fn tensor_count(&self) -> usize {
         match self {
             Layout::Tensors(tensors) => tensors.len(),
@@ -190,7 +196,7 @@ impl Layout {
                 }
             }
         }
-        walk(self, None, &mut 0, f)
+        walk(self, None, &mut 0, f);
     }
 }
 
@@ -207,16 +213,18 @@ impl LayerPath<'_> {
                 f(frame.index);
             }
         }
-        visit(self.0, f)
+        visit(self.0, f);
     }
 
     /// The number of levels.
+    #[must_use]
     pub fn depth(&self) -> usize {
         PathFrame::depth(self.0)
     }
 
     /// The indices, outermost first.
     #[cfg(feature = "alloc")]
+    #[must_use]
     pub fn to_vec(&self) -> alloc::vec::Vec<u16> {
         let mut out = alloc::vec::Vec::with_capacity(self.depth());
         self.for_each_index(&mut |i| out.push(i));

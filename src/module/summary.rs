@@ -18,6 +18,7 @@ pub struct LayerSummary {
 
 impl LayerSummary {
     /// The row of layer `M` with output shape `output`.
+    #[must_use]
     pub fn of<M: TensorLayout + ?Sized>(output: &'static [usize]) -> Self {
         Self {
             name: short_type_name(core::any::type_name::<M>()),
@@ -28,6 +29,7 @@ impl LayerSummary {
 
     /// The row of a graph block `M` (`Residual`, `Add`, `Concat`) named `label`; the rows of
     /// its branches follow it, indented by [`LayerSummary::indent`].
+    #[must_use]
     pub fn block<M: TensorLayout + ?Sized>(label: &str, output: &'static [usize]) -> Self {
         Self {
             name: String::from(label),

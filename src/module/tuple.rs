@@ -93,7 +93,7 @@ impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
         M0::check_input(x)
     }
     fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
-        M0::infer(tensors, x, y, scratch)
+        M0::infer(tensors, x, y, scratch);
     }
 }
 
@@ -121,19 +121,19 @@ impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
         M0::check_input(x)
     }
     fn set_mode(work: &mut Self::Work, mode: Mode) {
-        M0::set_mode(work, mode)
+        M0::set_mode(work, mode);
     }
     fn update_state(tensors: &mut [E], work: &Self::Work) {
-        M0::update_state(tensors, work)
+        M0::update_state(tensors, work);
     }
     fn describe(rows: &mut Vec<LayerSummary>) {
-        M0::describe(rows)
+        M0::describe(rows);
     }
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
-        M0::forward(tensors, x, n, y, work)
+        M0::forward(tensors, x, n, y, work);
     }
     fn backward(pass: Backward<'_, E>, work: &mut Self::Work) {
-        M0::backward(pass, work)
+        M0::backward(pass, work);
     }
 }
 

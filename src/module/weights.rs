@@ -53,6 +53,7 @@ impl<Net, E: core::fmt::Debug> core::fmt::Debug for Weights<Net, E> {
 
 impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     /// Every value zero (a gradient accumulator).
+    #[must_use]
     pub fn zeros() -> Self {
         Self::from_box(vec![E::zero(); Net::STORED].into_boxed_slice())
     }
@@ -68,6 +69,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
 
     /// Takes `values` as the network's stored tensors; `None` unless there are exactly
     /// [`TensorLayout::STORED`] of them.
+    #[must_use]
     pub fn from_vec(values: Vec<E>) -> Option<Self> {
         (values.len() == Net::STORED).then(|| Self::from_box(values.into_boxed_slice()))
     }
@@ -89,6 +91,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     }
 
     /// The values, in layout order.
+    #[must_use]
     pub fn as_slice(&self) -> &[E] {
         &self.values
     }
@@ -100,6 +103,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
 
     /// The range of [`Weights::as_slice`] of each tensor the optimizer trains, in order (empty
     /// tensors left out).
+    #[must_use]
     pub fn trainable_ranges(&self) -> &[Range<usize>] {
         &self.trainable
     }
@@ -124,6 +128,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     }
 
     /// The tensor with full name `name` (`0.weight`), if the network has one.
+    #[must_use]
     pub fn tensor(&self, name: &str) -> Option<&[E]> {
         let range = Self::find(name)?;
         Some(&self.values[range])
@@ -146,6 +151,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     }
 
     /// The full name of the first tensor holding a NaN or an infinity, if any.
+    #[must_use]
     pub fn non_finite_tensor(&self) -> Option<String> {
         let at = self.values.iter().position(|v| !v.is_finite())?;
         let mut found = None;

@@ -8,6 +8,7 @@ use crate::module::Layout;
 /// The `f32` values of a weights file for `layout`, at compile time: any mismatch between the
 /// file and the network (or `N`) stops compilation. Used through
 /// [`include_weights!`](crate::include_weights).
+#[must_use]
 pub const fn embed_f32<const N: usize>(bytes: &[u8], layout: &Layout) -> [f32; N] {
     // The headers first, then one pass that decodes and checks each value (a second pass for
     // the finite check would double the compile-time evaluation).

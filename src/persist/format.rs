@@ -413,7 +413,7 @@ pub fn decode_weights<E: Scalar, Net: TensorLayout, const N: usize>(
         assert!(
             N == Net::STORED,
             "the weights array must hold exactly the network's TensorLayout::STORED values"
-        )
+        );
     };
     let start = check_weights(bytes, &Net::LAYOUT, core::mem::size_of::<E>())?;
     decode_values(&bytes[start..], out);

@@ -65,6 +65,7 @@ use {
 /// # Ok::<(), stratanet::Error>(())
 /// ```
 #[cfg(feature = "alloc")]
+#[must_use]
 pub fn save_weights<E: Scalar, Net: TensorLayout>(weights: &Weights<Net, E>) -> Vec<u8> {
     format::encode_weights(&Net::LAYOUT, weights.as_slice())
 }

@@ -49,11 +49,11 @@ impl Clip {
             Clip::Value(limit) => {
                 let (lo, hi) = (E::from_f64(-limit), E::from_f64(limit));
                 grads.for_each_trainable_mut(&mut |s| {
-                    s.iter_mut().for_each(|v| *v = v.max(lo).min(hi))
+                    s.iter_mut().for_each(|v| *v = v.max(lo).min(hi));
                 });
             }
             Clip::Norm(limit) => {
-                grads.for_each_trainable_mut(&mut |s| rescale(s, Float::sqrt(squares(s)), limit))
+                grads.for_each_trainable_mut(&mut |s| rescale(s, Float::sqrt(squares(s)), limit));
             }
             Clip::GlobalNorm(limit) => {
                 let mut sum: f64 = 0.0;

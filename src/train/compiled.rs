@@ -272,7 +272,7 @@ where
                 self.loss.per_sample(pred, label, grad)
             };
             let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
-            for m in self.metrics.iter_mut() {
+            for m in &mut self.metrics {
                 m.update(&sample);
             }
         }
@@ -307,7 +307,7 @@ where
 
     /// Starts a pass: every metric forgets what it saw.
     pub(super) fn reset_metrics(&mut self) {
-        for m in self.metrics.iter_mut() {
+        for m in &mut self.metrics {
             m.reset();
         }
     }

@@ -82,7 +82,7 @@ where
                     self.loss.per_sample(pred, label, None)
                 };
                 let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
-                for metric in self.metrics.iter_mut() {
+                for metric in &mut self.metrics {
                     metric.update(&sample);
                 }
             }

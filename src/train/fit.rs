@@ -57,6 +57,7 @@ impl<E: Scalar, Label> core::fmt::Debug for Fit<'_, E, Label> {
 impl<'a, E: Scalar, Label> Fit<'a, E, Label> {
     /// Train for `epochs` passes over the data, batch size 32, shuffled, printing one line per
     /// epoch (with `std`).
+    #[must_use]
     pub fn epochs(epochs: usize) -> Self {
         Self {
             epochs,

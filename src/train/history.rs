@@ -66,6 +66,7 @@ impl History {
     /// history.seconds = vec![0.5, 1.5];
     /// assert_eq!(history.mean_epoch_seconds(), 1.0);
     /// ```
+    #[must_use]
     pub fn mean_epoch_seconds(&self) -> f64 {
         if self.seconds.is_empty() {
             0.0

@@ -26,17 +26,20 @@ pub struct ClassReport {
 impl ClassReport {
     /// A report over `classes` classes from a row-major `classes × classes` confusion matrix.
     /// Panics if the matrix has another size.
+    #[must_use]
     pub fn new(classes: usize, confusion: Vec<usize>) -> Self {
         assert_eq!(confusion.len(), classes * classes, "confusion matrix size");
         Self { classes, confusion }
     }
 
     /// The number of classes.
+    #[must_use]
     pub fn classes(&self) -> usize {
         self.classes
     }
 
     /// Samples of true class `actual` predicted as `predicted`.
+    #[must_use]
     pub fn count(&self, actual: usize, predicted: usize) -> usize {
         self.confusion[actual * self.classes + predicted]
     }
@@ -50,12 +53,14 @@ impl ClassReport {
     }
 
     /// Fraction of all samples on the diagonal.
+    #[must_use]
     pub fn accuracy(&self) -> f64 {
         let correct = (0..self.classes).map(|c| self.count(c, c)).sum();
         Self::ratio(correct, self.confusion.iter().sum())
     }
 
     /// Of the samples predicted as `class`, the fraction that are.
+    #[must_use]
     pub fn precision(&self, class: usize) -> f64 {
         Self::ratio(
             self.count(class, class),
@@ -64,6 +69,7 @@ impl ClassReport {
     }
 
     /// Of the samples of `class`, the fraction predicted as it.
+    #[must_use]
     pub fn recall(&self, class: usize) -> f64 {
         Self::ratio(
             self.count(class, class),
@@ -72,6 +78,7 @@ impl ClassReport {
     }
 
     /// The harmonic mean of precision and recall (0 when both are 0).
+    #[must_use]
     pub fn f1(&self, class: usize) -> f64 {
         let (p, r) = (self.precision(class), self.recall(class));
         if p + r == 0.0 {
@@ -82,6 +89,7 @@ impl ClassReport {
     }
 
     /// The unweighted mean of F1 over classes.
+    #[must_use]
     pub fn macro_f1(&self) -> f64 {
         (0..self.classes).map(|c| self.f1(c)).sum::<f64>() / self.classes as f64
     }

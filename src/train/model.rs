@@ -84,6 +84,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     /// let b = Model::<Vector<4>, Net>::seeded(7);
     /// assert_eq!(a.weights().as_slice(), b.weights().as_slice());
     /// ```
+    #[must_use]
     pub fn seeded(seed: u64) -> Self
     where
         Net: Module<In, E>,
@@ -92,6 +93,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     }
 
     /// The network with the given weights; `shuffle_seed` seeds the shuffling of `fit`.
+    #[must_use]
     pub fn from_weights(weights: Weights<Net, E>, shuffle_seed: u64) -> Self {
         Self {
             weights,
@@ -101,6 +103,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     }
 
     /// The weights: every stored tensor, in layout order.
+    #[must_use]
     pub fn weights(&self) -> &Weights<Net, E> {
         &self.weights
     }
@@ -112,6 +115,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
 
     /// The weights (parameters and batch-norm statistics) in stratanet's format; see
     /// [`crate::persist`].
+    #[must_use]
     pub fn save_weights(&self) -> Vec<u8> {
         crate::persist::save_weights(&self.weights)
     }
@@ -177,6 +181,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     pub const PARAMS: usize = Net::PARAMS;
 
     /// One row per layer: name, output shape, parameters (all known at compile time).
+    #[must_use]
     pub fn summary_rows() -> Vec<LayerSummary>
     where
         Net: Module<In, E>,
@@ -197,6 +202,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     /// const TOTAL: usize = Model::<Vector<5>, Seed>::PARAMS;
     /// assert_eq!(TOTAL, 181);
     /// ```
+    #[must_use]
     pub fn summary(&self) -> String
     where
         Net: Module<In, E>,

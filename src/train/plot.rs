@@ -92,6 +92,7 @@ fn panel(svg: &mut String, title: &str, top: f64, curves: &[Curve]) {
 /// assert!(svg.starts_with("<svg") && svg.contains("val_loss") && svg.contains("val_mae"));
 /// # Ok::<(), stratanet::Error>(())
 /// ```
+#[must_use]
 pub fn training_curves(history: &History) -> String {
     let names: Vec<&str> = history
         .epochs
@@ -143,6 +144,7 @@ pub fn training_curves(history: &History) -> String {
 /// let svg = stratanet::train::plot::confusion_matrix(&report);
 /// assert!(svg.contains(">8</text>") && svg.contains("recall 0.80"));
 /// ```
+#[must_use]
 pub fn confusion_matrix(report: &ClassReport) -> String {
     let n = report.classes();
     let cell = (420.0 / n.max(1) as f64).clamp(16.0, 60.0);

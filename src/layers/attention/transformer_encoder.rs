@@ -92,7 +92,7 @@ where
     const SCRATCH: usize = <Inner<D, H, FF, A> as Infer<In, E>>::SCRATCH;
 
     fn infer(tensors: &[E], x: &[E], y: &mut [E], scratch: &mut [E]) {
-        <Inner<D, H, FF, A>>::infer(tensors, x, y, scratch)
+        <Inner<D, H, FF, A>>::infer(tensors, x, y, scratch);
     }
 }
 
@@ -109,7 +109,7 @@ where
     }
 
     fn set_mode(work: &mut Self::Work, mode: Mode) {
-        <Inner<D, H, FF, A>>::set_mode(work, mode)
+        <Inner<D, H, FF, A>>::set_mode(work, mode);
     }
 
     fn describe(rows: &mut alloc::vec::Vec<LayerSummary>) {
@@ -117,12 +117,12 @@ where
     }
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
-        <Inner<D, H, FF, A>>::forward(tensors, x, n, y, work)
+        <Inner<D, H, FF, A>>::forward(tensors, x, n, y, work);
     }
 
     // The inner layers' backward passes, last first.
     fn backward(pass: Backward<'_, E>, work: &mut Self::Work) {
-        <Inner<D, H, FF, A>>::backward(pass, work)
+        <Inner<D, H, FF, A>>::backward(pass, work);
     }
 }
 

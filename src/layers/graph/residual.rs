@@ -100,11 +100,11 @@ where
     }
 
     fn set_mode(work: &mut Self::Work, mode: Mode) {
-        F::set_mode(&mut work.branch, mode)
+        F::set_mode(&mut work.branch, mode);
     }
 
     fn update_state(tensors: &mut [E], work: &Self::Work) {
-        F::update_state(tensors, &work.branch)
+        F::update_state(tensors, &work.branch);
     }
 
     fn describe(rows: &mut Vec<LayerSummary>) {

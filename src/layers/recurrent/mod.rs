@@ -163,6 +163,7 @@ impl<C: CellKind, F: DimT, H: DimT, R> TensorLayout for RecurrentT<C, F, H, R> {
 #[cfg(feature = "alloc")]
 impl<C: CellKind, F: DimT, H: DimT, R> RecurrentT<C, F, H, R> {
     /// The zero state of one sequence, for [`RecurrentT::step`].
+    #[must_use]
     pub fn initial_state<E: Scalar>() -> RecurrentState<H, E> {
         RecurrentState {
             h: GenericArray::default(),

@@ -39,6 +39,7 @@ fn encode<Net: TensorLayout, E: Scalar>(values: &[E]) -> Result<Vec<u8>> {
 
 impl<E: Scalar> ModelCheckpoint<E> {
     /// Keeps the weights of the best epoch by `monitor`.
+    #[must_use]
     pub fn best(monitor: Monitor) -> Self {
         Self {
             best: Some((monitor, Best::new(None, 0.0))),
@@ -49,6 +50,7 @@ impl<E: Scalar> ModelCheckpoint<E> {
         }
     }
     /// Keeps the weights of every epoch (the latest replaces the previous).
+    #[must_use]
     pub fn every_epoch() -> Self {
         Self {
             best: None,
@@ -94,10 +96,12 @@ impl<E: Scalar> ModelCheckpoint<E> {
     }
 
     /// The epoch (from 0) of the kept weights.
+    #[must_use]
     pub fn epoch(&self) -> Option<usize> {
         self.epoch
     }
     /// The kept weights, in the network's parameter order.
+    #[must_use]
     pub fn weights(&self) -> Option<&[E]> {
         self.epoch.map(|_| self.weights.as_slice())
     }

@@ -37,6 +37,7 @@ pub struct EarlyStopping<E> {
 impl<E: Scalar> EarlyStopping<E> {
     /// Watches `monitor` (direction from the metric: losses and errors down, the rest up),
     /// patience 0, min_delta 0, no restore.
+    #[must_use]
     pub fn new(monitor: Monitor) -> Self {
         Self {
             monitor,
@@ -80,10 +81,12 @@ impl<E: Scalar> EarlyStopping<E> {
         }
     }
     /// The epoch (from 0) at which training was stopped, if it was.
+    #[must_use]
     pub fn stopped_epoch(&self) -> Option<usize> {
         self.stopped_epoch
     }
     /// The best epoch so far (from 0) and its value.
+    #[must_use]
     pub fn best(&self) -> Option<(usize, f64)> {
         self.best_epoch.zip(self.best.value)
     }

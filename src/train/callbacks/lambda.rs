@@ -50,6 +50,7 @@ impl<E> core::fmt::Debug for LambdaCallback<'_, E> {
 
 impl<'a, E: Scalar> LambdaCallback<'a, E> {
     /// A callback with no hooks yet.
+    #[must_use]
     pub fn new() -> Self {
         Self {
             epoch_end: None,

@@ -110,6 +110,7 @@ pub struct ReduceLrOnPlateau {
 
 impl ReduceLrOnPlateau {
     /// Watches `monitor` with Keras's defaults.
+    #[must_use]
     pub fn new(monitor: Monitor) -> Self {
         Self {
             monitor,
