@@ -31,6 +31,9 @@
 //! crate needs no allocator at all and keeps the layer types, the shapes and allocation-free
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
 #![no_std]
+// On docs.rs only (nightly rustdoc with `--cfg docsrs`): label feature-gated items with their
+// feature. Stable builds never see this attribute.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![warn(missing_debug_implementations)]
 // `unsafe` is allowed only in `kernels::gemm`, the wrapper over matrixmultiply; the compiler
