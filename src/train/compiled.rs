@@ -266,15 +266,8 @@ where
             let label = &ws.y[i * per..(i + 1) * per];
             let pred = &ws.out[rows.clone()];
             let grad = Some((&mut ws.d_out[rows], scale));
-            loss_sum += if Net::SOFTMAX_OUTPUT {
-                self.loss.per_sample_on_probabilities(pred, label, grad)
-            } else {
-                self.loss.per_sample(pred, label, grad)
-            };
-            let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
-            for m in &mut self.metrics {
-                m.update(&sample);
-            }
+            let softmax = Net::SOFTMAX_OUTPUT;
+            loss_sum += score(&self.loss, &mut self.metrics, softmax, pred, label, grad);
         }
 
         self.grads.as_mut_slice().fill(E::zero());
@@ -393,4 +386,26 @@ where
             None => Ok(()),
         }
     }
+}
+
+/// One sample's loss (and with `grad` its scaled gradient), counted by every metric;
+/// `from_softmax` when the network ends with a `Softmax` layer.
+pub(super) fn score<Out: Shape, E: Scalar, L: Loss<Out, E>>(
+    loss: &L,
+    metrics: &mut [Box<dyn Metric<Task = L::Task>>],
+    from_softmax: bool,
+    pred: &[E],
+    label: &[L::Label],
+    grad: Option<(&mut [E], E)>,
+) -> f64 {
+    let value = if from_softmax {
+        loss.per_sample_on_probabilities(pred, label, grad)
+    } else {
+        loss.per_sample(pred, label, grad)
+    };
+    let sample = loss.sample(pred, label, from_softmax);
+    for metric in metrics {
+        metric.update(&sample);
+    }
+    value
 }

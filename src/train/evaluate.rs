@@ -1,6 +1,6 @@
 //! Evaluation and prediction of a [`CompiledModel`], reusing its training workspace.
 
-use super::compiled::CompiledModel;
+use super::compiled::{score, CompiledModel};
 use super::data::{check_inputs, check_labels};
 use super::dataset::Dataset;
 use super::fit::slices;
@@ -76,15 +76,8 @@ where
             Net::forward(tensors, x, m, &mut ws.out[..m * dout], &mut ws.work);
             let rows = ws.out[..m * dout].chunks_exact(dout);
             for (pred, label) in rows.zip(ws.y[..m * lpp].chunks_exact(lpp)) {
-                loss_sum += if Net::SOFTMAX_OUTPUT {
-                    self.loss.per_sample_on_probabilities(pred, label, None)
-                } else {
-                    self.loss.per_sample(pred, label, None)
-                };
-                let sample = self.loss.sample(pred, label, Net::SOFTMAX_OUTPUT);
-                for metric in &mut self.metrics {
-                    metric.update(&sample);
-                }
+                let softmax = Net::SOFTMAX_OUTPUT;
+                loss_sum += score(&self.loss, &mut self.metrics, softmax, pred, label, None);
             }
             start += m;
         }
