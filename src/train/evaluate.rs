@@ -2,8 +2,7 @@
 
 use super::compiled::{score, CompiledModel};
 use super::data::{check_inputs, check_labels};
-use super::dataset::Dataset;
-use super::fit::slices;
+use super::dataset::{Dataset, Source};
 use super::history::Evaluation;
 use super::metrics::ClassReport;
 use super::model::{classes_of, forward_in_chunks, probabilities_of, PREDICT_CHUNK};
@@ -31,8 +30,7 @@ where
         self.validate_loss()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>("labels", n, y)?;
-        let mut data = slices::<In, E, L::Label>(x, y, L::LABELS_PER_SAMPLE);
-        self.evaluate_from(&mut data, 0..n, true)
+        self.evaluate_from(&mut Self::slices(x, y), 0..n)
     }
 
     /// [`CompiledModel::evaluate`] on a [`Dataset`], read in chunks of the workspace's capacity
@@ -45,41 +43,36 @@ where
         if data.is_empty() {
             return Err(Error::Empty { what: "data set" });
         }
-        self.evaluate_from(data, 0..data.len(), false)
+        let n = data.len();
+        self.evaluate_from(&mut Self::reading(data), 0..n)
     }
 
-    /// Loss and metrics over the samples of `data` in `range`, read into the workspace in
-    /// chunks of its capacity (checked unless `checked`), in inference mode.
-    pub(super) fn evaluate_from<D>(
+    /// Loss and metrics over the samples of `data` in `range`, in chunks of the workspace's
+    /// capacity (slices read in place, a user's data set into the workspace), in inference mode.
+    pub(super) fn evaluate_from<S: Source<E, L::Label>>(
         &mut self,
-        data: &mut D,
+        data: &mut S,
         range: Range<usize>,
-        checked: bool,
-    ) -> Result<Evaluation>
-    where
-        D: Dataset<E, L::Label> + ?Sized,
-    {
+    ) -> Result<Evaluation> {
         let n = range.len();
         let capacity = self.workspace.as_ref().map_or(32, |ws| ws.capacity);
         Self::reserve(&mut self.workspace, capacity);
         self.set_mode(Mode::Inference);
         self.reset_metrics();
+        let ws = self.workspace.as_mut().expect("reserved above");
+        let tensors = self.model.weights.as_slice();
         let (dout, lpp) = (Net::Output::NUMEL, L::LABELS_PER_SAMPLE);
         let mut loss_sum = 0.0;
-        let mut start = range.start;
-        while start < range.end {
-            let m = capacity.min(range.end - start);
-            self.gather(data, start..start + m, checked)?;
-            let ws = self.workspace.as_mut().expect("reserved above");
-            let tensors = self.model.weights.as_slice();
-            let x = &ws.x[..m * In::NUMEL];
-            Net::forward(tensors, x, m, &mut ws.out[..m * dout], &mut ws.work);
-            let rows = ws.out[..m * dout].chunks_exact(dout);
-            for (pred, label) in rows.zip(ws.y[..m * lpp].chunks_exact(lpp)) {
+        let end = range.end;
+        for start in range.step_by(capacity) {
+            let m = capacity.min(end - start);
+            let (x, y) = data.rows(start, m, &mut ws.x, &mut ws.y, Self::check_sample)?;
+            let out = &mut ws.out[..m * dout];
+            Net::forward(tensors, x, m, out, &mut ws.work);
+            for (pred, label) in out.chunks_exact(dout).zip(y.chunks_exact(lpp)) {
                 let softmax = Net::SOFTMAX_OUTPUT;
                 loss_sum += score(&self.loss, &mut self.metrics, softmax, pred, label, None);
             }
-            start += m;
         }
         Ok(Evaluation {
             loss: loss_sum / n as f64,

@@ -3,7 +3,7 @@
 use super::callbacks::Callback;
 use super::compiled::CompiledModel;
 use super::data::{check_inputs, check_labels};
-use super::dataset::{at_sample, Dataset, Slices};
+use super::dataset::{Dataset, Reading, Slices, Source};
 use super::history::{EpochStats, History};
 use crate::error::{Error, Result};
 use crate::init::index_below;
@@ -135,11 +135,7 @@ where
         self.validate_settings()?;
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         check_labels::<Net::Output, E, L>("labels", n, y)?;
-        self.fit_from(
-            &mut self::slices::<In, E, L::Label>(x, y, L::LABELS_PER_SAMPLE),
-            settings,
-            true,
-        )
+        self.fit_from(&mut Self::slices(x, y), settings)
     }
 
     /// [`CompiledModel::fit`] on a [`Dataset`] the user implements, read sample by sample in
@@ -158,19 +154,15 @@ where
         if data.is_empty() {
             return Err(Error::Empty { what: "data set" });
         }
-        self.fit_from(data, settings, false)
+        self.fit_from(&mut Self::reading(data), settings)
     }
 
-    /// The epoch loop over `data`; `checked` when its samples were checked already.
-    fn fit_from<D>(
+    /// The epoch loop over `data`.
+    fn fit_from<S: Source<E, L::Label>>(
         &mut self,
-        data: &mut D,
+        data: &mut S,
         settings: Fit<'_, E, L::Label>,
-        checked: bool,
-    ) -> Result<History>
-    where
-        D: Dataset<E, L::Label> + ?Sized,
-    {
+    ) -> Result<History> {
         let n = data.len();
         if settings.batch_size == 0 {
             return Err(Error::InvalidSetting {
@@ -189,8 +181,7 @@ where
             Some((vx, vy)) => {
                 let nv = check_inputs::<In, Net, E>("validation inputs", vx)?;
                 check_labels::<Net::Output, E, L>("validation labels", nv, vy)?;
-                let lpp = L::LABELS_PER_SAMPLE;
-                (n, Held::Data(slices::<In, E, L::Label>(vx, vy, lpp)))
+                (n, Held::Data(Self::slices(vx, vy)))
             }
             // Keras: `split_at = int(n * (1 - validation_split))`, validation is the tail.
             None if split > 0.0 => {
@@ -236,7 +227,7 @@ where
             self.reset_metrics();
             let (mut loss_sum, mut seen) = (0.0, 0);
             for (batch, indices) in order.chunks(capacity).enumerate() {
-                self.gather(data, indices.iter().copied(), checked)?;
+                self.gather(data, indices.iter().copied())?;
                 let l = self.step(indices.len());
                 (loss_sum, seen) = (loss_sum + l, seen + indices.len());
                 let batch_loss = l / indices.len() as f64;
@@ -250,8 +241,8 @@ where
             let metrics = self.scores();
             let evaluation = match &mut held {
                 Held::Nothing => None,
-                Held::Data(v) => Some(self.evaluate_from(v, 0..v.len(), true)?),
-                Held::Tail(range) => Some(self.evaluate_from(data, range.clone(), checked)?),
+                Held::Data(v) => Some(self.evaluate_from(v, 0..v.len())?),
+                Held::Tail(range) => Some(self.evaluate_from(data, range.clone())?),
             };
             let stats = EpochStats {
                 loss: loss_sum / n_train as f64,
@@ -277,29 +268,39 @@ where
         Ok(history)
     }
 
-    /// Reads the samples at `indices` into the workspace's batch buffers, checking each unless
-    /// `checked`.
-    pub(super) fn gather<D>(
+    /// Reads the samples at `indices` into the workspace's batch buffers.
+    pub(super) fn gather<S: Source<E, L::Label>>(
         &mut self,
-        data: &mut D,
+        data: &mut S,
         indices: impl Iterator<Item = usize>,
-        checked: bool,
-    ) -> Result<()>
-    where
-        D: Dataset<E, L::Label> + ?Sized,
-    {
+    ) -> Result<()> {
         let ws = self.workspace.as_mut().expect("gather runs after reserve");
-        let (per, lpp) = (In::NUMEL, L::LABELS_PER_SAMPLE);
-        for (row, i) in indices.enumerate() {
-            let x = &mut ws.x[row * per..(row + 1) * per];
-            let y = &mut ws.y[row * lpp..(row + 1) * lpp];
-            data.read(i, x, y).map_err(|e| at_sample(i, e))?;
-            if !checked {
-                check_inputs::<In, Net, E>("inputs", x).map_err(|e| at_sample(i, e))?;
-                check_labels::<Net::Output, E, L>("labels", 1, y).map_err(|e| at_sample(i, e))?;
-            }
+        data.gather(indices, &mut ws.x, &mut ws.y, Self::check_sample)
+    }
+
+    /// `x`, `y` (checked) as a source of whole samples.
+    pub(super) fn slices<'a>(x: &'a [E], y: &'a [L::Label]) -> Slices<'a, E, L::Label> {
+        Slices {
+            x,
+            y,
+            per_input: In::NUMEL,
+            per_label: L::LABELS_PER_SAMPLE,
         }
-        Ok(())
+    }
+
+    /// A user's data set as a source of whole samples.
+    pub(super) fn reading<D: ?Sized>(data: &mut D) -> Reading<'_, D> {
+        Reading {
+            data,
+            per_input: In::NUMEL,
+            per_label: L::LABELS_PER_SAMPLE,
+        }
+    }
+
+    /// Checks one sample read from a user's data set, as `fit` checks slices.
+    pub(super) fn check_sample(x: &[E], y: &[L::Label]) -> Result<()> {
+        check_inputs::<In, Net, E>("inputs", x)?;
+        check_labels::<Net::Output, E, L>("labels", 1, y)
     }
 }
 
@@ -309,20 +310,6 @@ enum Held<'a, E, Label> {
     Nothing,
     Data(Slices<'a, E, Label>),
     Tail(core::ops::Range<usize>),
-}
-
-/// `x`, `y` (checked) as a data set of `In`-shaped samples.
-pub(super) fn slices<'a, In: Shape, E, Label>(
-    x: &'a [E],
-    y: &'a [Label],
-    per_label: usize,
-) -> Slices<'a, E, Label> {
-    Slices {
-        x,
-        y,
-        per_input: In::NUMEL,
-        per_label,
-    }
 }
 
 /// Fisher–Yates shuffle.
