@@ -93,34 +93,7 @@ fn digits_lstm_reaches_95_percent() {
 #[test]
 fn digits_resnet8_reaches_97_percent() {
     // The resnet8 example's network and settings.
-    type Identity<const C: usize> = Residual<(
-        Conv2d<C, C, 3, 1, 1>,
-        BatchNorm<C>,
-        Relu,
-        Conv2d<C, C, 3, 1, 1>,
-        BatchNorm<C>,
-    )>;
-    type Down<const CI: usize, const CO: usize> = Add<(
-        (
-            Conv2d<CI, CO, 3, 2, 1>,
-            BatchNorm<CO>,
-            Relu,
-            Conv2d<CO, CO, 3, 1, 1>,
-            BatchNorm<CO>,
-        ),
-        Conv2d<CI, CO, 1, 2>,
-    )>;
-    type Net = (
-        (Conv2d<1, 16, 3, 1, 1>, BatchNorm<16>, Relu),
-        Identity<16>,
-        Relu,
-        Down<16, 32>,
-        Relu,
-        Down<32, 64>,
-        Relu,
-        GlobalAvgPool2d,
-        Dense<64, 10>,
-    );
+    type Net = util::nets::Resnet8;
     let accuracy = digits_image_accuracy::<Net>(12);
     assert!(accuracy >= 0.97, "test accuracy {accuracy}");
 }

@@ -2,6 +2,8 @@
 //! `stratanet::data`, and the deployment helper the graph examples share.
 #![allow(dead_code)] // each example uses part of it
 
+pub mod nets;
+
 use std::error::Error;
 use stratanet::data::{train_test_split, Standardizer};
 
