@@ -116,8 +116,9 @@ macro_rules! frozen_outputs {
 macro_rules! report_and_deploy {
     ($in:ty, $net:ty, $model:expr, $test:expr) => {{
         let report = $model.evaluate(&$test.x, &$test.labels)?;
-        let classes = util::classes_of($model.predict(&$test.x)?.as_slice(), 10);
-        let frozen = util::classes_of(&frozen_outputs!($in, $net, $model, $test.x), 10);
+        let classes = stratanet::data::arg_max_rows($model.predict(&$test.x)?.as_slice(), 10);
+        let frozen =
+            stratanet::data::arg_max_rows(&frozen_outputs!($in, $net, $model, $test.x), 10);
         let same = classes.iter().zip(&frozen).filter(|(a, b)| a == b).count();
         println!(
             "Frozen classes equal to the model's: {same}/{}",
@@ -126,12 +127,4 @@ macro_rules! report_and_deploy {
         println!("test_loss: {:.4}", report.loss);
         println!("test_accuracy: {:.4}", report.accuracy()?);
     }};
-}
-
-/// The class (arg-max) of every `classes`-long row of `outputs`.
-pub fn classes_of(outputs: &[f32], classes: usize) -> Vec<usize> {
-    outputs
-        .chunks_exact(classes)
-        .map(|row| stratanet::kernels::rowwise::arg_max(row).unwrap_or(usize::MAX))
-        .collect()
 }
