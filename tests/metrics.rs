@@ -217,3 +217,25 @@ fn the_csv_log_follows_the_metrics() {
     assert_eq!(last[2], stats.metric("rmse").unwrap());
     assert_eq!(last[6], stats.val_metric("mae").unwrap());
 }
+
+/// More metrics than a model reports (a user's `IntoMetrics` may return any number) are an
+/// `Err` before training, not silently cut.
+#[test]
+fn more_than_six_metrics_are_refused() {
+    use stratanet::metric::{IntoMetric, IntoMetrics, Metric, Regression};
+    struct Seven;
+    impl IntoMetrics<Regression> for Seven {
+        fn into_metrics(self) -> Vec<Box<dyn Metric<Task = Regression>>> {
+            (0..7).map(|_| Mae.into_metric()).collect()
+        }
+    }
+    let (x, y) = regression(10);
+    let mut model = Model::<Vector<3>, Dense<3, 2>>::seeded(0)
+        .compile(Mse, Adam::default())
+        .metrics(Seven);
+    let err = model.fit(&x, &y, Fit::epochs(1).silent()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metrics: expected at most 6 metrics, got 7"
+    );
+}

@@ -48,6 +48,7 @@ pub use classification::{Accuracy, Auc, Precision, Recall, TopK};
 pub use regression::{BinaryAccuracy, Mae, Rmse, R2};
 #[cfg(feature = "std")]
 pub(crate) use scores::Line;
+pub(crate) use scores::CAPACITY;
 pub use scores::{Score, Scores};
 
 use crate::error::Result;

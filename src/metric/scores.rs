@@ -6,8 +6,9 @@ use crate::error::{Error, Result};
 use alloc::string::String;
 use core::fmt;
 
-/// The most metrics one model reports (`.metrics(..)` takes at most six).
-const CAPACITY: usize = 8;
+/// The most metrics one model reports (the longest tuple `.metrics(..)` takes); training and
+/// evaluation refuse more, with an `Err`.
+pub(crate) const CAPACITY: usize = 6;
 
 /// One metric's value.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -54,8 +55,8 @@ impl Default for Scores {
 }
 
 impl Scores {
-    /// Appends a score (beyond the capacity of eight, it is dropped: `.metrics(..)` cannot
-    /// choose that many).
+    /// Appends a score; past [`CAPACITY`] (which a model's settings check refuses first) it is
+    /// not kept.
     pub(crate) fn push(&mut self, score: Score) {
         if let Some(slot) = self.entries.get_mut(self.len) {
             *slot = score;

@@ -364,6 +364,16 @@ where
     /// Checks the loss's settings and that every metric fits its classes.
     pub(super) fn validate_loss(&self) -> Result<()> {
         self.loss.validate()?;
+        if self.metrics.len() > metric::CAPACITY {
+            return Err(Error::InvalidSetting {
+                what: "metrics",
+                detail: alloc::format!(
+                    "expected at most {} metrics, got {}",
+                    metric::CAPACITY,
+                    self.metrics.len()
+                ),
+            });
+        }
         self.metrics.iter().try_for_each(|m| m.validate(L::CLASSES))
     }
 
