@@ -2,7 +2,8 @@
 //!
 //! - `dim_table.rs`, the table between user-facing `Dim<N>` (N in 0..=4095) and typenum numbers;
 //! - `tuples.rs`, the invocations of `tuple_module!` (src/module/tuple.rs) for tuples of 2 to 16
-//!   layers, each naming every boundary's shape as a nested `Output` projection.
+//!   layers, each naming every boundary's shape as a nested `Output` projection, and
+//!   `quant_tuples.rs`, the same invocations of `quant_tuple!` (src/quant/tuple.rs).
 //!
 //! `DimMap` maps `Dim<N>` to its typenum number; `ToDim` maps a typenum number back to `Dim<N>`,
 //! so computed sizes print in decimal in compile errors. The table is unbounded on purpose (the
@@ -64,6 +65,11 @@ fn tuple_invocation(k: usize) -> String {
 fn main() {
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     let tuples: String = (2..=MAX_TUPLE).map(tuple_invocation).collect();
+    fs::write(
+        out_dir.join("quant_tuples.rs"),
+        tuples.replace("tuple_module!", "quant_tuple!"),
+    )
+    .unwrap();
     fs::write(out_dir.join("tuples.rs"), tuples).unwrap();
 
     let mut out = String::new();

@@ -66,6 +66,7 @@ pub mod module;
 #[cfg(feature = "alloc")]
 pub mod optim;
 pub mod persist;
+pub mod quant;
 pub mod shape;
 #[cfg(feature = "alloc")]
 pub mod train;

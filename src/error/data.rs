@@ -163,6 +163,14 @@ pub enum Error {
         /// The compiled metrics' names, comma-separated.
         compiled: String,
     },
+    /// A layer that cannot be quantized with the calibration data given (a requantization
+    /// multiplier out of range, activations that are not finite).
+    Quantization {
+        /// The layer (its type, as a model summary names it).
+        layer: String,
+        /// What was expected and what came.
+        detail: String,
+    },
     /// A setting outside its range (batch size 0, validation split outside [0, 1), …).
     InvalidSetting {
         /// Which setting.
@@ -222,6 +230,7 @@ impl fmt::Display for Error {
             Error::TensorShape { tensor, expected, found } => {
                 write!(f, "weights file: tensor `{tensor}`: expected shape {expected:?}, got {found:?}")
             }
+            Error::Quantization { layer, detail } => write!(f, "quantizing `{layer}`: {detail}"),
             Error::MissingTensor { name } => write!(f, "weights file: expected tensor `{name}`, got none"),
             Error::OutputLength { expected, got } => {
                 write!(f, "output buffer: expected {expected} values, got {got}")

@@ -180,6 +180,21 @@ pub enum WeightsError {
         /// The value's position in it.
         index: usize,
     },
+    /// A quantized file with another number of 32-bit tensors than the network's.
+    WordTensorCount {
+        /// Where the count is.
+        offset: usize,
+        /// The network's.
+        expected: usize,
+        /// The file's.
+        found: usize,
+    },
+    /// A quantized file whose input or output quantization is not usable (a scale that is not
+    /// positive and finite, a zero point outside `-128..=127`).
+    Quantization {
+        /// Where those values are.
+        offset: usize,
+    },
 }
 
 /// A message built at compile time or run time alike (const fns cannot format), cut at 192
@@ -371,6 +386,22 @@ impl WeightsError {
                 .text("`[")
                 .number(*index as u64)
                 .text("]: expected a finite value, got NaN or infinity"),
+            WeightsError::WordTensorCount {
+                offset,
+                expected,
+                found,
+            } => m
+                .text("weights file at byte ")
+                .number(*offset as u64)
+                .text(": expected ")
+                .number(*expected as u64)
+                .text(" word tensors, got ")
+                .number(*found as u64),
+            WeightsError::Quantization { offset } => {
+                m.text("weights file at byte ").number(*offset as u64).text(
+                    ": expected positive finite scales and zero points in -128..=127, got others",
+                )
+            }
         }
     }
 }

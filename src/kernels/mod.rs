@@ -15,10 +15,12 @@ pub mod elementwise;
 pub mod embedding;
 #[allow(unsafe_code)] // the wrapper over matrixmultiply, the crate's one `unsafe` site
 pub mod gemm;
+pub mod int8;
 pub mod matmul;
 pub mod merge;
 pub mod norm;
 pub mod pool;
+pub mod requant;
 pub mod resample;
 pub mod rnn;
 pub mod rowwise;

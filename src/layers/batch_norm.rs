@@ -29,7 +29,7 @@ use {
 
 #[cfg(feature = "alloc")]
 const MOMENTUM: f64 = 0.99;
-const EPSILON: f64 = 1e-3;
+pub(crate) const EPSILON: f64 = 1e-3;
 
 /// Batch normalization over `C` channels; see [`BatchNorm`].
 #[derive(Debug)]

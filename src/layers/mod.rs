@@ -61,6 +61,8 @@ pub use attention::{
 };
 #[cfg(feature = "alloc")]
 pub use batch_norm::BatchNormWork;
+#[cfg(feature = "alloc")]
+pub(crate) use batch_norm::EPSILON as BATCH_NORM_EPSILON;
 pub use batch_norm::{BatchNorm, BatchNormT};
 #[cfg(feature = "alloc")]
 pub use conv::ConvWork;

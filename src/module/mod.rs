@@ -31,6 +31,8 @@ mod weights;
 
 pub use layout::{Init, LayerPath, Layout, PathFrame, TensorLayout, TensorShape, MAX_DEPTH};
 #[cfg(feature = "alloc")]
+pub(crate) use summary::short_type_name;
+#[cfg(feature = "alloc")]
 pub use summary::LayerSummary;
 #[cfg(feature = "alloc")]
 pub use tuple::ChainWork;

@@ -50,7 +50,7 @@ impl LayerSummary {
 /// `stratanet::layers::dense::DenseT<stratanet::shape::Dim<5>, stratanet::shape::Dim<10>>`
 /// → `Dense<5, 10>`: drops module paths, writes `Dim<N>` as `N`, drops a default `f32` and the
 /// `T` that marks a layer's generic struct.
-fn short_type_name(full: &str) -> String {
+pub(crate) fn short_type_name(full: &str) -> String {
     let mut out = String::new();
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String, next: Option<char>| {

@@ -15,7 +15,7 @@ pub const MAGIC: &[u8; 8] = b"STRATNET";
 pub const VERSION: u32 = 1;
 
 /// `Ok` when `len` bytes follow byte `at`, else the truncation error naming `what`.
-const fn ensure(
+pub(crate) const fn ensure(
     bytes: &[u8],
     at: usize,
     len: usize,
@@ -31,7 +31,7 @@ const fn ensure(
 }
 
 /// A checked little-endian read of `len` bytes at `at` (at most 8), as a `u64`.
-const fn read_le(
+pub(crate) const fn read_le(
     bytes: &[u8],
     at: usize,
     len: usize,
@@ -147,7 +147,7 @@ pub(super) const fn tensor_at(
 
 /// Checks the headers of the tensors under `layout` (at `frame`) from byte `at`; returns the
 /// byte after them.
-const fn check_tensors(
+pub(crate) const fn check_tensors(
     bytes: &[u8],
     mut at: usize,
     layout: &Layout,
@@ -296,12 +296,8 @@ pub const fn check_weights(
     }
 }
 
-/// [`check_weights`] but for the values' finiteness: header, names, shapes and lengths.
-pub(super) const fn check_headers(
-    bytes: &[u8],
-    layout: &Layout,
-    element_size: usize,
-) -> Result<usize, WeightsError> {
+/// The first 13 bytes: magic, version, and the element size `element_size`.
+pub(crate) const fn check_preamble(bytes: &[u8], element_size: usize) -> Result<(), WeightsError> {
     if bytes.len() < MAGIC.len() {
         return Err(WeightsError::Truncated {
             offset: bytes.len(),
@@ -334,6 +330,18 @@ pub(super) const fn check_headers(
             expected: element_size,
             found: size,
         });
+    }
+    Ok(())
+}
+
+/// [`check_weights`] but for the values' finiteness: header, names, shapes and lengths.
+pub(super) const fn check_headers(
+    bytes: &[u8],
+    layout: &Layout,
+    element_size: usize,
+) -> Result<usize, WeightsError> {
+    if let Err(e) = check_preamble(bytes, element_size) {
+        return Err(e);
     }
     let count = match read_le(bytes, 13, 4, "the tensor count") {
         Ok(v) => v as usize,

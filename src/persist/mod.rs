@@ -33,7 +33,7 @@
 //! ```
 
 mod embed;
-mod format;
+pub(crate) mod format;
 #[cfg(feature = "safetensors")]
 pub mod safetensors;
 

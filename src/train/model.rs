@@ -63,6 +63,29 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> core::fmt::Debug for Model<In, Net
 // that does not fit then fails at `Model::new` (or `compile`, `predict`, …) with the crate's own
 // message naming the layer and both shapes (E0277), instead of "the function exists but its
 // trait bounds were not satisfied" (E0599) for the whole tuple.
+/// int8 deployment of a trained `f32` network; see [`crate::quant`].
+impl<In: Shape, Net: crate::quant::QuantInfer<In>> Model<In, Net, f32> {
+    /// Post-training quantization to int8, calibrated on the samples `x` (a representative
+    /// set: a few hundred training samples); see [`Quantized::new`](crate::quant::Quantized::new).
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use stratanet::quant::Calibration;
+    /// let model = Model::<Vector<2>, (Dense<2, 4>, Relu, Dense<4, 2>)>::seeded(1);
+    /// let x = [0.0, 1.0, 1.0, 0.0, 0.5, 0.5];
+    /// let q = model.quantize(&x, Calibration::MinMax)?;
+    /// assert_eq!(q.predict_classes(&x)?.len(), 3);
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
+    pub fn quantize(
+        &self,
+        x: &[f32],
+        calibration: crate::quant::Calibration,
+    ) -> Result<crate::quant::Quantized<In, Net>> {
+        crate::quant::Quantized::new(&self.weights, x, calibration)
+    }
+}
+
 impl<In: Shape, Net: TensorLayout, E: Scalar> Model<In, Net, E> {
     /// A network initialized from `rng` (Keras's initializers); the same `rng` seeds shuffling,
     /// so one seed fixes the whole run.

@@ -1,0 +1,480 @@
+//! Integer-only kernels of int8 inference: `i8 × i8 → i32` accumulators, requantized per output
+//! channel by a fixed-point multiplier ([`Requant`]); no floating point anywhere, so they run on
+//! a core without an FPU.
+//!
+//! A tensor's int8 value `q` stands for `scale · (q − zero_point)`. A weighted layer's output
+//! channel `c` is `acc = bias[c] + Σ w[c, ·] · (x − zp_in)` (the input's zero point subtracted,
+//! so zero padding is exact), then `y = clamp(zp_out + round(acc · M[c]), −128, 127)` with
+//! `M[c] = s_in · s_w[c] / s_out`. Pooling keeps the input's scale and zero point.
+
+use super::conv::ConvGeom;
+use super::pool::PoolGeom;
+use super::requant::{round_shift, saturate_i8, Requant};
+
+/// The per-channel integer parameters of a weighted layer.
+#[derive(Clone, Copy, Debug)]
+pub struct Channels<'a> {
+    /// `round(b[c] / (s_in · s_w[c]))` per output channel.
+    pub bias: &'a [i32],
+    /// `M[c]` in one word each ([`Requant::to_word`]).
+    pub requant: &'a [i32],
+    /// The input's zero point.
+    pub input_zero_point: i32,
+    /// The output's zero point.
+    pub output_zero_point: i32,
+}
+
+impl Channels<'_> {
+    /// Output channel `c`'s int8 value for accumulator `acc` (the bias not yet added).
+    #[inline]
+    fn output(&self, c: usize, acc: i32) -> i8 {
+        let r = Requant::from_word(self.requant[c]);
+        let acc = i64::from(acc) + i64::from(self.bias[c]);
+        saturate_i8(i64::from(self.output_zero_point) + r.apply(acc))
+    }
+}
+
+/// One sample of a dense layer: `y[o]` from `Σ_i w[o, i] · (x[i] − zp_in)`.
+///
+/// ```
+/// use stratanet::kernels::int8::{dense_i8, Channels};
+/// use stratanet::kernels::requant::Requant;
+/// let half = Requant::from_real(0.5).unwrap().to_word();
+/// let q = Channels { bias: &[4], requant: &[half], input_zero_point: 1, output_zero_point: -3 };
+/// let mut y = [0i8];
+/// dense_i8(2, 1, &[3, 5], &[2, -1], &q, &mut y);
+/// assert_eq!(y, [-3 + 2]); // (4 + 2·2 − 1·4) · 0.5 = 2
+/// ```
+pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    let x = &x[..inputs];
+    for (o, (row, out)) in w
+        .chunks_exact(inputs)
+        .zip(y[..outputs].iter_mut())
+        .enumerate()
+    {
+        // Σ w·x and Σ w in one pass; the zero point comes off once.
+        let (mut dot, mut sum) = (0i32, 0i32);
+        for (&a, &b) in row.iter().zip(x) {
+            dot += i32::from(a) * i32::from(b);
+            sum += i32::from(a);
+        }
+        *out = q.output(o, dot.wrapping_sub(q.input_zero_point.wrapping_mul(sum)));
+    }
+}
+
+/// Values of the stack blocks [`conv_i8`] gathers input patches into (2 KiB of `i16`) and
+/// accumulates in (4 KiB of `i32`).
+pub const INT8_BLOCK: usize = 1024;
+
+/// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
+/// weights): the im2col block of as many output rows as fit in [`INT8_BLOCK`] is gathered on
+/// the stack as `x − zp_in` (zero at the padding), then each output channel's rows accumulate
+/// `w[c, r] · cols[r, :]`. A row whose patches do not fit is computed one output at a time.
+///
+/// ```
+/// use stratanet::kernels::conv::ConvGeom;
+/// use stratanet::kernels::int8::{conv_i8, Channels};
+/// use stratanet::kernels::requant::Requant;
+/// let one = Requant::from_real(1.0 - 1e-12).unwrap().to_word(); // 1 in fixed point
+/// let q = Channels { bias: &[0], requant: &[one], input_zero_point: 0, output_zero_point: 0 };
+/// // 1 channel, 2×2 input, 2×2 kernel, padding 1 on each side: a 3×3 output
+/// let g = ConvGeom { c_in: 1, c_out: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 1, sw: 1, ph: 1, pw: 1, oh: 3, ow: 3 };
+/// let mut y = [0i8; 9];
+/// conv_i8(&g, &[1, 2, 3, 4], &[1, 0, 0, 1], &q, &mut y);
+/// assert_eq!(y, [1, 2, 0, 3, 5, 2, 0, 3, 4]);
+/// ```
+pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    let (patch, positions) = (g.patch(), g.positions());
+    let row_values = patch * g.ow;
+    if row_values == 0 || row_values > INT8_BLOCK {
+        return conv_one_at_a_time(g, x, w, q, y);
+    }
+    let mut block = [0i16; INT8_BLOCK];
+    let mut acc = [0i32; INT8_BLOCK];
+    let rows_per_block = INT8_BLOCK / row_values;
+    let mut first_row = 0;
+    while first_row < g.oh {
+        let rows = first_row..(first_row + rows_per_block).min(g.oh);
+        let cols = rows.len() * g.ow;
+        gather(g, x, q.input_zero_point, rows.clone(), &mut block, cols);
+        for co in 0..g.c_out {
+            let acc = &mut acc[..cols];
+            acc.fill(0);
+            for (&weight, patch_row) in w[co * patch..(co + 1) * patch]
+                .iter()
+                .zip(block.chunks_exact(cols))
+            {
+                let weight = i32::from(weight);
+                for (a, &v) in acc.iter_mut().zip(patch_row) {
+                    *a += weight * i32::from(v);
+                }
+            }
+            let start = co * positions + first_row * g.ow;
+            for (out, &a) in y[start..start + cols].iter_mut().zip(acc.iter()) {
+                *out = q.output(co, a);
+            }
+        }
+        first_row = rows.end;
+    }
+}
+
+/// The im2col block of output rows `rows` as `x − zero_point` (0 at the padding); row `r` of
+/// the block (patch offset `(c, ki, kj)`) starts at `block[r · cols]`.
+fn gather(
+    g: &ConvGeom,
+    x: &[i8],
+    zero_point: i32,
+    rows: core::ops::Range<usize>,
+    block: &mut [i16],
+    cols: usize,
+) {
+    let plane = g.h * g.w;
+    let mut r = 0;
+    for c in 0..g.c_in {
+        for ki in 0..g.kh {
+            for kj in 0..g.kw {
+                let out = &mut block[r * cols..(r + 1) * cols];
+                out.fill(0);
+                let valid_cols = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
+                for oy in ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki) {
+                    if !rows.contains(&oy) {
+                        continue;
+                    }
+                    let iy = oy * g.sh + ki - g.ph;
+                    let base = (oy - rows.start) * g.ow;
+                    for ox in valid_cols.clone() {
+                        let ix = ox * g.sw + kj - g.pw;
+                        let v = i32::from(x[c * plane + iy * g.w + ix]).wrapping_sub(zero_point);
+                        out[base + ox] = v as i16;
+                    }
+                }
+                r += 1;
+            }
+        }
+    }
+}
+
+/// [`conv_i8`] one output at a time, for patches too large for the stack block.
+fn conv_one_at_a_time(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    let plane = g.h * g.w;
+    for co in 0..g.c_out {
+        for oy in 0..g.oh {
+            for ox in 0..g.ow {
+                let mut acc = 0i32;
+                for c in 0..g.c_in {
+                    for ki in 0..g.kh {
+                        let Some(iy) = (oy * g.sh + ki).checked_sub(g.ph).filter(|&v| v < g.h)
+                        else {
+                            continue;
+                        };
+                        for kj in 0..g.kw {
+                            let Some(ix) = (ox * g.sw + kj).checked_sub(g.pw).filter(|&v| v < g.w)
+                            else {
+                                continue;
+                            };
+                            let weight = w[((co * g.c_in + c) * g.kh + ki) * g.kw + kj];
+                            let v = i32::from(x[c * plane + iy * g.w + ix])
+                                .wrapping_sub(q.input_zero_point);
+                            acc = acc.wrapping_add(i32::from(weight).wrapping_mul(v));
+                        }
+                    }
+                }
+                y[(co * g.oh + oy) * g.ow + ox] = q.output(co, acc);
+            }
+        }
+    }
+}
+
+/// One sample of a depthwise convolution: output channel `o` filters input channel `o / m`
+/// (`m = c_out / c_in`) with its own `kh × kw` kernel.
+///
+/// ```
+/// use stratanet::kernels::conv::ConvGeom;
+/// use stratanet::kernels::int8::{depthwise_i8, Channels};
+/// use stratanet::kernels::requant::Requant;
+/// let one = Requant::from_real(1.0 - 1e-12).unwrap().to_word();
+/// let q = Channels { bias: &[1, 0], requant: &[one; 2], input_zero_point: 0, output_zero_point: 0 };
+/// let g = ConvGeom { c_in: 2, c_out: 2, h: 1, w: 2, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, oh: 1, ow: 2 };
+/// let mut y = [0i8; 4];
+/// depthwise_i8(&g, &[1, 2, 3, 4], &[2, 3], &q, &mut y);
+/// assert_eq!(y, [3, 5, 9, 12]);
+/// ```
+pub fn depthwise_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    let m = g.c_out / g.c_in;
+    let plane = g.h * g.w;
+    let taps = g.kh * g.kw;
+    for o in 0..g.c_out {
+        let input = &x[(o / m) * plane..(o / m + 1) * plane];
+        let kernel = &w[o * taps..(o + 1) * taps];
+        for oy in 0..g.oh {
+            for ox in 0..g.ow {
+                let mut acc = 0i32;
+                for ki in 0..g.kh {
+                    let Some(iy) = (oy * g.sh + ki).checked_sub(g.ph).filter(|&v| v < g.h) else {
+                        continue;
+                    };
+                    for kj in 0..g.kw {
+                        let Some(ix) = (ox * g.sw + kj).checked_sub(g.pw).filter(|&v| v < g.w)
+                        else {
+                            continue;
+                        };
+                        let v = i32::from(input[iy * g.w + ix]).wrapping_sub(q.input_zero_point);
+                        acc = acc.wrapping_add(i32::from(kernel[ki * g.kw + kj]).wrapping_mul(v));
+                    }
+                }
+                y[(o * g.oh + oy) * g.ow + ox] = q.output(o, acc);
+            }
+        }
+    }
+}
+
+/// A per-channel affine map over `channels` planes of `plane` values (batch norm in inference):
+/// `y[c, ·]` from `w[c] · (x[c, ·] − zp_in)`.
+pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    for (c, ((xs, ys), &weight)) in x
+        .chunks_exact(plane)
+        .zip(y.chunks_exact_mut(plane))
+        .zip(w)
+        .enumerate()
+    {
+        for (out, &v) in ys.iter_mut().zip(xs) {
+            let v = i32::from(v).wrapping_sub(q.input_zero_point);
+            *out = q.output(c, i32::from(weight).wrapping_mul(v));
+        }
+    }
+}
+
+/// Window maxima of one sample (the scale and zero point carry over: max commutes with them).
+///
+/// ```
+/// use stratanet::kernels::int8::max_pool_i8;
+/// use stratanet::kernels::pool::PoolGeom;
+/// let g = PoolGeom { c: 1, h: 2, w: 2, k: 2, s: 2, oh: 1, ow: 1 };
+/// let mut y = [0i8];
+/// max_pool_i8(&g, &[1, -4, 3, 2], &mut y);
+/// assert_eq!(y, [3]);
+/// ```
+pub fn max_pool_i8(g: &PoolGeom, x: &[i8], y: &mut [i8]) {
+    for_each_window(g, y, |corner| {
+        let mut most = i8::MIN;
+        for di in 0..g.k {
+            for &v in &x[corner + di * g.w..corner + di * g.w + g.k] {
+                most = most.max(v);
+            }
+        }
+        most
+    });
+}
+
+/// Window means of one sample: `zp + round(Σ (q − zp) / k²)`, rounded half away from zero (the
+/// real values' mean, so the rounding is that of a float mean).
+///
+/// The scale and zero point carry over.
+///
+/// ```
+/// use stratanet::kernels::int8::avg_pool_i8;
+/// use stratanet::kernels::pool::PoolGeom;
+/// let g = PoolGeom { c: 1, h: 2, w: 2, k: 2, s: 2, oh: 1, ow: 1 };
+/// let mut y = [0i8];
+/// avg_pool_i8(&g, &[1, 2, 3, 4], 0, &mut y); // 2.5 → 3
+/// assert_eq!(y, [3]);
+/// avg_pool_i8(&g, &[1, 2, 3, 4], 5, &mut y); // 5 + round(−2.5) = 2
+/// assert_eq!(y, [2]);
+/// ```
+pub fn avg_pool_i8(g: &PoolGeom, x: &[i8], zero_point: i32, y: &mut [i8]) {
+    let count = (g.k * g.k) as i32;
+    for_each_window(g, y, |corner| {
+        let mut sum = 0i32;
+        for di in 0..g.k {
+            for &v in &x[corner + di * g.w..corner + di * g.w + g.k] {
+                sum = sum.wrapping_add(i32::from(v).wrapping_sub(zero_point));
+            }
+        }
+        rounded_mean(sum, count, zero_point)
+    });
+}
+
+/// `y[o] = f(index of window o's top-left corner)` over one sample.
+fn for_each_window(g: &PoolGeom, y: &mut [i8], mut f: impl FnMut(usize) -> i8) {
+    let mut o = 0;
+    for c in 0..g.c {
+        for oy in 0..g.oh {
+            let top = (c * g.h + oy * g.s) * g.w;
+            for ox in 0..g.ow {
+                y[o] = f(top + ox * g.s);
+                o += 1;
+            }
+        }
+    }
+}
+
+/// `zero_point + sum / count`, the quotient rounded half away from zero, saturated to `i8`.
+fn rounded_mean(sum: i32, count: i32, zero_point: i32) -> i8 {
+    // round(s / c) = trunc((2s ± c) / 2c), the sign of s
+    let (twice, count) = (2 * i64::from(sum), i64::from(count.max(1)));
+    let q = if twice >= 0 {
+        (twice + count) / (2 * count)
+    } else {
+        (twice - count) / (2 * count)
+    };
+    saturate_i8(i64::from(zero_point) + q)
+}
+
+/// The mean of each plane of `plane` values (global average pooling), rounded as
+/// [`avg_pool_i8`]'s.
+pub fn plane_means_i8(x: &[i8], plane: usize, zero_point: i32, y: &mut [i8]) {
+    for (xs, out) in x.chunks_exact(plane.max(1)).zip(y.iter_mut()) {
+        let sum = xs.iter().fold(0i32, |s, &v| {
+            s.wrapping_add(i32::from(v).wrapping_sub(zero_point))
+        });
+        *out = rounded_mean(sum, plane as i32, zero_point);
+    }
+}
+
+/// The maximum of each plane of `plane` values (global max pooling).
+pub fn plane_maxima_i8(x: &[i8], plane: usize, y: &mut [i8]) {
+    for (xs, out) in x.chunks_exact(plane).zip(y.iter_mut()) {
+        *out = xs.iter().copied().max().unwrap_or(i8::MIN);
+    }
+}
+
+/// `y = clamp(x, lo, hi)`: ReLU (`lo` the zero point) and ReLU6 (`hi` the step of 6) in the
+/// input's scale.
+pub fn clamp_i8(lo: i8, hi: i8, x: &[i8], y: &mut [i8]) {
+    // max then min: no panic when a file gives `lo > hi`
+    for (out, &v) in y.iter_mut().zip(x) {
+        *out = v.max(lo).min(hi);
+    }
+}
+
+/// One input of a sum: its values, zero point and fixed-point multiplier (`s_k / s_out` at the
+/// shared shift).
+#[derive(Clone, Copy, Debug)]
+pub struct Term<'a> {
+    /// The values.
+    pub values: &'a [i8],
+    /// Their zero point.
+    pub zero_point: i32,
+    /// `round(s_k / s_out · 2^shift)`.
+    pub multiplier: i32,
+}
+
+/// `y = zp_out + round(Σ_k (x_k − zp_k) · s_k / s_out)`, one rounding per element: the sum of
+/// differently quantized tensors (residual and `Add` merges). `y` itself is the first term,
+/// with `first` its zero point and multiplier; `shift` is shared by all terms.
+///
+/// ```
+/// use stratanet::kernels::int8::{add_i8, Term};
+/// // y in steps of 0.5, the other term in steps of 0.25, the output in steps of 1; shift 4
+/// let mut y = [2i8, -3];
+/// add_i8(&mut y, (0, 8), &[Term { values: &[4, 1], zero_point: 0, multiplier: 4 }], 4, 1);
+/// assert_eq!(y, [1 + 2, 1 - 1]); // 1 + 1 = 2; −1.5 + 0.25 = −1.25 → −1
+/// ```
+pub fn add_i8(
+    y: &mut [i8],
+    first: (i32, i32),
+    others: &[Term<'_>],
+    shift: u32,
+    output_zero_point: i32,
+) {
+    for (e, out) in y.iter_mut().enumerate() {
+        let term = |v: i8, zero_point: i32, multiplier: i32| {
+            (i64::from(v) - i64::from(zero_point)).saturating_mul(i64::from(multiplier))
+        };
+        let mut acc = term(*out, first.0, first.1);
+        for t in others {
+            acc = acc.saturating_add(term(t.values[e], t.zero_point, t.multiplier));
+        }
+        *out = saturate_i8(i64::from(output_zero_point) + round_shift(acc, shift));
+    }
+}
+
+/// In place, from one scale and zero point to another: `y = zp_out + round((y − zp_in) · M)`
+/// (a concatenated branch into the block's output steps).
+pub fn requantize_i8(y: &mut [i8], input_zero_point: i32, r: Requant, output_zero_point: i32) {
+    for v in y.iter_mut() {
+        let d = i64::from(*v) - i64::from(input_zero_point);
+        *v = saturate_i8(i64::from(output_zero_point) + r.apply(d));
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+
+    fn unit(c: usize) -> alloc::vec::Vec<i32> {
+        alloc::vec![Requant::from_real(1.0 - 1e-12).unwrap().to_word(); c]
+    }
+
+    #[test]
+    fn conv_block_and_one_at_a_time_agree_on_strides_and_padding() {
+        // A random-ish sample and kernel; the block path and the per-output path must match.
+        let g = ConvGeom {
+            c_in: 3,
+            c_out: 4,
+            h: 7,
+            w: 5,
+            kh: 3,
+            kw: 2,
+            sh: 2,
+            sw: 1,
+            ph: 1,
+            pw: 1,
+            oh: 4,
+            ow: 6,
+        };
+        let x: alloc::vec::Vec<i8> = (0..g.in_len()).map(|i| ((i * 37) % 255) as i8).collect();
+        let w: alloc::vec::Vec<i8> = (0..g.c_out * g.patch())
+            .map(|i| ((i * 53) % 41) as i8 - 20)
+            .collect();
+        let r = [Requant::from_real(0.01).unwrap().to_word(); 4];
+        let q = Channels {
+            bias: &[5, -7, 100, 0],
+            requant: &r,
+            input_zero_point: -3,
+            output_zero_point: 2,
+        };
+        let (mut a, mut b) = (alloc::vec![0i8; g.out_len()], alloc::vec![0i8; g.out_len()]);
+        conv_i8(&g, &x, &w, &q, &mut a);
+        conv_one_at_a_time(&g, &x, &w, &q, &mut b);
+        assert_eq!(a, b);
+        assert!(a.iter().any(|&v| v != a[0]));
+    }
+
+    #[test]
+    fn means_round_half_away_from_zero() {
+        assert_eq!(rounded_mean(5, 2, 0), 3);
+        assert_eq!(rounded_mean(-5, 2, 0), -3);
+        assert_eq!(rounded_mean(7, 4, 0), 2); // 1.75
+        assert_eq!(rounded_mean(-6, 4, 0), -2); // −1.5
+        assert_eq!(rounded_mean(4, 3, 0), 1); // 1.33
+        assert_eq!(rounded_mean(-5, 3, 10), 8); // 10 − 1.67
+        assert_eq!(rounded_mean(-5, 2, -127), -128); // saturated
+        let mut y = [0i8; 2];
+        plane_means_i8(&[1, 2, -1, -2], 2, 0, &mut y);
+        assert_eq!(y, [2, -2]);
+        plane_means_i8(&[1, 2, -1, -2], 2, 2, &mut y); // 2 + round(−0.5), 2 + round(−3.5)
+        assert_eq!(y, [1, -2]);
+        plane_maxima_i8(&[1, 2, -1, -2], 2, &mut y);
+        assert_eq!(y, [2, -1]);
+    }
+
+    #[test]
+    fn affine_clamp_and_requantize() {
+        let r = unit(2);
+        let q = Channels {
+            bias: &[1, 0],
+            requant: &r,
+            input_zero_point: 1,
+            output_zero_point: 0,
+        };
+        let mut y = [0i8; 4];
+        affine_i8(2, &[1, 2, 3, 4], &[2, -1], &q, &mut y);
+        assert_eq!(y, [1, 3, -2, -3]);
+        clamp_i8(-1, 2, &[-5, 0, 7, 2], &mut y);
+        assert_eq!(y, [-1, 0, 2, 2]);
+        let mut v = [10i8, -10];
+        requantize_i8(&mut v, 2, Requant::from_real(0.5).unwrap(), -1);
+        assert_eq!(v, [-1 + 4, -1 - 6]);
+    }
+}
