@@ -28,8 +28,11 @@ torch=$(OMP_NUM_THREADS=$threads "$python" benches/torch_bench.py --threads "$th
 
 printf '%-26s %14s %14s %8s\n' workload pytorch_us stratanet_us ratio
 while read -r name us; do
-  # `<workload>_frozen` is the same workload through `infer::Frozen`.
-  theirs=$(awk -v n="${name%_frozen}" '$1 == n { print $2 }' <<<"$torch")
+  # `<workload>_frozen` is the same workload through `infer::Frozen`, `<workload>_int8`
+  # through `quant::QuantFrozen`.
+  base=${name%_frozen}
+  base=${base%_int8}
+  theirs=$(awk -v n="$base" '$1 == n { print $2 }' <<<"$torch")
   ratio=$(awk -v a="$theirs" -v b="$us" 'BEGIN { printf "%.2f", a / b }')
   printf '%-26s %14s %14s %8s\n' "$name" "$theirs" "$us" "$ratio"
 done <<<"$ours"

@@ -3,7 +3,9 @@
 //! workload, `<name> <median microseconds per step>`; a step is forward, loss, backward and the
 //! optimizer update (training) or one forward pass (inference). The `_frozen` lines run the same
 //! single-sample inference through `infer::Frozen` (weights decoded from the model's weights
-//! file, activations on the stack) instead of `predict_into`.
+//! file, activations on the stack) instead of `predict_into`; the `_int8` lines through
+//! `quant::QuantFrozen` (the model quantized to int8, calibrated on the workload's inputs,
+//! integers only; the input already quantized).
 //!
 //!     cargo run --release --example workloads                  # one thread
 //!     cargo run --release --features threading --example workloads -- --threads 2
@@ -17,6 +19,7 @@ use stratanet::infer::Frozen;
 use stratanet::init::unit_uniform;
 use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
+use stratanet::quant::{Calibration, QuantFrozen};
 
 #[path = "util/workload_nets.rs"]
 mod workload_nets;
@@ -161,6 +164,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scratch.as_mut_slice().try_into()?;
     run(only, "cnn_infer_b1_frozen", 1000, || {
         black_box(net.forward_one(black_box(x), scratch));
+    });
+    let quantized = mnist.model().quantize(&one, Calibration::MinMax)?;
+    let net = quantized.frozen();
+    let x = net.quantize_input(GenericArray::from_slice(&one));
+    let mut scratch = [0i8; QuantFrozen::<Vector<784>, MnistMlp>::SCRATCH];
+    run(only, "mnist_mlp_infer_b1_int8", 3000, || {
+        black_box(net.forward_one(black_box(&x), &mut scratch));
+    });
+    let quantized = cnn.model().quantize(&one, Calibration::MinMax)?;
+    let net = quantized.frozen();
+    let x = net.quantize_input(GenericArray::from_slice(&one));
+    let mut scratch = [0i8; QuantFrozen::<Image<1, 28, 28>, Cnn>::SCRATCH];
+    run(only, "cnn_infer_b1_int8", 1000, || {
+        black_box(net.forward_one(black_box(&x), &mut scratch));
     });
     const STORED: usize = <TransformerNet as TensorLayout>::STORED;
     let weights = frozen_weights::<_, TransformerNet, STORED>(transformer.model());

@@ -216,7 +216,7 @@ fn corrupted_files_are_errors_and_never_panics() {
 fn layer_agrees<In: Shape, Net: QuantInfer<In> + Module<In, f32>>(seed: u64) -> i32 {
     let model = Model::<In, Net>::seeded(seed);
     let x: Vec<f32> = (0..In::NUMEL * 64)
-        .map(|i| ((i as f32 * 0.618 + seed as f32).sin() * 3.0))
+        .map(|i| (i as f32 * 0.618 + seed as f32).sin() * 3.0)
         .collect();
     let q = model.quantize(&x, Calibration::MinMax).unwrap();
     max_step_difference(&q, &x)

@@ -28,22 +28,60 @@ impl Channels<'_> {
     /// Output channel `c`'s int8 value for accumulator `acc` (the bias not yet added).
     #[inline]
     fn output(&self, c: usize, acc: i32) -> i8 {
+        self.channel(c).output(acc)
+    }
+
+    /// Output channel `c`'s requantization, decoded once for its outputs.
+    #[inline]
+    fn channel(&self, c: usize) -> Channel {
         let r = Requant::from_word(self.requant[c]);
-        let acc = i64::from(acc) + i64::from(self.bias[c]);
-        saturate_i8(i64::from(self.output_zero_point) + r.apply(acc))
+        let shift = r.shift.clamp(1, 62) as u32;
+        Channel {
+            bias: i64::from(self.bias[c]),
+            multiplier: i64::from(r.multiplier),
+            half: 1 << (shift - 1),
+            shift,
+            zero_point: i64::from(self.output_zero_point),
+        }
     }
 }
 
-/// One sample of a dense layer: `y[o]` from `Σ_i w[o, i] · (x[i] − zp_in)`.
+/// One output channel's requantization: `zp + round((acc + bias) · multiplier / 2^shift)`,
+/// saturated.
+#[derive(Clone, Copy)]
+struct Channel {
+    bias: i64,
+    multiplier: i64,
+    half: i64,
+    shift: u32,
+    zero_point: i64,
+}
+
+impl Channel {
+    /// The int8 output for `acc`; no overflow is possible (|acc + bias| < 2^32, the multiplier
+    /// < 2^25), no branch.
+    #[inline]
+    fn output(self, acc: i32) -> i8 {
+        let v = (i64::from(acc) + self.bias) * self.multiplier;
+        let rounded = (v + self.half + (v >> 63)) >> self.shift;
+        (rounded + self.zero_point).clamp(-128, 127) as i8
+    }
+}
+
+/// One sample of a dense layer: `y[o]` from `Σ_i w[o, i] · x[i]`. The input's zero point is
+/// folded into the bias when quantizing (`bias[o] = round(b[o] / (s_in · s_w[o])) −
+/// zp_in · Σ_i w[o, i]`, as TFLite's fully connected kernel does), so the loop is a plain int8
+/// dot product.
 ///
 /// ```
 /// use stratanet::kernels::int8::{dense_i8, Channels};
 /// use stratanet::kernels::requant::Requant;
 /// let half = Requant::from_real(0.5).unwrap().to_word();
-/// let q = Channels { bias: &[4], requant: &[half], input_zero_point: 1, output_zero_point: -3 };
+/// // bias 4 with the zero point 1 folded in: 4 − 1·(2 − 1) = 3
+/// let q = Channels { bias: &[3], requant: &[half], input_zero_point: 1, output_zero_point: -3 };
 /// let mut y = [0i8];
 /// dense_i8(2, 1, &[3, 5], &[2, -1], &q, &mut y);
-/// assert_eq!(y, [-3 + 2]); // (4 + 2·2 − 1·4) · 0.5 = 2
+/// assert_eq!(y, [-3 + 2]); // (4 + 2·(3 − 1) − 1·(5 − 1)) · 0.5 = 2
 /// ```
 pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
     let x = &x[..inputs];
@@ -52,24 +90,44 @@ pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<
         .zip(y[..outputs].iter_mut())
         .enumerate()
     {
-        // Σ w·x and Σ w in one pass; the zero point comes off once.
-        let (mut dot, mut sum) = (0i32, 0i32);
-        for (&a, &b) in row.iter().zip(x) {
-            dot += i32::from(a) * i32::from(b);
-            sum += i32::from(a);
-        }
-        *out = q.output(o, dot.wrapping_sub(q.input_zero_point.wrapping_mul(sum)));
+        let dot = row
+            .iter()
+            .zip(x)
+            .fold(0i32, |d, (&a, &b)| d.wrapping_add(i32::from(a) * i32::from(b)));
+        *out = q.output(o, dot);
     }
 }
 
-/// Values of the stack blocks [`conv_i8`] gathers input patches into (2 KiB of `i16`) and
-/// accumulates in (4 KiB of `i32`).
-pub const INT8_BLOCK: usize = 1024;
+/// Values of the stack block [`conv_i8`] gathers input patches into (4 KiB of `i16`).
+pub const INT8_BLOCK: usize = 2048;
+
+/// The longest patch (`c_in · kh · kw`, rounded up to [`LANES`]) [`conv_i8`] takes as dot
+/// products; a longer one is computed one output at a time.
+pub const INT8_PATCH: usize = 512;
+
+/// Lanes of the dot products: patches are padded with zeros to whole chunks, so the compiler
+/// vectorizes them without a scalar remainder.
+const LANES: usize = 8;
+
+/// `Σ a[i] · b[i]` over whole chunks of [`LANES`] (an `i16` dot product with `i32` sums: the
+/// shape x86's `pmaddwd` and Arm's `smlal` compute).
+#[inline]
+fn dot_i16(a: &[i16], b: &[i16]) -> i32 {
+    // One sum per lane, added across lanes once at the end.
+    let mut lanes = [0i32; LANES];
+    for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for l in 0..LANES {
+            lanes[l] = lanes[l].wrapping_add(i32::from(x[l]) * i32::from(y[l]));
+        }
+    }
+    lanes.iter().fold(0i32, |s, &v| s.wrapping_add(v))
+}
 
 /// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
 /// weights): the im2col block of as many output rows as fit in [`INT8_BLOCK`] is gathered on
-/// the stack as `x − zp_in` (zero at the padding), then each output channel's rows accumulate
-/// `w[c, r] · cols[r, :]`. A row whose patches do not fit is computed one output at a time.
+/// the stack as `x − zp_in` (zero at the padding), then each output channel accumulates
+/// `Σ_r w[c, r] · cols[r, ·]`, four patch rows per pass. A row whose patches do not fit is
+/// computed one output at a time.
 ///
 /// ```
 /// use stratanet::kernels::conv::ConvGeom;
@@ -85,70 +143,66 @@ pub const INT8_BLOCK: usize = 1024;
 /// ```
 pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
     let (patch, positions) = (g.patch(), g.positions());
-    let row_values = patch * g.ow;
-    if row_values == 0 || row_values > INT8_BLOCK {
+    let padded = patch.div_ceil(LANES) * LANES;
+    if patch == 0 || padded > INT8_PATCH {
         return conv_one_at_a_time(g, x, w, q, y);
     }
+    let chunk = INT8_BLOCK / padded;
     let mut block = [0i16; INT8_BLOCK];
-    let mut acc = [0i32; INT8_BLOCK];
-    let rows_per_block = INT8_BLOCK / row_values;
-    let mut first_row = 0;
-    while first_row < g.oh {
-        let rows = first_row..(first_row + rows_per_block).min(g.oh);
-        let cols = rows.len() * g.ow;
-        gather(g, x, q.input_zero_point, rows.clone(), &mut block, cols);
+    let mut weights = [0i16; INT8_PATCH];
+    let mut start = 0;
+    while start < positions {
+        let n = chunk.min(positions - start);
+        gather(g, x, q.input_zero_point, start..start + n, &mut block, padded);
         for co in 0..g.c_out {
-            let acc = &mut acc[..cols];
-            acc.fill(0);
-            for (&weight, patch_row) in w[co * patch..(co + 1) * patch]
-                .iter()
-                .zip(block.chunks_exact(cols))
-            {
-                let weight = i32::from(weight);
-                for (a, &v) in acc.iter_mut().zip(patch_row) {
-                    *a += weight * i32::from(v);
-                }
+            for (d, &v) in weights.iter_mut().zip(&w[co * patch..(co + 1) * patch]) {
+                *d = i16::from(v);
             }
-            let start = co * positions + first_row * g.ow;
-            for (out, &a) in y[start..start + cols].iter_mut().zip(acc.iter()) {
-                *out = q.output(co, a);
+            let channel = q.channel(co);
+            let out = &mut y[co * positions + start..co * positions + start + n];
+            for (o, cols) in out.iter_mut().zip(block.chunks_exact(padded)) {
+                *o = channel.output(dot_i16(&weights[..padded], cols));
             }
         }
-        first_row = rows.end;
+        start += n;
     }
 }
 
-/// The im2col block of output rows `rows` as `x − zero_point` (0 at the padding); row `r` of
-/// the block (patch offset `(c, ki, kj)`) starts at `block[r · cols]`.
+/// The patches of output positions `range` as `x − zero_point` (0 at the padding and past the
+/// patch's end): position `range.start + k`'s patch, in `(c, ki, kj)` order, starts at
+/// `block[k · padded]`.
 fn gather(
     g: &ConvGeom,
     x: &[i8],
     zero_point: i32,
-    rows: core::ops::Range<usize>,
+    range: core::ops::Range<usize>,
     block: &mut [i16],
-    cols: usize,
+    padded: usize,
 ) {
     let plane = g.h * g.w;
-    let mut r = 0;
-    for c in 0..g.c_in {
-        for ki in 0..g.kh {
-            for kj in 0..g.kw {
-                let out = &mut block[r * cols..(r + 1) * cols];
-                out.fill(0);
-                let valid_cols = ConvGeom::valid(g.w, g.ow, g.sw, g.pw, kj);
-                for oy in ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki) {
-                    if !rows.contains(&oy) {
-                        continue;
-                    }
-                    let iy = oy * g.sh + ki - g.ph;
-                    let base = (oy - rows.start) * g.ow;
-                    for ox in valid_cols.clone() {
-                        let ix = ox * g.sw + kj - g.pw;
-                        let v = i32::from(x[c * plane + iy * g.w + ix]).wrapping_sub(zero_point);
-                        out[base + ox] = v as i16;
-                    }
+    for (k, position) in range.enumerate() {
+        let (oy, ox) = (position / g.ow, position % g.ow);
+        let out = &mut block[k * padded..(k + 1) * padded];
+        out.fill(0);
+        // The window's columns inside the input: kernel offsets `kj0..kj1`, from column `ix0`.
+        let left = ox * g.sw;
+        let kj0 = g.pw.saturating_sub(left);
+        let kj1 = g.kw.min((g.w + g.pw).saturating_sub(left));
+        if kj0 >= kj1 {
+            continue;
+        }
+        let ix0 = left + kj0 - g.pw;
+        for c in 0..g.c_in {
+            for ki in 0..g.kh {
+                let iy = (oy * g.sh + ki).wrapping_sub(g.ph);
+                if iy >= g.h {
+                    continue;
                 }
-                r += 1;
+                let src = &x[c * plane + iy * g.w + ix0..][..kj1 - kj0];
+                let r = (c * g.kh + ki) * g.kw;
+                for (d, &v) in out[r + kj0..r + kj1].iter_mut().zip(src) {
+                    *d = i32::from(v).wrapping_sub(zero_point) as i16;
+                }
             }
         }
     }
@@ -237,9 +291,10 @@ pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8
         .zip(w)
         .enumerate()
     {
+        let channel = q.channel(c);
         for (out, &v) in ys.iter_mut().zip(xs) {
             let v = i32::from(v).wrapping_sub(q.input_zero_point);
-            *out = q.output(c, i32::from(weight).wrapping_mul(v));
+            *out = channel.output(i32::from(weight).wrapping_mul(v));
         }
     }
 }
@@ -255,15 +310,28 @@ pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8
 /// assert_eq!(y, [3]);
 /// ```
 pub fn max_pool_i8(g: &PoolGeom, x: &[i8], y: &mut [i8]) {
-    for_each_window(g, y, |corner| {
-        let mut most = i8::MIN;
-        for di in 0..g.k {
-            for &v in &x[corner + di * g.w..corner + di * g.w + g.k] {
-                most = most.max(v);
+    // Row by row, as the float kernel: each input row of a window band updates a whole output
+    // row.
+    for (c, y_plane) in y[..g.c * g.oh * g.ow].chunks_exact_mut(g.oh * g.ow).enumerate() {
+        for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
+            for ki in 0..g.k {
+                let start = (c * g.h + oy * g.s + ki) * g.w;
+                let row = &x[start..start + g.w];
+                if g.k == 2 && g.s == 2 {
+                    for (out, pair) in y_row.iter_mut().zip(row.chunks_exact(2)) {
+                        let m = pair[0].max(pair[1]);
+                        *out = if ki == 0 { m } else { (*out).max(m) };
+                    }
+                    continue;
+                }
+                for (ox, out) in y_row.iter_mut().enumerate() {
+                    let window = &row[ox * g.s..ox * g.s + g.k];
+                    let first = if ki == 0 { i8::MIN } else { *out };
+                    *out = window.iter().fold(first, |m, &v| m.max(v));
+                }
             }
         }
-        most
-    });
+    }
 }
 
 /// Window means of one sample: `zp + round(Σ (q − zp) / k²)`, rounded half away from zero (the

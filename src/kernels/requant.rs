@@ -26,12 +26,9 @@ pub fn round_shift(value: i64, shift: u32) -> i64 {
         return value;
     }
     let shift = shift.min(62);
-    let half = 1i64 << (shift - 1);
-    if value >= 0 {
-        value.saturating_add(half) >> shift
-    } else {
-        -(half.saturating_sub(value) >> shift)
-    }
+    // Without a branch: ⌊(v + h) / 2^s⌋ for v ≥ 0, and for v < 0 ⌊(v + h − 1) / 2^s⌋, which is
+    // −⌊(−v + h) / 2^s⌋ (h = 2^(s−1)).
+    (value.saturating_add(1i64 << (shift - 1)) + (value >> 63)) >> shift
 }
 
 /// A positive real multiplier in fixed point: `multiplier · 2^-shift`.
@@ -226,7 +223,13 @@ mod tests {
         );
         assert_eq!(round_shift(i64::MAX / 4, 62), 0); // just under a half
         assert_eq!(round_shift(i64::MAX, 70), 1); // read as 62; the rounding add saturates
-        assert!((round_shift(i64::MIN, 1) - i64::MIN / 2).abs() <= 1); // saturated, no overflow
+        assert_eq!(round_shift(i64::MIN, 1), i64::MIN / 2);
+        for v in -40i64..40 {
+            for s in 1..5 {
+                let exact = (v as f64 / f64::from(1 << s)).round() as i64;
+                assert_eq!(round_shift(v, s), exact, "{v} / 2^{s}");
+            }
+        }
         assert_eq!(round_shift(3 << 60, 61), 2); // 1.5 → 2
     }
 }

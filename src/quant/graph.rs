@@ -6,7 +6,7 @@
 //! (zero point, multiplier) and `shift`. `Concat` requantizes each branch's output into the
 //! block's output steps: `terms[k]` = (zero point, multiplier, shift).
 
-use super::{QParams, QuantInfer, QuantLayout, Range};
+use super::{QParams, QuantInfer, QuantLayout};
 use crate::kernels::int8::{add_i8, requantize_i8, Term};
 use crate::kernels::requant::Requant;
 use crate::layers::graph::Merge;
@@ -16,7 +16,7 @@ use crate::shape::Shape;
 #[cfg(feature = "alloc")]
 use {
     super::calibrate::{quant_error, requant_for, snap},
-    super::{Boundary, Plan},
+    super::{Boundary, Plan, Range},
     crate::error::Result,
     crate::kernels::requant::round_half_away,
     alloc::vec::Vec,

@@ -4,7 +4,8 @@
 //! Each stores one *channel block* per weighted step: the int8 weight (the float layer's
 //! weight dimensions, `w[c, ·] ≈ s_w[c] · q` with `s_w[c] = max |w[c, ·]| / 127`) and the
 //! words `input` and `output` (scale bits and zero point), `bias[c]`
-//! (`round(b[c] / (s_in · s_w[c]))`) and `requant[c]` (the fixed-point form of
+//! (`round(b[c] / (s_in · s_w[c]))`; for `Dense` less `zp_in · Σ q[c, ·]`, the input's zero
+//! point folded in) and `requant[c]` (the fixed-point form of
 //! `s_in · s_w[c] / s_out` in one word, from which the float simulation recovers `s_w[c]`). `BatchNorm` is the per-channel map `a·x + b` with
 //! `a = γ / √(σ² + ε)`, `b = β − a·μ`, quantized the same way (`a` as a one-value weight per
 //! channel); `SeparableConv2d` has two blocks, its depthwise step's output quantized between.
@@ -59,14 +60,15 @@ fn read_block(words: &[i32], c: usize) -> (QParams, QParams, Channels<'_>) {
 }
 
 /// Quantizes one channel block of layer `M` (`weight`: `c` rows; `bias` or zeros) between
-/// `input` and `output`, appending it to `plan`.
+/// `input` and `output`, appending it to `plan`; `fold`: the input's zero point folded into the
+/// bias (`− zp_in · Σ w[c, ·]`, for the dense kernel).
 #[cfg(feature = "alloc")]
 fn quantize_block<M: ?Sized>(
     weight: &[f32],
     c: usize,
     bias: Option<&[f32]>,
-    input: QParams,
-    output: QParams,
+    (input, output): (QParams, QParams),
+    fold: bool,
     plan: &mut Plan,
 ) -> Result<()> {
     let row = weight.len() / c;
@@ -86,9 +88,14 @@ fn quantize_block<M: ?Sized>(
         let b = bias.map_or(0.0, |b| f64::from(b[ch]));
         biases[ch] = round_half_away(b / s).clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32;
         requants[ch] = requant_for::<M>(s / f64::from(output.scale))?.to_word();
+        let mut sum = 0i32;
         for &w in &weight[ch * row..(ch + 1) * row] {
-            let q = round_half_away(f64::from(w) / f64::from(scales[ch]));
-            plan.bytes.push(q.clamp(-127.0, 127.0) as i8);
+            let q = round_half_away(f64::from(w) / f64::from(scales[ch])).clamp(-127.0, 127.0);
+            plan.bytes.push(q as i8);
+            sum += q as i32;
+        }
+        if fold {
+            biases[ch] = biases[ch].saturating_sub(input.zero_point * sum);
         }
     }
     plan.push_params(input);
@@ -99,9 +106,14 @@ fn quantize_block<M: ?Sized>(
 }
 
 /// A channel block's float weight and bias, dequantized (`w = s_w · q`, `b = s_in · s_w · bias`
-/// with `s_w = M · s_out / s_in`).
+/// with `s_w = M · s_out / s_in`; `fold`: the bias holds the input's zero point, taken out).
 #[cfg(feature = "alloc")]
-fn dequantize_block(bytes: &[i8], words: &[i32], c: usize) -> (Vec<f64>, Vec<f64>, QParams) {
+fn dequantize_block(
+    bytes: &[i8],
+    words: &[i32],
+    c: usize,
+    fold: bool,
+) -> (Vec<f64>, Vec<f64>, QParams) {
     let (input, output, q) = read_block(words, c);
     let row = bytes.len() / c;
     let scale = |ch: usize| {
@@ -112,7 +124,15 @@ fn dequantize_block(bytes: &[i8], words: &[i32], c: usize) -> (Vec<f64>, Vec<f64
         .map(|i| scale(i / row) * f64::from(bytes[i]))
         .collect();
     let bias = (0..c)
-        .map(|ch| f64::from(input.scale) * scale(ch) * f64::from(q.bias[ch]))
+        .map(|ch| {
+            let folded = if fold {
+                let sum: i32 = bytes[ch * row..(ch + 1) * row].iter().map(|&b| i32::from(b)).sum();
+                i64::from(input.zero_point) * i64::from(sum)
+            } else {
+                0
+            };
+            f64::from(input.scale) * scale(ch) * (i64::from(q.bias[ch]) + folded) as f64
+        })
         .collect();
     (weight, bias, output)
 }
@@ -122,7 +142,7 @@ fn dequantize_block(bytes: &[i8], words: &[i32], c: usize) -> (Vec<f64>, Vec<f64
 #[cfg(feature = "alloc")]
 fn quantize_weighted<In: Shape, M: Infer<In, f32>>(
     tensors: &[f32],
-    c: usize,
+    (c, fold): (usize, bool),
     input: &Boundary,
     next: Range,
     plan: &mut Plan,
@@ -130,7 +150,7 @@ fn quantize_weighted<In: Shape, M: Infer<In, f32>>(
     let values = float_outputs::<In, M>(tensors, input);
     let params = plan.params(&values, next)?;
     let (weight, bias) = tensors.split_at(tensors.len() - c);
-    quantize_block::<M>(weight, c, Some(bias), input.params, params, plan)?;
+    quantize_block::<M>(weight, c, Some(bias), (input.params, params), fold, plan)?;
     Ok(Boundary {
         params,
         values,
@@ -143,11 +163,11 @@ fn quantize_weighted<In: Shape, M: Infer<In, f32>>(
 fn simulate_weighted<In: Shape, M: Infer<In, f64>>(
     bytes: &[i8],
     words: &[i32],
-    c: usize,
+    (c, fold): (usize, bool),
     x: &[f64],
     y: &mut [f64],
 ) {
-    let (mut tensors, bias, output) = dequantize_block(bytes, words, c);
+    let (mut tensors, bias, output) = dequantize_block(bytes, words, c, fold);
     tensors.extend(bias);
     M::infer(
         &tensors,
@@ -158,10 +178,10 @@ fn simulate_weighted<In: Shape, M: Infer<In, f64>>(
     snap(y, output);
 }
 
-/// `QuantInfer` for a layer stored as one channel block of `$c` channels and computed by
-/// `$kernel(bytes, &channels, x, y)`.
+/// `QuantInfer` for a layer stored as one channel block of `$c` channels (`$fold`: with the
+/// input's zero point in the bias) and computed by `$kernel`.
 macro_rules! weighted_layer {
-    ([$($g:ident),*] $layer:ty, c = $c:expr, weight = $dims:expr, |$In:ident, $b:ident, $q:ident, $x:ident, $y:ident| $kernel:expr) => {
+    ([$($g:ident),*] $layer:ty, c = $c:expr, fold = $fold:expr, weight = $dims:expr, |$In:ident, $b:ident, $q:ident, $x:ident, $y:ident| $kernel:expr) => {
         impl<$($g: DimT),*> QuantLayout for $layer {
             const BYTES_LAYOUT: Layout = Layout::Tensors(&[tensor("weight", $dims)]);
             const WORDS_LAYOUT: Layout = Layout::Tensors(&channel_words(&[$c]));
@@ -178,25 +198,25 @@ macro_rules! weighted_layer {
 
             #[cfg(feature = "alloc")]
             fn quantize(tensors: &[f32], input: &Boundary, next: Range, plan: &mut Plan) -> Result<Boundary> {
-                quantize_weighted::<$In, Self>(tensors, $c, input, next, plan)
+                quantize_weighted::<$In, Self>(tensors, ($c, $fold), input, next, plan)
             }
 
             #[cfg(feature = "alloc")]
             fn simulate(bytes: &[i8], words: &[i32], x: &[f64], y: &mut [f64]) {
-                simulate_weighted::<$In, Self>(bytes, words, $c, x, y);
+                simulate_weighted::<$In, Self>(bytes, words, ($c, $fold), x, y);
             }
         }
     };
 }
 
-weighted_layer!([I, O] DenseT<I, O>, c = O::USIZE, weight = &[O::USIZE, I::USIZE],
+weighted_layer!([I, O] DenseT<I, O>, c = O::USIZE, fold = true, weight = &[O::USIZE, I::USIZE],
     |In, bytes, q, x, y| dense_i8(I::USIZE, O::USIZE, x, bytes, &q, y));
 
-weighted_layer!([CI, CO, K, S, P] Conv2dT<CI, CO, K, S, P>, c = CO::USIZE,
+weighted_layer!([CI, CO, K, S, P] Conv2dT<CI, CO, K, S, P>, c = CO::USIZE, fold = false,
     weight = &[CO::USIZE, CI::USIZE, K::USIZE, K::USIZE],
     |In, bytes, q, x, y| conv_i8(&square_geometry::<In, Output<Self, In>, K, S, P>(), x, bytes, &q, y));
 
-weighted_layer!([C, K, S, P, M] DepthwiseConv2dT<C, K, S, P, M>, c = C::USIZE * M::USIZE,
+weighted_layer!([C, K, S, P, M] DepthwiseConv2dT<C, K, S, P, M>, c = C::USIZE * M::USIZE, fold = false,
     weight = &[C::USIZE * M::USIZE, 1, K::USIZE, K::USIZE],
     |In, bytes, q, x, y| depthwise_i8(&square_geometry::<In, Output<Self, In>, K, S, P>(), x, bytes, &q, y));
 
@@ -235,7 +255,7 @@ where
         }
         let values = float_outputs::<In, Self>(tensors, input);
         let params = plan.params(&values, next)?;
-        quantize_block::<Self>(&a, c, Some(&b), input.params, params, plan)?;
+        quantize_block::<Self>(&a, c, Some(&b), (input.params, params), false, plan)?;
         Ok(Boundary {
             params,
             values,
@@ -245,7 +265,7 @@ where
 
     #[cfg(feature = "alloc")]
     fn simulate(bytes: &[i8], words: &[i32], x: &[f64], y: &mut [f64]) {
-        let (a, b, output) = dequantize_block(bytes, words, C::USIZE);
+        let (a, b, output) = dequantize_block(bytes, words, C::USIZE, false);
         let plane = In::NUMEL / C::USIZE;
         for (i, (out, &v)) in y.iter_mut().zip(x).enumerate() {
             *out = a[i / plane] * v + b[i / plane];
@@ -330,7 +350,7 @@ where
             depthwise_forward(&dg, 1, x, dw, None, m);
         }
         let mid_params = plan.params(&mid, Range::ALL)?;
-        quantize_block::<Self>(dw, CI::USIZE, None, input.params, mid_params, plan)?;
+        quantize_block::<Self>(dw, CI::USIZE, None, (input.params, mid_params), false, plan)?;
         let mut values = vec![0.0f32; input.samples() * pg.out_len()];
         for (m, y) in mid
             .chunks_exact(dg.out_len())
@@ -339,7 +359,7 @@ where
             conv_direct(&pg, m, pw, pb, y);
         }
         let params = plan.params(&values, next)?;
-        quantize_block::<Self>(pw, CO::USIZE, Some(pb), mid_params, params, plan)?;
+        quantize_block::<Self>(pw, CO::USIZE, Some(pb), (mid_params, params), false, plan)?;
         Ok(Boundary {
             params,
             values,
@@ -352,11 +372,11 @@ where
         let (dg, pg) = separable_geometries::<In, CI, CO, K, S, P>();
         let (dbytes, pbytes) = bytes.split_at(dg.c_in * dg.kh * dg.kw);
         let (dwords, pwords) = words.split_at(block_len(CI::USIZE));
-        let (dw, _, mid_params) = dequantize_block(dbytes, dwords, CI::USIZE);
+        let (dw, _, mid_params) = dequantize_block(dbytes, dwords, CI::USIZE, false);
         let mut mid = vec![0.0f64; dg.out_len()];
         depthwise_forward(&dg, 1, x, &dw, None, &mut mid);
         snap(&mut mid, mid_params);
-        let (pw, pb, output) = dequantize_block(pbytes, pwords, CO::USIZE);
+        let (pw, pb, output) = dequantize_block(pbytes, pwords, CO::USIZE, false);
         conv_direct(&pg, &mid, &pw, &pb, y);
         snap(y, output);
     }

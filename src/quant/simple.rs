@@ -2,7 +2,7 @@
 //! `Relu6` (a clamp at the steps of 0 and 6), `Flatten` and `Dropout` (a copy), max pooling
 //! (max commutes with the affine map) and average pooling (a rounded integer mean).
 
-use super::{QParams, QuantInfer, QuantLayout, Range};
+use super::{QuantInfer, QuantLayout, Range};
 use crate::kernels::int8::{avg_pool_i8, clamp_i8, max_pool_i8, plane_maxima_i8, plane_means_i8};
 use crate::layers::pool::pool_geometry;
 use crate::layers::{
@@ -13,7 +13,7 @@ use crate::shape::{DimT, Shape};
 #[cfg(feature = "alloc")]
 use {
     super::calibrate::{float_outputs, snap},
-    super::{Boundary, Plan},
+    super::{Boundary, Plan, QParams},
     crate::error::Result,
     crate::module::Infer,
 };
