@@ -132,8 +132,8 @@ impl Range {
 
 /// What a layer or network stores once quantized, as two compile-time trees of tensors (names
 /// and dimensions, the float layout's conventions): its int8 tensors (weights) and its 32-bit
-/// words (biases, multipliers and shifts; scales as `f32` bits, for the float simulation and
-/// for reading a file). A network's quantized weights are one `[i8; BYTES]` and one
+/// words (biases, fixed-point multipliers, zero points; scales as `f32` bits, for quantizing the
+/// input, the float simulation and reading a file). A network's quantized weights are one `[i8; BYTES]` and one
 /// `[i32; WORDS]` in this order.
 ///
 /// ```
@@ -141,9 +141,9 @@ impl Range {
 /// use stratanet::quant::QuantLayout;
 /// type Net = (Dense<3, 2>, Relu);
 /// assert_eq!(<Net as QuantLayout>::BYTES, 6); // the int8 weight
-/// // input and output scale and zero point, then per output: weight scale, bias, multiplier, shift
+/// // input and output scale and zero point, then per output a bias and a multiplier in one word
 /// // (Relu: its zero point)
-/// assert_eq!(<Net as QuantLayout>::WORDS, 2 + 2 + 4 * 2 + 1);
+/// assert_eq!(<Net as QuantLayout>::WORDS, 2 + 2 + 2 * 2 + 1);
 /// ```
 pub trait QuantLayout {
     /// The int8 tensors.

@@ -6,14 +6,19 @@
 //! stack. stratanet is built without `std` and without `alloc`, and no global allocator is
 //! defined: if anything needed the heap, this would not link.
 //!
-//! Exit status 0 when every image gets the class the trained model (run with std) gave it and
-//! at least 95% are right; 1 otherwise.
+//! Prints the accuracy and the working memory of one inference; exit status 0 when every image
+//! gets the class the trained model (run with std) gave it and at least 95% are right, 1
+//! otherwise. `src/bin/stratanet-no-std-proof-int8.rs` is the same network quantized to int8.
 //!
 //!     cargo build --release && ./target/release/stratanet-no-std-proof
 
 #![no_std]
 #![no_main]
 
+mod runtime;
+
+use core::fmt::Write;
+use runtime::{per_mille, Line, RECORD, SAMPLES};
 use stratanet::generic_array::GenericArray;
 use stratanet::infer::Frozen;
 use stratanet::prelude::*;
@@ -33,10 +38,6 @@ static WEIGHTS: [f32; <Net as TensorLayout>::STORED] =
     stratanet::include_weights!(Net, "../digits_cnn.stnet");
 static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
 
-/// Per image: its label, the class the trained model gave it, then 64 pixels in 0..=16.
-static SAMPLES: &[u8] = include_bytes!("../digits_test.bin");
-const RECORD: usize = 2 + 64;
-
 /// The class of one 8×8 image (pixels in 0..=16, scaled as in training); `None` when the
 /// network's output holds a NaN.
 #[inline(never)]
@@ -51,20 +52,6 @@ pub fn classify(pixels: &[u8], scratch: &mut Scratch) -> Option<usize> {
 /// One inference's working memory, a compile-time constant of the network (on `main`'s stack).
 type Scratch = [f32; Frozen::<Image<1, 8, 8>, Net>::SCRATCH];
 
-// The C runtime calls `main`; libc is linked only for its start-up code.
-#[link(name = "c")]
-extern "C" {}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    loop {}
-}
-
-/// The prebuilt `core` carries unwind tables that name this routine; with `panic = "abort"` it
-/// is never called, but the linker needs the symbol.
-#[no_mangle]
-pub extern "C" fn rust_eh_personality() {}
-
 #[no_mangle]
 pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
     let (mut total, mut correct, mut disagreements) = (0, 0, 0);
@@ -75,6 +62,15 @@ pub extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
         correct += usize::from(class == Some(usize::from(record[0])));
         disagreements += usize::from(class != Some(usize::from(record[1])));
     }
+    let mut line = Line::new();
+    let _ = write!(
+        line,
+        "f32: {correct}/{total} right (accuracy {}.{:03}), {disagreements} unlike the trained model; working memory {} bytes",
+        per_mille(correct, total) / 1000,
+        per_mille(correct, total) % 1000,
+        Frozen::<Image<1, 8, 8>, Net>::RAM_BYTES
+    );
+    line.print();
     if total > 0 && disagreements == 0 && correct * 100 >= 95 * total {
         0
     } else {
