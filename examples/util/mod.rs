@@ -113,6 +113,43 @@ macro_rules! frozen_outputs {
 /// The closing report of a digits classifier that is deployed: test loss and accuracy, and how
 /// many test images `Frozen` (through [`frozen_outputs!`]) classifies as the model does.
 #[allow(unused_macros)]
+/// Quantizes the trained `model` to int8 (calibrated on the first 300 training samples, min/max)
+/// and prints its test accuracy, weights and working memory beside the f32 network's (the
+/// `Frozen` figures). Returns the int8 test accuracy.
+pub fn report_int8<In, Net>(
+    model: &stratanet::Model<In, Net>,
+    train: &Table,
+    test: &Table,
+) -> Result<f64, Box<dyn Error>>
+where
+    In: stratanet::shape::Shape,
+    Net: stratanet::quant::QuantInfer<In> + stratanet::module::Module<In, f32>,
+{
+    use stratanet::infer::Frozen;
+    use stratanet::quant::{Calibration, QuantFrozen};
+    let calibration = &train.x[..300.min(train.rows()) * train.features];
+    let quantized = model.quantize(calibration, Calibration::MinMax)?;
+    let accuracy = |classes: &[usize]| {
+        let right = classes.iter().zip(&test.labels).filter(|(a, b)| a == b).count();
+        right as f64 / test.rows() as f64
+    };
+    let float: Vec<usize> = stratanet::data::arg_max_rows(model.predict(&test.x)?.as_slice(), 10)
+        .into_iter()
+        .map(|c| c.unwrap_or(0))
+        .collect();
+    let int8 = accuracy(&quantized.predict_classes(&test.x)?);
+    println!(
+        "int8: test accuracy {int8:.4} (f32 {:.4}); weights {} bytes (f32 {}, {:.2}x smaller); working memory {} bytes (f32 {})",
+        accuracy(&float),
+        QuantFrozen::<In, Net>::FLASH_BYTES,
+        Frozen::<In, Net>::FLASH_BYTES,
+        Frozen::<In, Net>::FLASH_BYTES as f64 / QuantFrozen::<In, Net>::FLASH_BYTES as f64,
+        QuantFrozen::<In, Net>::RAM_BYTES,
+        Frozen::<In, Net>::RAM_BYTES,
+    );
+    Ok(int8)
+}
+
 macro_rules! report_and_deploy {
     ($in:ty, $net:ty, $model:expr, $test:expr) => {{
         let report = $model.evaluate(&$test.x, &$test.labels)?;
