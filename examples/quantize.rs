@@ -62,7 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .model()
         .quantize(&train.x[..300 * 64], Calibration::MinMax)?;
     let file = quantized.save();
-    let mut arrays = QuantArrays::<{ <Net as QuantLayout>::BYTES }, { <Net as QuantLayout>::WORDS }>::zeros();
+    let mut arrays =
+        QuantArrays::<{ <Net as QuantLayout>::BYTES }, { <Net as QuantLayout>::WORDS }>::zeros();
     decode_quantized::<Net, _, _>(&file, &mut arrays)?;
     let arrays: &'static _ = Box::leak(Box::new(arrays));
     let int8 = Int8::new(arrays);
@@ -75,7 +76,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             int8.predict_class(&q, &mut scratch)
         })
         .collect();
-    let right = classes.iter().zip(&test.labels).filter(|(a, b)| a == b).count();
+    let right = classes
+        .iter()
+        .zip(&test.labels)
+        .filter(|(a, b)| a == b)
+        .count();
     let int8_accuracy = right as f64 / test.rows() as f64;
 
     let mut weights = [0.0f32; <Net as TensorLayout>::STORED];
@@ -102,7 +107,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|image| int8.quantize_input(GenericArray::from_slice(image)))
         .collect();
     let f32_time = per_image(&test.x, 20, |image| {
-        black_box(f32_net.forward_one(GenericArray::from_slice(black_box(image)), &mut f32_scratch));
+        black_box(
+            f32_net.forward_one(GenericArray::from_slice(black_box(image)), &mut f32_scratch),
+        );
     });
     let mut k = 0;
     let int8_time = per_image(&test.x, 20, |_| {

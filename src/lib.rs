@@ -30,6 +30,10 @@
 //! trainable layers, training, losses, optimizers and the weights loaders. Without `alloc` the
 //! crate needs no allocator at all and keeps the layer types, the shapes and allocation-free
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
+//!
+//! A trained network also deploys in int8 ([`quant`]): post-training quantization with a
+//! calibration set, integer-only inference ([`quant::QuantFrozen`], no allocator, no floating
+//! point), and a quantized weights file checked against the network's type.
 #![no_std]
 // On docs.rs only (nightly rustdoc with `--cfg docsrs`): label feature-gated items with their
 // feature. Stable builds never see this attribute.

@@ -259,3 +259,44 @@ fn each_block_agrees_with_its_simulation() {
     // Measured: 0 on every case (the simulation runs in f64 over the same integer grid).
     assert!(report.iter().all(|(_, d)| *d <= 1), "{report:?}");
 }
+
+#[test]
+fn calibration_data_is_checked_at_the_boundary() {
+    let model = Model::<Vector<2>, (Dense<2, 3>, Relu, Dense<3, 2>)>::seeded(1);
+    let err = model.quantize(&[], Calibration::MinMax).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "calibration inputs: expected at least one sample, got none"
+    );
+    let err = model
+        .quantize(&[1.0, 2.0, 3.0], Calibration::MinMax)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("multiple of the sample size 2, got 3 values"),
+        "{err}"
+    );
+    let err = model
+        .quantize(&[1.0, f32::NAN], Calibration::MinMax)
+        .unwrap_err();
+    assert!(err.to_string().contains("calibration inputs"), "{err}");
+    let err = model
+        .quantize(&[1.0, 2.0], Calibration::Percentile(101.0))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected a percentile in (50, 100], got 101"),
+        "{err}"
+    );
+    // A network whose weights went non-finite is refused, naming the tensor.
+    let mut broken = Model::<Vector<2>, (Dense<2, 3>, Relu, Dense<3, 2>)>::seeded(1);
+    broken.weights_mut().as_mut_slice()[0] = f32::INFINITY;
+    let err = broken
+        .quantize(&[1.0, 2.0], Calibration::MinMax)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("tensor `0.weight`: expected finite weights, got NaN or infinity"),
+        "{err}"
+    );
+}

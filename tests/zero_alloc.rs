@@ -161,6 +161,29 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
         "allocations in Frozen inference of 32 images"
     );
 
+    // The same CNN in int8: the quantized file decoded onto the stack, every sample quantized
+    // and run with integers only through `QuantFrozen`.
+    use stratanet::quant::{Calibration, QuantArrays, QuantFrozen, QuantLayout};
+    let file = cnn
+        .model()
+        .quantize(&x, Calibration::MinMax)
+        .unwrap()
+        .save();
+    let allocations = allocations_during(|| {
+        let mut arrays =
+            QuantArrays::<{ <Cnn as QuantLayout>::BYTES }, { <Cnn as QuantLayout>::WORDS }>::zeros(
+            );
+        stratanet::quant::decode_quantized::<Cnn, _, _>(&file, &mut arrays).unwrap();
+        let net = QuantFrozen::<Image<1, 8, 8>, Cnn>::new(&arrays);
+        let mut scratch = [0i8; QuantFrozen::<Image<1, 8, 8>, Cnn>::SCRATCH];
+        for image in x.chunks_exact(64) {
+            let image =
+                net.quantize_input(stratanet::generic_array::GenericArray::from_slice(image));
+            std::hint::black_box(net.predict_class(&image, &mut scratch));
+        }
+    });
+    assert_eq!(allocations, 0, "allocations in int8 inference of 32 images");
+
     // Graph blocks and the direct convolution kernels: depthwise, transposed, resampling and
     // every block allocate nothing; the separable convolution's 1×1 step (forward, weight and
     // input gradient) and the dense layer (the same three) go to matrixmultiply.

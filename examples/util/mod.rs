@@ -130,7 +130,11 @@ where
     let calibration = &train.x[..300.min(train.rows()) * train.features];
     let quantized = model.quantize(calibration, Calibration::MinMax)?;
     let accuracy = |classes: &[usize]| {
-        let right = classes.iter().zip(&test.labels).filter(|(a, b)| a == b).count();
+        let right = classes
+            .iter()
+            .zip(&test.labels)
+            .filter(|(a, b)| a == b)
+            .count();
         right as f64 / test.rows() as f64
     };
     let float: Vec<usize> = stratanet::data::arg_max_rows(model.predict(&test.x)?.as_slice(), 10)

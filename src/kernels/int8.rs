@@ -90,10 +90,9 @@ pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<
         .zip(y[..outputs].iter_mut())
         .enumerate()
     {
-        let dot = row
-            .iter()
-            .zip(x)
-            .fold(0i32, |d, (&a, &b)| d.wrapping_add(i32::from(a) * i32::from(b)));
+        let dot = row.iter().zip(x).fold(0i32, |d, (&a, &b)| {
+            d.wrapping_add(i32::from(a) * i32::from(b))
+        });
         *out = q.output(o, dot);
     }
 }
@@ -101,7 +100,7 @@ pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<
 /// Values of the stack block [`conv_i8`] gathers input patches into (4 KiB of `i16`).
 pub const INT8_BLOCK: usize = 2048;
 
-/// The longest patch (`c_in · kh · kw`, rounded up to [`LANES`]) [`conv_i8`] takes as dot
+/// The longest patch (`c_in · kh · kw`, rounded up to 8) [`conv_i8`] takes as dot
 /// products; a longer one is computed one output at a time.
 pub const INT8_PATCH: usize = 512;
 
@@ -153,7 +152,14 @@ pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8])
     let mut start = 0;
     while start < positions {
         let n = chunk.min(positions - start);
-        gather(g, x, q.input_zero_point, start..start + n, &mut block, padded);
+        gather(
+            g,
+            x,
+            q.input_zero_point,
+            start..start + n,
+            &mut block,
+            padded,
+        );
         for co in 0..g.c_out {
             for (d, &v) in weights.iter_mut().zip(&w[co * patch..(co + 1) * patch]) {
                 *d = i16::from(v);
@@ -312,7 +318,10 @@ pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8
 pub fn max_pool_i8(g: &PoolGeom, x: &[i8], y: &mut [i8]) {
     // Row by row, as the float kernel: each input row of a window band updates a whole output
     // row.
-    for (c, y_plane) in y[..g.c * g.oh * g.ow].chunks_exact_mut(g.oh * g.ow).enumerate() {
+    for (c, y_plane) in y[..g.c * g.oh * g.ow]
+        .chunks_exact_mut(g.oh * g.ow)
+        .enumerate()
+    {
         for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
             for ki in 0..g.k {
                 let start = (c * g.h + oy * g.s + ki) * g.w;
@@ -507,6 +516,20 @@ mod tests {
         conv_one_at_a_time(&g, &x, &w, &q, &mut b);
         assert_eq!(a, b);
         assert!(a.iter().any(|&v| v != a[0]));
+        // Horizontal stride 2 and a patch longer than one chunk of lanes.
+        let g = ConvGeom {
+            sw: 2,
+            ow: 3,
+            kw: 3,
+            ..g
+        };
+        let w: alloc::vec::Vec<i8> = (0..g.c_out * g.patch())
+            .map(|i| ((i * 29) % 37) as i8 - 18)
+            .collect();
+        let (mut a, mut b) = (alloc::vec![0i8; g.out_len()], alloc::vec![0i8; g.out_len()]);
+        conv_i8(&g, &x, &w, &q, &mut a);
+        conv_one_at_a_time(&g, &x, &w, &q, &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub(crate) fn requant_for<M: ?Sized>(real: f64) -> Result<Requant> {
     Requant::from_real(real).ok_or_else(|| {
         quant_error::<M>(
             alloc::format!(
-                "expected a requantization multiplier in [2^-31, 2^30), got {real:e} (a scale of 0 or of another order of magnitude in the calibration data)"
+                "expected a requantization multiplier in [2^-37, 2^23), got {real:e} (scales of very different magnitudes)"
             ),
         )
     })

@@ -126,7 +126,10 @@ fn dequantize_block(
     let bias = (0..c)
         .map(|ch| {
             let folded = if fold {
-                let sum: i32 = bytes[ch * row..(ch + 1) * row].iter().map(|&b| i32::from(b)).sum();
+                let sum: i32 = bytes[ch * row..(ch + 1) * row]
+                    .iter()
+                    .map(|&b| i32::from(b))
+                    .sum();
                 i64::from(input.zero_point) * i64::from(sum)
             } else {
                 0

@@ -1,10 +1,11 @@
 //! int8 deployment: train in `f32`, quantize after training, run with integers only.
 //!
-//! **Post-training quantization** ([`Quantized::new`], or `Model::quantize`) turns a trained
-//! network into int8 tensors: symmetric per-output-channel int8 weights (`w ≈ s_w[c] · q`),
-//! `i32` biases in the accumulator's steps (`s_in · s_w[c]`), and int8 activations with a
-//! per-tensor scale and zero point (`x ≈ s · (q − zp)`), chosen from a representative data set
-//! the caller passes ([`Calibration::MinMax`] or [`Calibration::Percentile`]). A layer followed
+//! **Post-training quantization** (`Quantized::new`, or `Model::quantize`; with `alloc`) turns
+//! a trained network into int8 tensors: symmetric per-output-channel int8 weights
+//! (`w ≈ s_w[c] · q`), `i32` biases in the accumulator's steps (`s_in · s_w[c]`), and int8
+//! activations with a per-tensor scale and zero point (`x ≈ s · (q − zp)`), chosen from a
+//! representative data set the caller passes (`Calibration::MinMax` or
+//! `Calibration::Percentile`). A layer followed
 //! by a ReLU or ReLU6 is calibrated on the range that activation keeps, as TFLite's fused
 //! activations are, so no int8 step is spent on values the activation discards.
 //!

@@ -7,7 +7,7 @@ use super::file::{check_quantized, encode_quantized, QuantStarts};
 use super::{QParams, QuantFrozen, QuantInfer, Range};
 use crate::error::{Error, Result};
 use crate::kernels::rowwise::arg_max;
-use crate::module::Weights;
+use crate::module::{TensorLayout, Weights};
 use crate::shape::Shape;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -76,6 +76,20 @@ impl<In: Shape, Net: QuantInfer<In>> Quantized<In, Net> {
     /// scale and zero point come from the float activations of `x` by `calibration`.
     pub fn new(weights: &Weights<Net, f32>, x: &[f32], calibration: Calibration) -> Result<Self> {
         check_samples::<In>("calibration inputs", x)?;
+        if let Some(index) = weights.as_slice().iter().position(|v| !v.is_finite()) {
+            let mut tensor = alloc::string::String::new();
+            Net::LAYOUT.for_each(&mut |path, t, at| {
+                if (at..at + t.numel()).contains(&index) {
+                    tensor = crate::module::full_name(path, t);
+                }
+            });
+            return Err(Error::Quantization {
+                layer: crate::module::short_type_name(core::any::type_name::<Net>()),
+                detail: alloc::format!(
+                    "tensor `{tensor}`: expected finite weights, got NaN or infinity"
+                ),
+            });
+        }
         let mut plan = Plan::new(calibration);
         let input = plan.params(x, Range::ALL)?;
         let first = Boundary {

@@ -64,7 +64,7 @@ impl<In: Shape, Net: TensorLayout, E: Scalar> core::fmt::Debug for Model<In, Net
 // message naming the layer and both shapes (E0277), instead of "the function exists but its
 // trait bounds were not satisfied" (E0599) for the whole tuple.
 /// int8 deployment of a trained `f32` network; see [`crate::quant`].
-impl<In: Shape, Net: crate::quant::QuantInfer<In>> Model<In, Net, f32> {
+impl<In: Shape, Net: TensorLayout> Model<In, Net, f32> {
     /// Post-training quantization to int8, calibrated on the samples `x` (a representative
     /// set: a few hundred training samples); see [`Quantized::new`](crate::quant::Quantized::new).
     ///
@@ -81,7 +81,10 @@ impl<In: Shape, Net: crate::quant::QuantInfer<In>> Model<In, Net, f32> {
         &self,
         x: &[f32],
         calibration: crate::quant::Calibration,
-    ) -> Result<crate::quant::Quantized<In, Net>> {
+    ) -> Result<crate::quant::Quantized<In, Net>>
+    where
+        Net: crate::quant::QuantInfer<In>,
+    {
         crate::quant::Quantized::new(&self.weights, x, calibration)
     }
 }
