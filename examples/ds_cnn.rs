@@ -6,7 +6,10 @@
 //! stride 2 makes 4×4. Two blocks are written out (depthwise, batch norm, ReLU6, pointwise),
 //! two use `SeparableConv2d` (the same two steps as one layer, Keras's `SeparableConv2D`).
 //!
-//!     cargo run --release --example ds_cnn
+//! With `-- --export tests/no_std_proof` it writes the int8 network's weights
+//! (`ds_cnn_int8.stnet`) for the no_std proof's DS-CNN binary.
+//!
+//!     cargo run --release --example ds_cnn [-- --export tests/no_std_proof]
 
 #[macro_use]
 mod util;
@@ -63,7 +66,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         history.mean_epoch_seconds() * 1e3
     );
 
-    util::report_int8(model.model(), &train, &test)?;
+    let quantized = util::report_int8(model.model(), &train, &test)?;
+    if let Some(dir) = std::env::args().skip_while(|a| a != "--export").nth(1) {
+        let path = std::path::Path::new(&dir).join("ds_cnn_int8.stnet");
+        std::fs::write(&path, quantized.save())?;
+        println!("wrote {}", path.display());
+    }
     report_and_deploy!(Image<1, 8, 8>, Net, model, test);
     Ok(())
 }

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         history.mean_epoch_seconds() * 1e3
     );
 
-    util::report_int8(model.model(), &train, &test)?;
+    let _ = util::report_int8(model.model(), &train, &test)?;
     report_and_deploy!(Image<1, 8, 8>, Net, model, test);
     Ok(())
 }

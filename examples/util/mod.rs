@@ -115,12 +115,12 @@ macro_rules! frozen_outputs {
 #[allow(unused_macros)]
 /// Quantizes the trained `model` to int8 (calibrated on the first 300 training samples, min/max)
 /// and prints its test accuracy, weights and working memory beside the f32 network's (the
-/// `Frozen` figures). Returns the int8 test accuracy.
+/// `Frozen` figures). Returns the quantized network.
 pub fn report_int8<In, Net>(
     model: &stratanet::Model<In, Net>,
     train: &Table,
     test: &Table,
-) -> Result<f64, Box<dyn Error>>
+) -> Result<stratanet::quant::Quantized<In, Net>, Box<dyn Error>>
 where
     In: stratanet::shape::Shape,
     Net: stratanet::quant::QuantInfer<In> + stratanet::module::Module<In, f32>,
@@ -151,7 +151,7 @@ where
         QuantFrozen::<In, Net>::RAM_BYTES,
         Frozen::<In, Net>::RAM_BYTES,
     );
-    Ok(int8)
+    Ok(quantized)
 }
 
 macro_rules! report_and_deploy {
