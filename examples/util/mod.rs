@@ -110,9 +110,6 @@ macro_rules! frozen_outputs {
     }};
 }
 
-/// The closing report of a digits classifier that is deployed: test loss and accuracy, and how
-/// many test images `Frozen` (through [`frozen_outputs!`]) classifies as the model does.
-#[allow(unused_macros)]
 /// Quantizes the trained `model` to int8 (calibrated on the first 300 training samples, min/max)
 /// and prints its test accuracy, weights and working memory beside the f32 network's (the
 /// `Frozen` figures). Returns the quantized network.
@@ -154,6 +151,9 @@ where
     Ok(quantized)
 }
 
+/// The closing report of a digits classifier that is deployed: test loss and accuracy, and how
+/// many test images `Frozen` (through [`frozen_outputs!`]) classifies as the model does.
+#[allow(unused_macros)]
 macro_rules! report_and_deploy {
     ($in:ty, $net:ty, $model:expr, $test:expr) => {{
         let report = $model.evaluate(&$test.x, &$test.labels)?;

@@ -7,7 +7,7 @@ use super::file::{check_quantized, encode_quantized, QuantStarts};
 use super::{QParams, QuantFrozen, QuantInfer, Range};
 use crate::error::{Error, Result};
 use crate::kernels::rowwise::arg_max;
-use crate::module::{TensorLayout, Weights};
+use crate::module::Weights;
 use crate::shape::Shape;
 use alloc::vec;
 use alloc::vec::Vec;
