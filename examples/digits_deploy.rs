@@ -15,14 +15,8 @@ use stratanet::kernels::rowwise::arg_max;
 use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
 
-/// The network the no_std proof embeds (it names the same type).
-type Net = (
-    Conv2d<1, 8, 3, 1, 1>, // 8 × 8 × 8
-    Relu,
-    MaxPool2d<2>, // 8 × 4 × 4
-    Flatten,      // 128
-    Dense<128, 10>,
-);
+/// The network the no_std proofs embed (`util/nets.rs`).
+type Net = util::nets::DigitsCnn;
 const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

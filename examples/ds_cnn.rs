@@ -17,30 +17,9 @@ mod util;
 use rand::SeedableRng;
 use stratanet::prelude::*;
 
-/// A depthwise-separable block written out: 3×3 depthwise, then 1×1 pointwise, each followed by
-/// batch norm and ReLU6.
-type DsBlock<const C: usize> = (
-    DepthwiseConv2d<C, 3, 1, 1>,
-    BatchNorm<C>,
-    Relu6,
-    Conv2d<C, C, 1>,
-    BatchNorm<C>,
-    Relu6,
-);
-
-/// The same with one `SeparableConv2d` (stride `S`).
-type SepBlock<const CI: usize, const CO: usize, const S: usize> =
-    (SeparableConv2d<CI, CO, 3, S, 1>, BatchNorm<CO>, Relu6);
-
-type Net = (
-    (Conv2d<1, 32, 3, 1, 1>, BatchNorm<32>, Relu6), // 32 × 8 × 8
-    DsBlock<32>,
-    DsBlock<32>,
-    SepBlock<32, 64, 2>, // 64 × 4 × 4
-    SepBlock<64, 64, 1>,
-    GlobalAvgPool2d, // 64
-    Dense<64, 10>,
-);
+/// Stem, two blocks written out, two `SeparableConv2d` blocks, global pooling, dense (in
+/// `util/nets.rs`, shared with the no_std proof).
+type Net = util::nets::DsCnn;
 const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -20,14 +20,8 @@ use stratanet::persist::decode_weights;
 use stratanet::prelude::*;
 use stratanet::quant::{decode_quantized, Calibration, QuantArrays, QuantFrozen, QuantLayout};
 
-/// The network of `examples/digits_deploy.rs` and the no_std proof.
-type Net = (
-    Conv2d<1, 8, 3, 1, 1>, // 8 × 8 × 8
-    Relu,
-    MaxPool2d<2>, // 8 × 4 × 4
-    Flatten,      // 128
-    Dense<128, 10>,
-);
+/// The network the no_std proofs embed (`util/nets.rs`).
+type Net = util::nets::DigitsCnn;
 type In = Image<1, 8, 8>;
 type Int8 = QuantFrozen<'static, In, Net>;
 

@@ -9,14 +9,7 @@ use stratanet::persist::load_weights;
 use stratanet::prelude::*;
 use stratanet::quant::{Calibration, QuantInfer, QuantLayout, Quantized};
 
-/// The digits CNN of `examples/digits_deploy.rs` and the no_std proof.
-type DigitsCnn = (
-    Conv2d<1, 8, 3, 1, 1>,
-    Relu,
-    MaxPool2d<2>,
-    Flatten,
-    Dense<128, 10>,
-);
+use util::nets::DigitsCnn;
 
 /// The trained digits CNN (the no_std proof's weights) and the digits split.
 fn trained_cnn() -> (Weights<DigitsCnn>, util::Table, util::Table) {

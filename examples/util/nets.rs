@@ -1,5 +1,6 @@
-//! Networks that an example and a convergence test share, so the test trains the example's
-//! network, not a copy of it.
+//! Networks that an example shares with a test or with the no_std proof programs, so they run
+//! the example's network, not a copy of it. Types only (no std), so the no_std proofs include
+//! this file too.
 
 use stratanet::prelude::*;
 
@@ -33,6 +34,42 @@ pub type Resnet8 = (
     Relu,
     Down<32, 64>, // 64 × 2 × 2
     Relu,
+    GlobalAvgPool2d, // 64
+    Dense<64, 10>,
+);
+
+/// The digits CNN that is deployed: `digits_deploy` (f32), `quantize` (int8) and the no_std
+/// proofs embed it.
+pub type DigitsCnn = (
+    Conv2d<1, 8, 3, 1, 1>, // 8 × 8 × 8
+    Relu,
+    MaxPool2d<2>, // 8 × 4 × 4
+    Flatten,      // 128
+    Dense<128, 10>,
+);
+
+/// A depthwise-separable block written out: 3×3 depthwise, then 1×1 pointwise, each followed by
+/// batch norm and ReLU6.
+pub type DsBlock<const C: usize> = (
+    DepthwiseConv2d<C, 3, 1, 1>,
+    BatchNorm<C>,
+    Relu6,
+    Conv2d<C, C, 1>,
+    BatchNorm<C>,
+    Relu6,
+);
+
+/// The same with one `SeparableConv2d` (stride `S`).
+pub type SepBlock<const CI: usize, const CO: usize, const S: usize> =
+    (SeparableConv2d<CI, CO, 3, S, 1>, BatchNorm<CO>, Relu6);
+
+/// DS-CNN / MobileNetV1 at 8×8 (`ds_cnn`, and its int8 no_std proof).
+pub type DsCnn = (
+    (Conv2d<1, 32, 3, 1, 1>, BatchNorm<32>, Relu6), // 32 × 8 × 8
+    DsBlock<32>,
+    DsBlock<32>,
+    SepBlock<32, 64, 2>, // 64 × 4 × 4
+    SepBlock<64, 64, 1>,
     GlobalAvgPool2d, // 64
     Dense<64, 10>,
 );

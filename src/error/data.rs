@@ -298,6 +298,29 @@ impl Error {
     }
 }
 
+/// Checks a flat slice of samples of `sample_size` values (non-empty, whole samples, finite
+/// values) and returns the number of samples; `what` names them in the error.
+pub(crate) fn check_samples<E: crate::Scalar>(
+    what: &'static str,
+    x: &[E],
+    sample_size: usize,
+) -> Result<usize> {
+    if x.is_empty() {
+        return Err(Error::Empty { what });
+    }
+    if sample_size == 0 || x.len() % sample_size != 0 {
+        return Err(Error::LengthNotMultiple {
+            what,
+            len: x.len(),
+            sample_size,
+        });
+    }
+    if let Some(index) = x.iter().position(|v| !v.is_finite()) {
+        return Err(Error::NonFinite { what, index });
+    }
+    Ok(x.len() / sample_size)
+}
+
 /// `Ok` when `ok` holds of the setting `what`, else an [`Error::InvalidSetting`] saying what is
 /// allowed (`range`) and what came (`value`).
 pub(crate) fn check_setting(what: &'static str, value: f64, ok: bool, range: &str) -> Result<()> {

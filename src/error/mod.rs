@@ -8,7 +8,9 @@ mod data;
 mod weights;
 
 #[cfg(feature = "alloc")]
-pub(crate) use data::{check_non_negative, check_positive, check_setting, check_unit_interval};
+pub(crate) use data::{
+    check_non_negative, check_positive, check_samples, check_setting, check_unit_interval,
+};
 #[cfg(feature = "alloc")]
 pub use data::{Error, Result};
 pub use weights::{FoundName, FoundShape, Message, PathFrame, TensorName, WeightsError, MAX_DEPTH};

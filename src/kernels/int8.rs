@@ -8,7 +8,7 @@
 //! `M[c] = s_in · s_w[c] / s_out`. Pooling keeps the input's scale and zero point.
 
 use super::conv::ConvGeom;
-use super::pool::PoolGeom;
+use super::pool::{max_pool_sample, PoolGeom};
 use super::requant::{round_shift, saturate_i8, Requant};
 
 /// The per-channel integer parameters of a weighted layer.
@@ -316,31 +316,7 @@ pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8
 /// assert_eq!(y, [3]);
 /// ```
 pub fn max_pool_i8(g: &PoolGeom, x: &[i8], y: &mut [i8]) {
-    // Row by row, as the float kernel: each input row of a window band updates a whole output
-    // row.
-    for (c, y_plane) in y[..g.c * g.oh * g.ow]
-        .chunks_exact_mut(g.oh * g.ow)
-        .enumerate()
-    {
-        for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
-            for ki in 0..g.k {
-                let start = (c * g.h + oy * g.s + ki) * g.w;
-                let row = &x[start..start + g.w];
-                if g.k == 2 && g.s == 2 {
-                    for (out, pair) in y_row.iter_mut().zip(row.chunks_exact(2)) {
-                        let m = pair[0].max(pair[1]);
-                        *out = if ki == 0 { m } else { (*out).max(m) };
-                    }
-                    continue;
-                }
-                for (ox, out) in y_row.iter_mut().enumerate() {
-                    let window = &row[ox * g.s..ox * g.s + g.k];
-                    let first = if ki == 0 { i8::MIN } else { *out };
-                    *out = window.iter().fold(first, |m, &v| m.max(v));
-                }
-            }
-        }
-    }
+    max_pool_sample(g, x, y, Ord::max);
 }
 
 /// Window means of one sample: `zp + round(Σ (q − zp) / k²)`, rounded half away from zero (the

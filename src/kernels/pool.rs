@@ -55,30 +55,41 @@ impl PoolGeom {
 /// assert_eq!(y, [4.0]);
 /// ```
 pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
-    // Row by row: each input row of a window band updates the whole output row at once.
     for (x_s, y_s) in x
         .chunks_exact(g.in_len())
         .zip(y.chunks_exact_mut(g.out_len()))
         .take(n)
     {
-        for (c, y_plane) in y_s.chunks_exact_mut(g.oh * g.ow).enumerate() {
-            for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
-                for ki in 0..g.k {
-                    let start = (c * g.h + oy * g.s + ki) * g.w;
-                    let row = &x_s[start..start + g.w];
-                    if g.k == 2 && g.s == 2 {
-                        // The common 2×2 pooling, with the window width known to the compiler.
-                        for (out, pair) in y_row.iter_mut().zip(row.chunks_exact(2)) {
-                            let m = pair[0].max(pair[1]);
-                            *out = if ki == 0 { m } else { out.max(m) };
-                        }
-                        continue;
+        max_pool_sample(g, x_s, y_s, E::max);
+    }
+}
+
+/// Window maxima of one sample of any element type, `max` the larger of two (the int8 kernels
+/// share it).
+pub(crate) fn max_pool_sample<T: Copy>(
+    g: &PoolGeom,
+    x: &[T],
+    y: &mut [T],
+    max: impl Fn(T, T) -> T,
+) {
+    // Row by row: each input row of a window band updates the whole output row at once.
+    for (c, y_plane) in y[..g.out_len()].chunks_exact_mut(g.oh * g.ow).enumerate() {
+        for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
+            for ki in 0..g.k {
+                let start = (c * g.h + oy * g.s + ki) * g.w;
+                let row = &x[start..start + g.w];
+                if g.k == 2 && g.s == 2 {
+                    // The common 2×2 pooling, with the window width known to the compiler.
+                    for (out, pair) in y_row.iter_mut().zip(row.chunks_exact(2)) {
+                        let m = max(pair[0], pair[1]);
+                        *out = if ki == 0 { m } else { max(*out, m) };
                     }
-                    for (ox, out) in y_row.iter_mut().enumerate() {
-                        let window = &row[ox * g.s..ox * g.s + g.k];
-                        let first = if ki == 0 { window[0] } else { *out };
-                        *out = window.iter().fold(first, |m, &v| m.max(v));
-                    }
+                    continue;
+                }
+                for (ox, out) in y_row.iter_mut().enumerate() {
+                    let window = &row[ox * g.s..ox * g.s + g.k];
+                    let first = if ki == 0 { window[0] } else { *out };
+                    *out = window.iter().fold(first, |m, &v| max(m, v));
                 }
             }
         }

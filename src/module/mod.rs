@@ -34,6 +34,7 @@ pub use layout::{Init, LayerPath, Layout, PathFrame, TensorLayout, TensorShape, 
 pub(crate) use summary::short_type_name;
 #[cfg(feature = "alloc")]
 pub use summary::LayerSummary;
+pub(crate) use tuple::max_of;
 #[cfg(feature = "alloc")]
 pub use tuple::ChainWork;
 #[cfg(feature = "alloc")]

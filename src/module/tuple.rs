@@ -98,7 +98,7 @@ impl<In: Shape, E: Scalar, M0: Infer<In, E>> Infer<In, E> for (M0,) {
 }
 
 /// The largest of `values`.
-const fn max_of(values: &[usize]) -> usize {
+pub(crate) const fn max_of(values: &[usize]) -> usize {
     let mut max = 0;
     let mut i = 0;
     while i < values.len() {

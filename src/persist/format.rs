@@ -357,7 +357,18 @@ pub(super) const fn check_headers(
         Ok(at) => at,
         Err(e) => return Err(e),
     };
-    let data = layout.numel() * element_size;
+    match check_length(bytes, start, layout.numel() * element_size) {
+        Ok(()) => Ok(start),
+        Err(e) => Err(e),
+    }
+}
+
+/// `Ok` when exactly `data` bytes of values follow byte `start` (`start` within `bytes`).
+pub(crate) const fn check_length(
+    bytes: &[u8],
+    start: usize,
+    data: usize,
+) -> Result<(), WeightsError> {
     if bytes.len() - start < data {
         return Err(WeightsError::Truncated {
             offset: bytes.len(),
@@ -370,7 +381,7 @@ pub(super) const fn check_headers(
             extra: bytes.len() - start - data,
         });
     }
-    Ok(start)
+    Ok(())
 }
 
 /// Converts little-endian values (4 or 8 bytes each, as `E`) into `out`.

@@ -16,7 +16,7 @@
 use super::{QParams, QuantArrays, QuantLayout};
 use crate::error::WeightsError;
 use crate::module::Layout;
-use crate::persist::format::{check_preamble, check_tensors, read_le};
+use crate::persist::format::{check_length, check_preamble, check_tensors, read_le};
 #[cfg(feature = "alloc")]
 use {crate::persist::MAGIC, crate::persist::VERSION, alloc::vec::Vec};
 
@@ -108,18 +108,8 @@ pub const fn check_quantized(
         return Err(WeightsError::Quantization { offset: at });
     }
     let start = at + 16;
-    let data = byte_layout.numel() + 4 * word_layout.numel();
-    if bytes.len() - start < data {
-        return Err(WeightsError::Truncated {
-            offset: bytes.len(),
-            what: "the tensor values",
-        });
-    }
-    if bytes.len() - start > data {
-        return Err(WeightsError::TrailingBytes {
-            offset: start + data,
-            extra: bytes.len() - start - data,
-        });
+    if let Err(e) = check_length(bytes, start, byte_layout.numel() + 4 * word_layout.numel()) {
+        return Err(e);
     }
     Ok(QuantStarts {
         input,

@@ -12,7 +12,7 @@
 
 use super::{QParams, QuantInfer, QuantLayout};
 use crate::kernels::int8::{affine_i8, conv_i8, dense_i8, depthwise_i8, Channels};
-use crate::layers::conv::square_geometry;
+use crate::layers::conv::{separable_geometries, square_geometry};
 use crate::layers::{BatchNormT, Conv2dT, DenseT, DepthwiseConv2dT, SeparableConv2dT};
 use crate::module::{Init, Layer, Layout, Output, TensorShape};
 use crate::shape::{DimT, Shape};
@@ -290,33 +290,6 @@ impl<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> QuantLayout
     ]);
 }
 
-/// The depthwise and pointwise geometries of a separable convolution from `In`.
-fn separable_geometries<In: Shape, CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT>() -> (
-    crate::kernels::conv::ConvGeom,
-    crate::kernels::conv::ConvGeom,
-)
-where
-    SeparableConv2dT<CI, CO, K, S, P>: Layer<In>,
-{
-    let mut dg = square_geometry::<In, Output<SeparableConv2dT<CI, CO, K, S, P>, In>, K, S, P>();
-    dg.c_out = dg.c_in;
-    let pg = crate::kernels::conv::ConvGeom {
-        c_in: dg.c_in,
-        c_out: CO::USIZE,
-        h: dg.oh,
-        w: dg.ow,
-        kh: 1,
-        kw: 1,
-        sh: 1,
-        sw: 1,
-        ph: 0,
-        pw: 0,
-        oh: dg.oh,
-        ow: dg.ow,
-    };
-    (dg, pg)
-}
-
 impl<In: Shape, CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> QuantInfer<In>
     for SeparableConv2dT<CI, CO, K, S, P>
 where
@@ -326,7 +299,7 @@ where
     const INT8_SCRATCH: usize = <Output<Self, In> as Shape>::NUMEL / CO::USIZE * CI::USIZE;
 
     fn infer_int8(bytes: &[i8], words: &[i32], x: &[i8], y: &mut [i8], scratch: &mut [i8]) {
-        let (dg, pg) = separable_geometries::<In, CI, CO, K, S, P>();
+        let (dg, pg) = separable_geometries::<In, Output<Self, In>, K, S, P>();
         let (dw, pw) = bytes.split_at(dg.c_in * dg.kh * dg.kw);
         let (dwords, pwords) = words.split_at(block_len(CI::USIZE));
         let mid = &mut scratch[..dg.out_len()];
@@ -341,7 +314,7 @@ where
         next: Range,
         plan: &mut Plan,
     ) -> Result<Boundary> {
-        let (dg, pg) = separable_geometries::<In, CI, CO, K, S, P>();
+        let (dg, pg) = separable_geometries::<In, Output<Self, In>, K, S, P>();
         let (dw, pointwise) = tensors.split_at(dg.c_in * dg.kh * dg.kw);
         let (pw, pb) = pointwise.split_at(pg.c_out * pg.c_in);
         let mut mid = vec![0.0f32; input.samples() * dg.out_len()];
@@ -372,7 +345,7 @@ where
 
     #[cfg(feature = "alloc")]
     fn simulate(bytes: &[i8], words: &[i32], x: &[f64], y: &mut [f64]) {
-        let (dg, pg) = separable_geometries::<In, CI, CO, K, S, P>();
+        let (dg, pg) = separable_geometries::<In, Output<Self, In>, K, S, P>();
         let (dbytes, pbytes) = bytes.split_at(dg.c_in * dg.kh * dg.kw);
         let (dwords, pwords) = words.split_at(block_len(CI::USIZE));
         let (dw, _, mid_params) = dequantize_block(dbytes, dwords, CI::USIZE, false);

@@ -5,7 +5,7 @@
 use super::calibrate::{Boundary, Calibration, Plan};
 use super::file::{check_quantized, encode_quantized, QuantStarts};
 use super::{QParams, QuantFrozen, QuantInfer, Range};
-use crate::error::{Error, Result};
+use crate::error::{check_samples, Error, Result};
 use crate::kernels::rowwise::arg_max;
 use crate::module::Weights;
 use crate::shape::Shape;
@@ -52,30 +52,12 @@ impl<In, Net> core::fmt::Debug for Quantized<In, Net> {
     }
 }
 
-/// Checks `x` holds whole, finite `In` samples; returns their number.
-fn check_samples<In: Shape>(what: &'static str, x: &[f32]) -> Result<usize> {
-    if x.is_empty() {
-        return Err(Error::Empty { what });
-    }
-    if In::NUMEL == 0 || x.len() % In::NUMEL != 0 {
-        return Err(Error::LengthNotMultiple {
-            what,
-            len: x.len(),
-            sample_size: In::NUMEL,
-        });
-    }
-    if let Some(index) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite { what, index });
-    }
-    Ok(x.len() / In::NUMEL)
-}
-
 impl<In: Shape, Net: QuantInfer<In>> Quantized<In, Net> {
     /// Post-training quantization of the float network `weights`, calibrated on the samples
     /// `x` (a representative set, e.g. a few hundred training samples): every boundary's
     /// scale and zero point come from the float activations of `x` by `calibration`.
     pub fn new(weights: &Weights<Net, f32>, x: &[f32], calibration: Calibration) -> Result<Self> {
-        check_samples::<In>("calibration inputs", x)?;
+        check_samples("calibration inputs", x, In::NUMEL)?;
         if let Some(index) = weights.as_slice().iter().position(|v| !v.is_finite()) {
             let mut tensor = alloc::string::String::new();
             Net::LAYOUT.for_each(&mut |path, t, at| {
@@ -150,7 +132,7 @@ impl<In: Shape, Net: QuantInfer<In>> Quantized<In, Net> {
     /// The int8 outputs of the float samples `x` (each quantized at the input, run with
     /// integers), sample after sample.
     pub fn forward(&self, x: &[f32]) -> Result<Vec<i8>> {
-        let n = check_samples::<In>("inputs", x)?;
+        let n = check_samples("inputs", x, In::NUMEL)?;
         let out = <Net::Output as Shape>::NUMEL;
         let (mut q, mut y) = (vec![0i8; In::NUMEL], vec![0i8; n * out]);
         let mut scratch = vec![0i8; Net::INT8_SCRATCH];

@@ -4,7 +4,7 @@
 //! ([`QuantInfer::CLAMP`]); the float simulation chains the layers' simulations.
 
 use super::{QuantInfer, QuantLayout, Range};
-use crate::module::{Layout, Output};
+use crate::module::{max_of, Layout, Output};
 use crate::shape::Shape;
 #[cfg(feature = "alloc")]
 use {
@@ -58,19 +58,6 @@ impl<In: Shape, M0: QuantInfer<In>> QuantInfer<In> for (M0,) {
     fn simulate(bytes: &[i8], words: &[i32], x: &[f64], y: &mut [f64]) {
         M0::simulate(bytes, words, x, y);
     }
-}
-
-/// The largest of `values`.
-const fn max_of(values: &[usize]) -> usize {
-    let mut max = 0;
-    let mut i = 0;
-    while i < values.len() {
-        if values[i] > max {
-            max = values[i];
-        }
-        i += 1;
-    }
-    max
 }
 
 /// `QuantInfer` of a tuple of two or more layers, in the token format of `tuple_module!`

@@ -1,6 +1,6 @@
 //! Checks for data entering at run time: done once, before any training step.
 
-use crate::error::{Error, Result};
+use crate::error::{check_samples, Error, Result};
 use crate::loss::Loss;
 use crate::module::Module;
 use crate::shape::Shape;
@@ -12,21 +12,9 @@ pub(crate) fn check_inputs<In: Shape, Net: Module<In, E>, E: Scalar>(
     what: &'static str,
     x: &[E],
 ) -> Result<usize> {
-    if x.is_empty() {
-        return Err(Error::Empty { what });
-    }
-    if In::NUMEL == 0 || x.len() % In::NUMEL != 0 {
-        return Err(Error::LengthNotMultiple {
-            what,
-            len: x.len(),
-            sample_size: In::NUMEL,
-        });
-    }
-    if let Some(index) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite { what, index });
-    }
+    let n = check_samples(what, x, In::NUMEL)?;
     Net::check_input(x)?;
-    Ok(x.len() / In::NUMEL)
+    Ok(n)
 }
 
 /// Checks that `y` holds the labels of `n` samples and that each label is valid for the loss.

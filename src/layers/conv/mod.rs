@@ -20,6 +20,7 @@ pub use conv1d::{Conv1d, Conv1dT};
 pub use conv2d::{Conv2d, Conv2dT};
 pub use conv_transpose2d::{ConvTranspose2d, ConvTranspose2dT};
 pub use depthwise_conv2d::{DepthwiseConv2d, DepthwiseConv2dT};
+pub(crate) use separable_conv2d::geometries as separable_geometries;
 #[cfg(feature = "alloc")]
 pub use separable_conv2d::SeparableWork;
 pub use separable_conv2d::{SeparableConv2d, SeparableConv2dT};

@@ -92,7 +92,8 @@ where
 
 /// The depthwise step's geometry (`CI` → `CI` channels) and the pointwise step's (`1×1`,
 /// `CI` → `CO`), for input shape `In` and output shape `Out`.
-fn geometries<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> (ConvGeom, ConvGeom) {
+pub(crate) fn geometries<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>() -> (ConvGeom, ConvGeom)
+{
     let mut depthwise = square_geometry::<In, Out, K, S, P>();
     let c_out = depthwise.c_out;
     depthwise.c_out = depthwise.c_in;

@@ -23,14 +23,13 @@ use stratanet::generic_array::GenericArray;
 use stratanet::infer::Frozen;
 use stratanet::prelude::*;
 
+/// The networks of the examples (types only; no std in them).
+#[allow(dead_code)]
+#[path = "../../../examples/util/nets.rs"]
+mod nets;
+
 /// The network `examples/digits_deploy.rs` trains; the weights file must match it exactly.
-type Net = (
-    Conv2d<1, 8, 3, 1, 1>,
-    Relu,
-    MaxPool2d<2>,
-    Flatten,
-    Dense<128, 10>,
-);
+type Net = nets::DigitsCnn;
 const _: () = check::<Image<1, 8, 8>, Net, Vector<10>>();
 
 /// The trained weights, checked against `Net` and decoded at compile time.

@@ -19,30 +19,13 @@ use stratanet::generic_array::GenericArray;
 use stratanet::prelude::*;
 use stratanet::quant::{QuantArrays, QuantFrozen, QuantLayout};
 
-/// A depthwise-separable block written out (as `examples/ds_cnn.rs`).
-type DsBlock<const C: usize> = (
-    DepthwiseConv2d<C, 3, 1, 1>,
-    BatchNorm<C>,
-    Relu6,
-    Conv2d<C, C, 1>,
-    BatchNorm<C>,
-    Relu6,
-);
-
-/// The same with one `SeparableConv2d` (stride `S`).
-type SepBlock<const CI: usize, const CO: usize, const S: usize> =
-    (SeparableConv2d<CI, CO, 3, S, 1>, BatchNorm<CO>, Relu6);
+/// The networks of the examples (types only; no std in them).
+#[allow(dead_code)]
+#[path = "../../../../examples/util/nets.rs"]
+mod nets;
 
 /// The network of `examples/ds_cnn.rs`; the file must match it exactly.
-type Net = (
-    (Conv2d<1, 32, 3, 1, 1>, BatchNorm<32>, Relu6),
-    DsBlock<32>,
-    DsBlock<32>,
-    SepBlock<32, 64, 2>,
-    SepBlock<64, 64, 1>,
-    GlobalAvgPool2d,
-    Dense<64, 10>,
-);
+type Net = nets::DsCnn;
 
 static WEIGHTS: QuantArrays<{ <Net as QuantLayout>::BYTES }, { <Net as QuantLayout>::WORDS }> =
     stratanet::include_quantized_weights!(Net, "../../ds_cnn_int8.stnet");

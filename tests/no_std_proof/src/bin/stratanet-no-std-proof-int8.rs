@@ -21,14 +21,13 @@ use stratanet::generic_array::GenericArray;
 use stratanet::prelude::*;
 use stratanet::quant::{QuantArrays, QuantFrozen, QuantLayout};
 
+/// The networks of the examples (types only; no std in them).
+#[allow(dead_code)]
+#[path = "../../../../examples/util/nets.rs"]
+mod nets;
+
 /// The same network as the f32 proof.
-type Net = (
-    Conv2d<1, 8, 3, 1, 1>,
-    Relu,
-    MaxPool2d<2>,
-    Flatten,
-    Dense<128, 10>,
-);
+type Net = nets::DigitsCnn;
 
 /// The quantized weights, checked against `Net` and decoded at compile time.
 static WEIGHTS: QuantArrays<{ <Net as QuantLayout>::BYTES }, { <Net as QuantLayout>::WORDS }> =
