@@ -297,7 +297,7 @@ pub const fn check_weights(
 }
 
 /// The first 13 bytes: magic, version, and the element size `element_size`.
-pub(crate) const fn check_preamble(bytes: &[u8], element_size: usize) -> Result<(), WeightsError> {
+const fn check_preamble(bytes: &[u8], element_size: usize) -> Result<(), WeightsError> {
     if bytes.len() < MAGIC.len() {
         return Err(WeightsError::Truncated {
             offset: bytes.len(),
@@ -340,6 +340,23 @@ pub(super) const fn check_headers(
     layout: &Layout,
     element_size: usize,
 ) -> Result<usize, WeightsError> {
+    let start = match check_header_and_tensors(bytes, layout, element_size) {
+        Ok(at) => at,
+        Err(e) => return Err(e),
+    };
+    match check_length(bytes, start, layout.numel() * element_size) {
+        Ok(()) => Ok(start),
+        Err(e) => Err(e),
+    }
+}
+
+/// The preamble (element size `element_size`), the tensor count and every tensor's name and
+/// shape under `layout`; returns the byte after them.
+pub(crate) const fn check_header_and_tensors(
+    bytes: &[u8],
+    layout: &Layout,
+    element_size: usize,
+) -> Result<usize, WeightsError> {
     if let Err(e) = check_preamble(bytes, element_size) {
         return Err(e);
     }
@@ -353,14 +370,7 @@ pub(super) const fn check_headers(
             found: count,
         });
     }
-    let start = match check_tensors(bytes, 17, layout, None) {
-        Ok(at) => at,
-        Err(e) => return Err(e),
-    };
-    match check_length(bytes, start, layout.numel() * element_size) {
-        Ok(()) => Ok(start),
-        Err(e) => Err(e),
-    }
+    check_tensors(bytes, 17, layout, None)
 }
 
 /// `Ok` when exactly `data` bytes of values follow byte `start` (`start` within `bytes`).

@@ -16,7 +16,7 @@
 use super::{QParams, QuantArrays, QuantLayout};
 use crate::error::WeightsError;
 use crate::module::Layout;
-use crate::persist::format::{check_length, check_preamble, check_tensors, read_le};
+use crate::persist::format::{check_header_and_tensors, check_length, check_tensors, read_le};
 #[cfg(feature = "alloc")]
 use {crate::persist::MAGIC, crate::persist::VERSION, alloc::vec::Vec};
 
@@ -68,20 +68,7 @@ pub const fn check_quantized(
     byte_layout: &Layout,
     word_layout: &Layout,
 ) -> Result<QuantStarts, WeightsError> {
-    if let Err(e) = check_preamble(bytes, 1) {
-        return Err(e);
-    }
-    let count = match read_le(bytes, 13, 4, "the tensor count") {
-        Ok(v) => v as usize,
-        Err(e) => return Err(e),
-    };
-    if count != byte_layout.tensor_count() {
-        return Err(WeightsError::TensorCount {
-            expected: byte_layout.tensor_count(),
-            found: count,
-        });
-    }
-    let at = match check_tensors(bytes, 17, byte_layout, None) {
+    let at = match check_header_and_tensors(bytes, byte_layout, 1) {
         Ok(at) => at,
         Err(e) => return Err(e),
     };

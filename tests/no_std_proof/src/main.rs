@@ -18,8 +18,7 @@
 mod runtime;
 
 use core::fmt::Write;
-use runtime::{per_mille, Line, RECORD, SAMPLES};
-use stratanet::generic_array::GenericArray;
+use runtime::{per_mille, scaled, Line, RECORD, SAMPLES};
 use stratanet::infer::Frozen;
 use stratanet::prelude::*;
 
@@ -41,10 +40,7 @@ static NET: Frozen<Image<1, 8, 8>, Net> = Frozen::new(&WEIGHTS);
 /// network's output holds a NaN.
 #[inline(never)]
 pub fn classify(pixels: &[u8], scratch: &mut Scratch) -> Option<usize> {
-    let mut image = GenericArray::default();
-    for (v, &p) in image.iter_mut().zip(pixels) {
-        *v = f32::from(p) / 16.0;
-    }
+    let image = scaled(pixels);
     NET.predict_class(&image, scratch)
 }
 

@@ -3,6 +3,8 @@
 //! formatting beyond `core::fmt` into a fixed buffer).
 
 use core::fmt::Write;
+use stratanet::generic_array::GenericArray;
+use stratanet::typenum::U64;
 
 // The C runtime calls `main`; libc is linked only for its start-up code and `write`.
 #[link(name = "c")]
@@ -59,6 +61,15 @@ impl Write for Line {
 /// 0..=16.
 pub static SAMPLES: &[u8] = include_bytes!("../digits_test.bin");
 pub const RECORD: usize = 2 + 64;
+
+/// An 8×8 image's pixels (0..=16) scaled as in training.
+pub fn scaled(pixels: &[u8]) -> GenericArray<f32, U64> {
+    let mut image = GenericArray::default();
+    for (v, &p) in image.iter_mut().zip(pixels) {
+        *v = f32::from(p) / 16.0;
+    }
+    image
+}
 
 /// Accuracy in thousandths, for printing without floating-point formatting.
 pub fn per_mille(correct: usize, total: usize) -> usize {

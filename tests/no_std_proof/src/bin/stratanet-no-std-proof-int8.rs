@@ -16,8 +16,7 @@
 mod runtime;
 
 use core::fmt::Write;
-use runtime::{per_mille, Line, RECORD, SAMPLES};
-use stratanet::generic_array::GenericArray;
+use runtime::{per_mille, scaled, Line, RECORD, SAMPLES};
 use stratanet::prelude::*;
 use stratanet::quant::{QuantArrays, QuantFrozen, QuantLayout};
 
@@ -43,10 +42,7 @@ type Scratch = [i8; QuantFrozen::<Image<1, 8, 8>, Net>::SCRATCH];
 /// The class of one 8×8 image (pixels in 0..=16, scaled as in training, then quantized).
 #[inline(never)]
 pub fn classify(pixels: &[u8], scratch: &mut Scratch) -> usize {
-    let mut image = GenericArray::default();
-    for (v, &p) in image.iter_mut().zip(pixels) {
-        *v = f32::from(p) / 16.0;
-    }
+    let image = scaled(pixels);
     NET.predict_class(&NET.quantize_input(&image), scratch)
 }
 
