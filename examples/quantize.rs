@@ -23,7 +23,8 @@ use stratanet::quant::{decode_quantized, Calibration, QuantArrays, QuantFrozen, 
 /// The network the no_std proofs embed (`util/nets.rs`).
 type Net = util::nets::DigitsCnn;
 type In = Image<1, 8, 8>;
-type Int8 = QuantFrozen<'static, In, Net>;
+/// The int8 network's compile-time figures.
+type Int8<'w> = QuantFrozen<'w, In, Net>;
 
 /// Mean seconds per call of `f` over `rounds` passes of `images`.
 fn per_image(images: &[f32], rounds: usize, mut f: impl FnMut(&[f32])) -> f64 {
@@ -59,8 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut arrays =
         QuantArrays::<{ <Net as QuantLayout>::BYTES }, { <Net as QuantLayout>::WORDS }>::zeros();
     decode_quantized::<Net, _, _>(&file, &mut arrays)?;
-    let arrays: &'static _ = Box::leak(Box::new(arrays));
-    let int8 = Int8::new(arrays);
+    let int8 = Int8::new(&arrays);
     let mut scratch = [0i8; Int8::SCRATCH];
     let classes: Vec<usize> = test
         .x

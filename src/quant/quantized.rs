@@ -39,6 +39,19 @@ pub struct Quantized<In, Net> {
     net: PhantomData<fn() -> (In, Net)>,
 }
 
+/// Another copy of the quantized weights.
+impl<In, Net> Clone for Quantized<In, Net> {
+    fn clone(&self) -> Self {
+        Self {
+            input: self.input,
+            output: self.output,
+            bytes: self.bytes.clone(),
+            words: self.words.clone(),
+            net: PhantomData,
+        }
+    }
+}
+
 /// The network type and the sizes of its tensors.
 impl<In, Net> core::fmt::Debug for Quantized<In, Net> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
