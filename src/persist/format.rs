@@ -457,6 +457,15 @@ pub(crate) fn encode_weights<E: Scalar>(layout: &Layout, values: &[E]) -> Vec<u8
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.push(core::mem::size_of::<E>() as u8);
+    push_headers(layout, &mut out);
+    encode_values(values, &mut out);
+    out
+}
+
+/// Appends the header of every tensor of `layout`: the count, then each one's full name and
+/// shape (the int8 format writes two such lists).
+#[cfg(feature = "alloc")]
+pub(crate) fn push_headers(layout: &Layout, out: &mut Vec<u8>) {
     out.extend_from_slice(&(layout.tensor_count() as u32).to_le_bytes());
     layout.for_each(&mut |path, tensor, _| {
         let name = crate::module::full_name(path, tensor);
@@ -467,8 +476,6 @@ pub(crate) fn encode_weights<E: Scalar>(layout: &Layout, values: &[E]) -> Vec<u8
             out.extend_from_slice(&(d as u64).to_le_bytes());
         }
     });
-    encode_values(values, &mut out);
-    out
 }
 
 /// Appends `values` as little-endian `E`-sized numbers (4 bytes for `f32`, 8 for `f64`): the

@@ -18,7 +18,10 @@ use crate::error::WeightsError;
 use crate::module::Layout;
 use crate::persist::format::{check_header_and_tensors, check_length, check_tensors, read_le};
 #[cfg(feature = "alloc")]
-use {crate::persist::MAGIC, crate::persist::VERSION, alloc::vec::Vec};
+use {
+    crate::persist::format::push_headers, crate::persist::MAGIC, crate::persist::VERSION,
+    alloc::vec::Vec,
+};
 
 /// Where a checked quantized file's parts are, and its input and output quantization.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -196,21 +199,6 @@ macro_rules! include_quantized_weights {
             &<$net as $crate::quant::QuantLayout>::WORDS_LAYOUT,
         )
     };
-}
-
-/// Appends the header of every tensor of `layout` (count, then name and shape of each).
-#[cfg(feature = "alloc")]
-fn push_headers(layout: &Layout, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(layout.tensor_count() as u32).to_le_bytes());
-    layout.for_each(&mut |path, tensor, _| {
-        let name = crate::module::full_name(path, tensor);
-        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&(tensor.dims.len() as u32).to_le_bytes());
-        for &d in tensor.dims {
-            out.extend_from_slice(&(d as u64).to_le_bytes());
-        }
-    });
 }
 
 /// Writes the quantized file of network `Net`.
