@@ -7,7 +7,6 @@
 
 mod util;
 
-use rand::SeedableRng;
 use std::time::Instant;
 use stratanet::generic_array::GenericArray;
 use stratanet::infer::Frozen;
@@ -25,14 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .map(std::path::PathBuf::from);
     let (train, test) = util::digits()?;
-    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-    let mut model =
-        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
-    model.fit(
-        &train.x,
-        &train.labels,
-        Fit::epochs(30).batch_size(32).silent(),
-    )?;
+    let mut model = util::trained_digits_cnn(&train)?;
     let report = model.evaluate(&test.x, &test.labels)?;
     println!("test_accuracy (model): {:.4}", report.accuracy()?);
     let model_classes: Vec<usize> = model

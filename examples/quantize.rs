@@ -11,7 +11,6 @@
 
 mod util;
 
-use rand::SeedableRng;
 use std::hint::black_box;
 use std::time::Instant;
 use stratanet::generic_array::GenericArray;
@@ -41,13 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .map(std::path::PathBuf::from);
     let (train, test) = util::digits()?;
-    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-    let mut model = Model::<In, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
-    model.fit(
-        &train.x,
-        &train.labels,
-        Fit::epochs(30).batch_size(32).silent(),
-    )?;
+    let mut model = util::trained_digits_cnn(&train)?;
     let f32_accuracy = model.evaluate(&test.x, &test.labels)?.accuracy()?;
     println!("f32_test_accuracy: {f32_accuracy:.4}");
 

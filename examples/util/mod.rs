@@ -110,6 +110,33 @@ macro_rules! frozen_outputs {
     }};
 }
 
+/// The deployed digits CNN (`nets::DigitsCnn`) trained on `train` as `digits_deploy` and
+/// `quantize` train it (seed 42, Adam 0.003, 30 epochs of batches of 32), so both examples — and
+/// the no_std proofs built from their exports — hold the same f32 network.
+pub fn trained_digits_cnn(
+    train: &Table,
+) -> Result<
+    stratanet::CompiledModel<
+        stratanet::shape::Image<1, 8, 8>,
+        nets::DigitsCnn,
+        stratanet::loss::SoftmaxCrossEntropy,
+        stratanet::optim::Adam,
+    >,
+    Box<dyn Error>,
+> {
+    use rand::SeedableRng;
+    use stratanet::prelude::*;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut model = Model::<Image<1, 8, 8>, nets::DigitsCnn>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    model.fit(
+        &train.x,
+        &train.labels,
+        Fit::epochs(30).batch_size(32).silent(),
+    )?;
+    Ok(model)
+}
+
 /// Quantizes the trained `model` to int8 (calibrated on the first 300 training samples, min/max)
 /// and prints its test accuracy, weights and working memory beside the f32 network's (the
 /// `Frozen` figures). Returns the quantized network.

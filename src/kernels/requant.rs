@@ -147,8 +147,8 @@ pub fn round_half_away(x: f64) -> f64 {
 /// assert_eq!(quantize_value(1000.0, 0.1, 0), 127);
 /// ```
 #[must_use]
-pub fn quantize_value(x: f32, scale: f32, zero_point: i32) -> i8 {
-    let q = round_half_away(f64::from(x) / f64::from(scale)) + f64::from(zero_point);
+pub fn quantize_value(x: f64, scale: f64, zero_point: i32) -> i8 {
+    let q = round_half_away(x / scale) + f64::from(zero_point);
     q.clamp(-128.0, 127.0) as i8
 }
 

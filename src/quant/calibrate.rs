@@ -3,7 +3,7 @@
 
 use super::{QParams, Range};
 use crate::error::{Error, Result};
-use crate::kernels::requant::{round_half_away, Requant};
+use crate::kernels::requant::{quantize_value, round_half_away, Requant};
 use crate::module::Infer;
 use crate::shape::Shape;
 use alloc::string::String;
@@ -37,12 +37,6 @@ impl Boundary {
     #[must_use]
     pub fn samples(&self) -> usize {
         self.values.len() / self.len.max(1)
-    }
-
-    /// The same activations under other parameters.
-    #[must_use]
-    pub fn with_params(self, params: QParams) -> Self {
-        Self { params, ..self }
     }
 }
 
@@ -160,10 +154,12 @@ pub(crate) fn float_outputs<In: Shape, M: Infer<In, f32>>(
 
 /// `y` rounded to the steps of `params` (saturated), in real units: fake quantization.
 pub(crate) fn snap(y: &mut [f64], params: QParams) {
-    let (scale, zero_point) = (f64::from(params.scale), f64::from(params.zero_point));
+    let scale = f64::from(params.scale);
     for v in y {
-        let q = (round_half_away(*v / scale) + zero_point).clamp(-128.0, 127.0);
-        *v = scale * (q - zero_point);
+        *v = scale
+            * f64::from(
+                i32::from(quantize_value(*v, scale, params.zero_point)) - params.zero_point,
+            );
     }
 }
 

@@ -15,7 +15,7 @@ use crate::module::{Init, Layer, Layout, Output, TensorShape};
 use crate::shape::Shape;
 #[cfg(feature = "alloc")]
 use {
-    super::calibrate::{quant_error, requant_for, snap},
+    super::calibrate::{requant_for, snap},
     super::{Boundary, Plan, Range},
     crate::error::Result,
     crate::kernels::requant::round_half_away,
@@ -112,23 +112,9 @@ fn quantize_merge<M: ?Sized>(
                 .extend([t.params.zero_point, requant_for::<M>(real)?.to_word()]);
         }
     } else {
-        // One shift for all terms: the largest multiplier gets 31 significant bits.
+        // One shift for all terms: the largest multiplier's (25 significant bits, as a channel's).
         let most = reals.iter().fold(0.0f64, |m, &r| m.max(r));
-        let mut shift = 30i32;
-        let mut scaled = most;
-        while scaled >= 2.0 && shift > 0 {
-            scaled /= 2.0;
-            shift -= 1;
-        }
-        while scaled < 1.0 && shift < 62 {
-            scaled *= 2.0;
-            shift += 1;
-        }
-        if !(1.0..2.0).contains(&scaled) {
-            return Err(quant_error::<M>(alloc::format!(
-                "expected term scales within 2^30 of the output's, got a ratio of {most:e}"
-            )));
-        }
+        let shift = requant_for::<M>(most)?.shift;
         for (t, &real) in terms.iter().zip(&reals) {
             let m = round_half_away(real * (1u64 << shift) as f64).min(f64::from(i32::MAX));
             plan.words.extend([t.params.zero_point, m as i32]);

@@ -88,7 +88,7 @@ impl QParams {
     /// The nearest int8 value of `x` (saturated).
     #[must_use]
     pub fn quantize(self, x: f32) -> i8 {
-        quantize_value(x, self.scale, self.zero_point)
+        quantize_value(f64::from(x), f64::from(self.scale), self.zero_point)
     }
 
     /// The real value `q` stands for.
