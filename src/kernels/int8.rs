@@ -108,8 +108,8 @@ pub const INT8_PATCH: usize = 512;
 /// vectorizes them without a scalar remainder.
 const LANES: usize = 8;
 
-/// `Σ a[i] · b[i]` over whole chunks of [`LANES`] (an `i16` dot product with `i32` sums: the
-/// shape x86's `pmaddwd` and Arm's `smlal` compute).
+/// `Σ a[i] · b[i]` over whole chunks of [`LANES`]: an `i16` dot product with one `i32` sum per
+/// lane (the baseline x86-64 build widens with `pmullw`/`pmulhw`; see `benches/BENCHMARKS.md`).
 #[inline]
 fn dot_i16(a: &[i16], b: &[i16]) -> i32 {
     // One sum per lane, added across lanes once at the end.

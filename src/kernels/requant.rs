@@ -143,7 +143,7 @@ pub fn round_half_away(x: f64) -> f64 {
 ///
 /// ```
 /// use stratanet::kernels::requant::quantize_value;
-/// assert_eq!(quantize_value(0.25, 0.1, -10), -8); // round(2.5) = 3
+/// assert_eq!(quantize_value(0.25, 0.1, -10), -7); // −10 + round(2.5), 2.5 → 3
 /// assert_eq!(quantize_value(1000.0, 0.1, 0), 127);
 /// ```
 #[must_use]
