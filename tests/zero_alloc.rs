@@ -44,6 +44,9 @@ fn products_per_step(layers: usize) -> usize {
 
 #[test]
 fn training_steps_allocate_nothing_but_matrixmultiply_packing() {
+    // The SIMD level is detected once per process; when `STRATANET_SIMD` is set (as `.ci/run`
+    // does to run the suite on each level), reading it allocates its value that once.
+    stratanet::kernels::simd::Level::detected();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     type Classifier = (
         Dense<64, 32>,

@@ -25,3 +25,4 @@ pub mod resample;
 pub mod rnn;
 pub mod rowwise;
 pub mod scalar;
+pub mod simd;

@@ -10,6 +10,10 @@
 use super::conv::ConvGeom;
 use super::pool::{max_pool_sample, PoolGeom};
 use super::requant::{round_shift, saturate_i8, Requant};
+use super::simd::{dense_dots, Channel, Level, TILE};
+
+mod conv;
+pub use conv::{conv_i8, INT8_BLOCK, INT8_CHANNELS};
 
 /// The per-channel integer parameters of a weighted layer.
 #[derive(Clone, Copy, Debug)]
@@ -46,28 +50,6 @@ impl Channels<'_> {
     }
 }
 
-/// One output channel's requantization: `zp + round((acc + bias) · multiplier / 2^shift)`,
-/// saturated.
-#[derive(Clone, Copy)]
-struct Channel {
-    bias: i64,
-    multiplier: i64,
-    half: i64,
-    shift: u32,
-    zero_point: i64,
-}
-
-impl Channel {
-    /// The int8 output for `acc`; no overflow is possible (|acc + bias| < 2^32, the multiplier
-    /// < 2^25), no branch.
-    #[inline]
-    fn output(self, acc: i32) -> i8 {
-        let v = (i64::from(acc) + self.bias) * self.multiplier;
-        let rounded = (v + self.half + (v >> 63)) >> self.shift;
-        (rounded + self.zero_point).clamp(-128, 127) as i8
-    }
-}
-
 /// One sample of a dense layer: `y[o]` from `Σ_i w[o, i] · x[i]`. The input's zero point is
 /// folded into the bias when quantizing (`bias[o] = round(b[o] / (s_in · s_w[o])) −
 /// zp_in · Σ_i w[o, i]`, as TFLite's fully connected kernel does), so the loop is a plain int8
@@ -84,163 +66,29 @@ impl Channel {
 /// assert_eq!(y, [-3 + 2]); // (4 + 2·(3 − 1) − 1·(5 − 1)) · 0.5 = 2
 /// ```
 pub fn dense_i8(inputs: usize, outputs: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
-    let x = &x[..inputs];
-    for (o, (row, out)) in w
-        .chunks_exact(inputs)
-        .zip(y[..outputs].iter_mut())
+    dense_at(Level::detected(), inputs, outputs, x, w, q, y);
+}
+
+/// [`dense_i8`] with the kernels of `level`.
+fn dense_at(
+    level: Level,
+    inputs: usize,
+    outputs: usize,
+    x: &[i8],
+    w: &[i8],
+    q: &Channels<'_>,
+    y: &mut [i8],
+) {
+    let mut dots = [0i32; TILE];
+    for (block, (rows, out)) in w[..inputs * outputs]
+        .chunks(TILE * inputs.max(1))
+        .zip(y[..outputs].chunks_mut(TILE))
         .enumerate()
     {
-        let dot = row.iter().zip(x).fold(0i32, |d, (&a, &b)| {
-            d.wrapping_add(i32::from(a) * i32::from(b))
-        });
-        *out = q.output(o, dot);
-    }
-}
-
-/// Values of the stack block [`conv_i8`] gathers input patches into (4 KiB of `i16`).
-pub const INT8_BLOCK: usize = 2048;
-
-/// The longest patch (`c_in · kh · kw`, rounded up to 8) [`conv_i8`] takes as dot
-/// products; a longer one is computed one output at a time.
-pub const INT8_PATCH: usize = 512;
-
-/// Lanes of the dot products: patches are padded with zeros to whole chunks, so the compiler
-/// vectorizes them without a scalar remainder.
-const LANES: usize = 8;
-
-/// `Σ a[i] · b[i]` over whole chunks of [`LANES`]: an `i16` dot product with one `i32` sum per
-/// lane (the baseline x86-64 build widens with `pmullw`/`pmulhw`; see `benches/BENCHMARKS.md`).
-#[inline]
-fn dot_i16(a: &[i16], b: &[i16]) -> i32 {
-    // One sum per lane, added across lanes once at the end.
-    let mut lanes = [0i32; LANES];
-    for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
-        for l in 0..LANES {
-            lanes[l] = lanes[l].wrapping_add(i32::from(x[l]) * i32::from(y[l]));
-        }
-    }
-    lanes.iter().fold(0i32, |s, &v| s.wrapping_add(v))
-}
-
-/// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
-/// weights): the im2col block of as many output rows as fit in [`INT8_BLOCK`] is gathered on
-/// the stack as `x − zp_in` (zero at the padding), then each output channel accumulates
-/// `Σ_r w[c, r] · cols[r, ·]`, four patch rows per pass. A row whose patches do not fit is
-/// computed one output at a time.
-///
-/// ```
-/// use stratanet::kernels::conv::ConvGeom;
-/// use stratanet::kernels::int8::{conv_i8, Channels};
-/// use stratanet::kernels::requant::Requant;
-/// let one = Requant::from_real(1.0 - 1e-12).unwrap().to_word(); // 1 in fixed point
-/// let q = Channels { bias: &[0], requant: &[one], input_zero_point: 0, output_zero_point: 0 };
-/// // 1 channel, 2×2 input, 2×2 kernel, padding 1 on each side: a 3×3 output
-/// let g = ConvGeom { c_in: 1, c_out: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 1, sw: 1, ph: 1, pw: 1, oh: 3, ow: 3 };
-/// let mut y = [0i8; 9];
-/// conv_i8(&g, &[1, 2, 3, 4], &[1, 0, 0, 1], &q, &mut y);
-/// assert_eq!(y, [1, 2, 0, 3, 5, 2, 0, 3, 4]);
-/// ```
-pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
-    let (patch, positions) = (g.patch(), g.positions());
-    let padded = patch.div_ceil(LANES) * LANES;
-    if patch == 0 || padded > INT8_PATCH {
-        return conv_one_at_a_time(g, x, w, q, y);
-    }
-    let chunk = INT8_BLOCK / padded;
-    let mut block = [0i16; INT8_BLOCK];
-    let mut weights = [0i16; INT8_PATCH];
-    let mut start = 0;
-    while start < positions {
-        let n = chunk.min(positions - start);
-        gather(
-            g,
-            x,
-            q.input_zero_point,
-            start..start + n,
-            &mut block,
-            padded,
-        );
-        for co in 0..g.c_out {
-            for (d, &v) in weights.iter_mut().zip(&w[co * patch..(co + 1) * patch]) {
-                *d = i16::from(v);
-            }
-            let channel = q.channel(co);
-            let out = &mut y[co * positions + start..co * positions + start + n];
-            for (o, cols) in out.iter_mut().zip(block.chunks_exact(padded)) {
-                *o = channel.output(dot_i16(&weights[..padded], cols));
-            }
-        }
-        start += n;
-    }
-}
-
-/// The patches of output positions `range` as `x − zero_point` (0 at the padding and past the
-/// patch's end): position `range.start + k`'s patch, in `(c, ki, kj)` order, starts at
-/// `block[k · padded]`.
-fn gather(
-    g: &ConvGeom,
-    x: &[i8],
-    zero_point: i32,
-    range: core::ops::Range<usize>,
-    block: &mut [i16],
-    padded: usize,
-) {
-    let plane = g.h * g.w;
-    for (k, position) in range.enumerate() {
-        let (oy, ox) = (position / g.ow, position % g.ow);
-        let out = &mut block[k * padded..(k + 1) * padded];
-        out.fill(0);
-        // The window's columns inside the input: kernel offsets `kj0..kj1`, from column `ix0`.
-        let left = ox * g.sw;
-        let kj0 = g.pw.saturating_sub(left);
-        let kj1 = g.kw.min((g.w + g.pw).saturating_sub(left));
-        if kj0 >= kj1 {
-            continue;
-        }
-        let ix0 = left + kj0 - g.pw;
-        for c in 0..g.c_in {
-            for ki in 0..g.kh {
-                let iy = (oy * g.sh + ki).wrapping_sub(g.ph);
-                if iy >= g.h {
-                    continue;
-                }
-                let src = &x[c * plane + iy * g.w + ix0..][..kj1 - kj0];
-                let r = (c * g.kh + ki) * g.kw;
-                for (d, &v) in out[r + kj0..r + kj1].iter_mut().zip(src) {
-                    *d = i32::from(v).wrapping_sub(zero_point) as i16;
-                }
-            }
-        }
-    }
-}
-
-/// [`conv_i8`] one output at a time, for patches too large for the stack block.
-fn conv_one_at_a_time(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
-    let plane = g.h * g.w;
-    for co in 0..g.c_out {
-        for oy in 0..g.oh {
-            for ox in 0..g.ow {
-                let mut acc = 0i32;
-                for c in 0..g.c_in {
-                    for ki in 0..g.kh {
-                        let Some(iy) = (oy * g.sh + ki).checked_sub(g.ph).filter(|&v| v < g.h)
-                        else {
-                            continue;
-                        };
-                        for kj in 0..g.kw {
-                            let Some(ix) = (ox * g.sw + kj).checked_sub(g.pw).filter(|&v| v < g.w)
-                            else {
-                                continue;
-                            };
-                            let weight = w[((co * g.c_in + c) * g.kh + ki) * g.kw + kj];
-                            let v = i32::from(x[c * plane + iy * g.w + ix])
-                                .wrapping_sub(q.input_zero_point);
-                            acc = acc.wrapping_add(i32::from(weight).wrapping_mul(v));
-                        }
-                    }
-                }
-                y[(co * g.oh + oy) * g.ow + ox] = q.output(co, acc);
-            }
+        let dots = &mut dots[..out.len()];
+        dense_dots(level, &x[..inputs], rows, dots);
+        for (k, (o, &dot)) in out.iter_mut().zip(dots.iter()).enumerate() {
+            *o = q.output(block * TILE + k, dot);
         }
     }
 }
@@ -460,52 +308,34 @@ mod tests {
     }
 
     #[test]
-    fn conv_block_and_one_at_a_time_agree_on_strides_and_padding() {
-        // A random-ish sample and kernel; the block path and the per-output path must match.
-        let g = ConvGeom {
-            c_in: 3,
-            c_out: 4,
-            h: 7,
-            w: 5,
-            kh: 3,
-            kw: 2,
-            sh: 2,
-            sw: 1,
-            ph: 1,
-            pw: 1,
-            oh: 4,
-            ow: 6,
-        };
-        let x: alloc::vec::Vec<i8> = (0..g.in_len()).map(|i| ((i * 37) % 255) as i8).collect();
-        let w: alloc::vec::Vec<i8> = (0..g.c_out * g.patch())
-            .map(|i| ((i * 53) % 41) as i8 - 20)
+    fn dense_agrees_on_every_level() {
+        let (inputs, outputs) = (37, 21); // ragged against 16 inputs and 4 rows
+        let x: alloc::vec::Vec<i8> = (0..inputs).map(|i| ((i * 91) % 255) as i8).collect();
+        let w: alloc::vec::Vec<i8> = (0..inputs * outputs)
+            .map(|i| ((i * 7) % 251) as i8)
             .collect();
-        let r = [Requant::from_real(0.01).unwrap().to_word(); 4];
+        let r = alloc::vec![Requant::from_real(0.0007).unwrap().to_word(); outputs];
+        let bias: alloc::vec::Vec<i32> = (0..outputs as i32).map(|c| 500 * c - 4000).collect();
         let q = Channels {
-            bias: &[5, -7, 100, 0],
+            bias: &bias,
             requant: &r,
-            input_zero_point: -3,
-            output_zero_point: 2,
+            input_zero_point: 0,
+            output_zero_point: -5,
         };
-        let (mut a, mut b) = (alloc::vec![0i8; g.out_len()], alloc::vec![0i8; g.out_len()]);
-        conv_i8(&g, &x, &w, &q, &mut a);
-        conv_one_at_a_time(&g, &x, &w, &q, &mut b);
-        assert_eq!(a, b);
-        assert!(a.iter().any(|&v| v != a[0]));
-        // Horizontal stride 2 and a patch longer than one chunk of lanes.
-        let g = ConvGeom {
-            sw: 2,
-            ow: 3,
-            kw: 3,
-            ..g
-        };
-        let w: alloc::vec::Vec<i8> = (0..g.c_out * g.patch())
-            .map(|i| ((i * 29) % 37) as i8 - 18)
+        let want: alloc::vec::Vec<i8> = (0..outputs)
+            .map(|o| {
+                let dot = (0..inputs)
+                    .map(|i| i32::from(w[o * inputs + i]) * i32::from(x[i]))
+                    .sum();
+                q.output(o, dot)
+            })
             .collect();
-        let (mut a, mut b) = (alloc::vec![0i8; g.out_len()], alloc::vec![0i8; g.out_len()]);
-        conv_i8(&g, &x, &w, &q, &mut a);
-        conv_one_at_a_time(&g, &x, &w, &q, &mut b);
-        assert_eq!(a, b);
+        assert!(want.iter().any(|&v| v != want[0]));
+        for level in Level::available() {
+            let mut got = alloc::vec![0i8; outputs];
+            dense_at(level, inputs, outputs, &x, &w, &q, &mut got);
+            assert_eq!(got, want, "{}", level.name());
+        }
     }
 
     #[test]

@@ -1,0 +1,283 @@
+//! SIMD kernels with run-time CPU-feature dispatch, beside their portable reference loops.
+//!
+//! A [`Level`] is an instruction set the running CPU has. Only [`Level::detected`],
+//! [`Level::available`] and [`Level::PORTABLE`] make one, so holding `Level` AVX2 proves the
+//! check was made: the kernels here take a `Level` and are safe to call with any value a caller
+//! can hold. With `std` the CPU is asked once (`is_x86_feature_detected!`) and the answer cached;
+//! without `std` the level is what the build targets (`-C target-feature=+avx2,+fma`), since a
+//! bare-metal program cannot ask.
+//!
+//! The environment variable `STRATANET_SIMD` (`portable` or `avx2`, read once) caps the level,
+//! so a test suite can run on every path of one machine; a level above what the CPU has is never
+//! chosen. Every kernel's SIMD form computes exactly what its portable form does (integer
+//! arithmetic, same wrapping): `kernels::simd::tests` compares them on ragged shapes.
+//!
+//! `unsafe` lives only in the architecture module (`x86`), one block per kernel, each with the
+//! check that makes it sound.
+
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)] // the AVX2 kernels: `#[target_feature]` functions and unaligned loads
+mod x86;
+
+/// An instruction-set level of the running CPU (see the [module docs](self)).
+///
+/// ```
+/// use stratanet::kernels::simd::Level;
+/// let best = Level::detected();
+/// assert!(Level::available().any(|l| l == best));
+/// assert_eq!(Level::available().next(), Some(Level::PORTABLE));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Level(Isa);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+}
+
+impl Level {
+    /// Plain Rust loops, on any CPU (what the compiler vectorizes for the build's target).
+    pub const PORTABLE: Level = Level(Isa::Portable);
+
+    /// The level kernels use: the best the CPU has, capped by `STRATANET_SIMD` (with `std`;
+    /// without it, the best the build targets). Detected once, then cached; when the variable
+    /// is set, that first call allocates its value (`std::env::var`).
+    pub fn detected() -> Level {
+        detect::cached()
+    }
+
+    /// Every level this CPU runs, lowest ([`Level::PORTABLE`]) first, ignoring `STRATANET_SIMD`.
+    pub fn available() -> impl Iterator<Item = Level> {
+        let best = detect::best();
+        [
+            Isa::Portable,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2,
+        ]
+        .into_iter()
+        .filter(move |&isa| isa <= best)
+        .map(Level)
+    }
+
+    /// The level's name, as `STRATANET_SIMD` spells it: `portable` or `avx2`.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            Isa::Portable => "portable",
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => "avx2",
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+mod detect {
+    use super::{Isa, Level};
+    use core::sync::atomic::{AtomicU8, Ordering};
+
+    /// 0: not asked yet; otherwise `1 + Isa as u8`.
+    static CACHE: AtomicU8 = AtomicU8::new(0);
+
+    pub(super) fn best() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            return Isa::Avx2;
+        }
+        Isa::Portable
+    }
+
+    pub(super) fn cached() -> Level {
+        let isa = match CACHE.load(Ordering::Relaxed) {
+            0 => {
+                let cap = std::env::var("STRATANET_SIMD").ok();
+                let isa = match cap.as_deref() {
+                    Some("portable") => Isa::Portable,
+                    _ => best(),
+                };
+                CACHE.store(1 + isa as u8, Ordering::Relaxed);
+                isa
+            }
+            #[cfg(target_arch = "x86_64")]
+            v if v == 1 + Isa::Avx2 as u8 => Isa::Avx2,
+            _ => Isa::Portable,
+        };
+        Level(isa)
+    }
+}
+
+#[cfg(not(feature = "std"))]
+mod detect {
+    use super::{Isa, Level};
+
+    pub(super) fn best() -> Isa {
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_feature = "avx2",
+            target_feature = "fma"
+        ))]
+        return Isa::Avx2;
+        #[allow(unreachable_code)]
+        Isa::Portable
+    }
+
+    pub(super) fn cached() -> Level {
+        Level(best())
+    }
+}
+
+/// Runs `f` compiled for `level`: with AVX2, inside a function built with `avx2` and `fma`,
+/// into which the compiler inlines `f` (and what `f` marks `#[inline(always)]`), so plain loops
+/// come out as 256-bit code. The arithmetic is Rust's either way: no contraction into FMA, no
+/// reassociation, so the results are the portable ones bit for bit.
+///
+/// ```
+/// use stratanet::kernels::simd::{vectorized, Level};
+/// let x = [1i8, -2, 3];
+/// let sum: i32 = vectorized(Level::detected(), || x.iter().map(|&v| i32::from(v)).sum());
+/// assert_eq!(sum, 2);
+/// ```
+#[inline(always)]
+pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
+    match level.0 {
+        Isa::Portable => f(),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => x86::vectorized(level, f),
+    }
+}
+
+/// Positions of one convolution tile ([`conv_tile`]): the patch block holds them side by side.
+pub const TILE: usize = 16;
+
+/// `out[o] = Σ_i w[o·n + i] · x[i]` for `n = x.len()` and every `o < out.len()` (wrapping `i32`
+/// sums): the dense layer's dot products.
+///
+/// Panics if `w` is shorter than `out.len() · x.len()` (callers size both from shape constants).
+///
+/// ```
+/// use stratanet::kernels::simd::{dense_dots, Level};
+/// let mut out = [0; 2];
+/// dense_dots(Level::detected(), &[1, 2, 3], &[1, 1, 1, -1, 0, 2], &mut out);
+/// assert_eq!(out, [6, 5]);
+/// ```
+pub fn dense_dots(level: Level, x: &[i8], w: &[i8], out: &mut [i32]) {
+    let w = &w[..out.len() * x.len()];
+    match level.0 {
+        Isa::Portable => dense_dots_portable(x, w, out),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => x86::dense_dots(level, x, w, out),
+    }
+}
+
+fn dense_dots_portable(x: &[i8], w: &[i8], out: &mut [i32]) {
+    if x.is_empty() {
+        return out.fill(0);
+    }
+    for (row, o) in w.chunks_exact(x.len()).zip(out.iter_mut()) {
+        *o = row.iter().zip(x).fold(0i32, |d, (&a, &b)| {
+            d.wrapping_add(i32::from(a) * i32::from(b))
+        });
+    }
+}
+
+/// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w_c[r] · cols[r][p]` over the
+/// `2·pairs` patch rows of `cols`, laid out `cols[r·TILE + p]` ([`TILE`] positions per row; an
+/// odd patch is followed by a zero row). `w[c]` is channel `c`'s weights for those rows: `2·pairs`
+/// values, or one fewer before the zero row. Wrapping `i32` sums.
+///
+/// Panics if `cols` holds fewer than `2·pairs` rows or a weight slice is too short.
+///
+/// ```
+/// use stratanet::kernels::simd::{conv_tile, Level, TILE};
+/// // two rows: position p has columns p and 1
+/// let mut cols = [1i16; 2 * TILE];
+/// for p in 0..TILE {
+///     cols[p] = p as i16;
+/// }
+/// let mut acc = [[0i32; TILE]; 2];
+/// conv_tile(Level::detected(), &[&[2, 3], &[-1]], &cols, 1, &mut acc);
+/// assert_eq!(acc[0][5], 2 * 5 + 3);
+/// assert_eq!(acc[1][5], -5);
+/// ```
+pub fn conv_tile(level: Level, w: &[&[i8]], cols: &[i16], pairs: usize, acc: &mut [[i32; TILE]]) {
+    let cols = &cols[..pairs * 2 * TILE];
+    assert!(w.len() <= acc.len() && w.iter().all(|w| w.len() + 1 >= 2 * pairs));
+    match level.0 {
+        Isa::Portable => conv_tile_portable(w, cols, pairs, acc),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => x86::conv_tile(level, w, cols, pairs, acc),
+    }
+}
+
+fn conv_tile_portable(w: &[&[i8]], cols: &[i16], pairs: usize, acc: &mut [[i32; TILE]]) {
+    for (w, acc) in w.iter().zip(acc.iter_mut()) {
+        for (j, rows) in cols.chunks_exact(2 * TILE).take(pairs).enumerate() {
+            let w0 = i32::from(w[2 * j]);
+            let w1 = w.get(2 * j + 1).map_or(0, |&v| i32::from(v));
+            let (first, second) = rows.split_at(TILE);
+            for ((a, &c0), &c1) in acc.iter_mut().zip(first).zip(second) {
+                *a = a.wrapping_add(w0 * i32::from(c0) + w1 * i32::from(c1));
+            }
+        }
+    }
+}
+
+/// One output channel's requantization: `zp + round((acc + bias) · multiplier / 2^shift)`,
+/// saturated to `i8` (the rounding half away from zero).
+#[derive(Clone, Copy, Debug)]
+pub struct Channel {
+    /// The channel's bias, in accumulator steps.
+    pub bias: i64,
+    /// The fixed-point multiplier, below `2^25`.
+    pub multiplier: i64,
+    /// `2^(shift − 1)`.
+    pub half: i64,
+    /// The shift, in `1..=62`.
+    pub shift: u32,
+    /// The output's zero point.
+    pub zero_point: i64,
+}
+
+impl Channel {
+    /// The int8 output for `acc`; no overflow is possible (|acc + bias| < 2^32, the multiplier
+    /// < 2^25), no branch.
+    #[inline]
+    pub fn output(self, acc: i32) -> i8 {
+        let v = (i64::from(acc) + self.bias) * self.multiplier;
+        let rounded = (v + self.half + (v >> 63)) >> self.shift;
+        (rounded + self.zero_point).clamp(-128, 127) as i8
+    }
+}
+
+/// `out[p] = channel.output(acc[p])` for `p < out.len()` (at most [`TILE`]): a convolution
+/// tile's outputs. The SIMD form covers multipliers below 1 (`shift ≥ 25`), which keep the
+/// rounded value in `i32`; it hands a tile whose `acc + bias` leaves `i32` to the portable form.
+///
+/// ```
+/// use stratanet::kernels::simd::{requantize, Channel, Level, TILE};
+/// // × 0.75 (3·2^23 / 2^25), zero point −3
+/// let c = Channel { bias: 2, multiplier: 3 << 23, half: 1 << 24, shift: 25, zero_point: -3 };
+/// let mut out = [0i8; 3];
+/// requantize(Level::detected(), &c, &[0, 2, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &mut out);
+/// assert_eq!(out, [-3 + 2, -3 + 3, 127]); // 1.5 rounds to 2, 3 stays 3, 751.5 saturates
+/// ```
+pub fn requantize(level: Level, channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) {
+    let n = out.len().min(TILE);
+    let out = &mut out[..n];
+    #[cfg(target_arch = "x86_64")]
+    if level.0 == Isa::Avx2
+        && channel.shift >= 25
+        && (-128..=127).contains(&channel.zero_point)
+        && x86::requantize(level, channel, acc, out)
+    {
+        return;
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = level;
+    for (o, &a) in out.iter_mut().zip(acc) {
+        *o = channel.output(a);
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests;

@@ -1,0 +1,134 @@
+//! Every level's kernels against the portable loops, on random shapes with ragged edges and the
+//! extreme values (`−128`, `127`, `i16` column values of ±255 as `x − zp` makes them).
+
+use super::*;
+use crate::init::index_below;
+use alloc::vec;
+use alloc::vec::Vec;
+use rand::SeedableRng;
+
+type Rng = rand::rngs::StdRng;
+
+/// A uniform integer in `lo..hi`.
+fn between(rng: &mut Rng, lo: i32, hi: i32) -> i32 {
+    lo + index_below(rng, (hi - lo) as usize) as i32
+}
+
+fn values(rng: &mut Rng, len: usize) -> Vec<i8> {
+    (0..len)
+        .map(|_| match index_below(rng, 8) {
+            0 => i8::MIN,
+            1 => i8::MAX,
+            _ => between(rng, -128, 128) as i8,
+        })
+        .collect()
+}
+
+#[test]
+fn dense_dots_agree_on_every_level() {
+    let mut rng = Rng::seed_from_u64(15);
+    let mut checked = 0;
+    for _ in 0..300 {
+        let (n, rows) = (index_below(&mut rng, 70), index_below(&mut rng, 11));
+        let (x, w) = (values(&mut rng, n), values(&mut rng, n * rows));
+        let mut want = vec![7; rows];
+        dense_dots(Level::PORTABLE, &x, &w, &mut want);
+        for level in Level::available() {
+            let mut got = vec![-7; rows];
+            dense_dots(level, &x, &w, &mut got);
+            assert_eq!(got, want, "{} with {rows} rows of {n}", level.name());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 300);
+}
+
+#[test]
+fn conv_tiles_agree_on_every_level() {
+    let mut rng = Rng::seed_from_u64(16);
+    for _ in 0..300 {
+        let patch = 1 + index_below(&mut rng, 39);
+        let pairs = patch.div_ceil(2);
+        let channels = 1 + index_below(&mut rng, 9);
+        let w = values(&mut rng, patch * channels);
+        let rows: Vec<&[i8]> = w.chunks_exact(patch).collect();
+        let mut cols: Vec<i16> = (0..pairs * 2 * TILE)
+            .map(|_| between(&mut rng, -255, 256) as i16)
+            .collect();
+        if patch % 2 == 1 {
+            // the padding row past an odd patch is zero, as the gather leaves it
+            cols[(2 * pairs - 1) * TILE..].fill(0);
+        }
+        let start: Vec<[i32; TILE]> = (0..channels)
+            .map(|_| core::array::from_fn(|_| between(&mut rng, -1000, 1000)))
+            .collect();
+        let mut want = start.clone();
+        conv_tile(Level::PORTABLE, &rows, &cols, pairs, &mut want);
+        for level in Level::available() {
+            let mut got = start.clone();
+            conv_tile(level, &rows, &cols, pairs, &mut got);
+            assert_eq!(
+                got,
+                want,
+                "{} with {channels} channels, patch {patch}",
+                level.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn requantization_agrees_on_every_level() {
+    let mut rng = Rng::seed_from_u64(17);
+    let mut unsaturated = 0;
+    for case in 0..2000 {
+        // every third case a power of two (0.5, 0.25, …), whose products end in exact halves
+        let tie = case % 3 == 0;
+        let shift = if tie {
+            25 + (case % 4) as u32
+        } else {
+            1 + index_below(&mut rng, 62) as u32
+        };
+        let channel = Channel {
+            // a bias near i32's ends now and then, so `acc + bias` overflows i32
+            bias: i64::from(match case % 5 {
+                0 => i32::MAX - between(&mut rng, 0, 1000),
+                1 => i32::MIN + between(&mut rng, 0, 1000),
+                _ => {
+                    let scale = 1 << index_below(&mut rng, 17);
+                    between(&mut rng, -scale, scale)
+                }
+            }),
+            multiplier: i64::from(
+                (1 << 24)
+                    + if tie {
+                        0
+                    } else {
+                        between(&mut rng, 0, 1 << 24)
+                    },
+            ),
+            half: 1 << (shift - 1),
+            shift,
+            zero_point: i64::from(between(&mut rng, -128, 128)),
+        };
+        // sums of every magnitude; every seventh tile has i32's ends among them
+        let scale = 1 << index_below(&mut rng, 21);
+        let acc: [i32; TILE] = core::array::from_fn(|_| match index_below(&mut rng, 6) {
+            0 if case % 7 == 0 => i32::MAX,
+            1 if case % 7 == 0 => i32::MIN,
+            _ => between(&mut rng, -scale, scale),
+        });
+        let n = 1 + index_below(&mut rng, TILE);
+        let want: Vec<i8> = acc[..n].iter().map(|&a| channel.output(a)).collect();
+        for level in Level::available() {
+            let mut got = vec![0i8; n];
+            requantize(level, &channel, &acc, &mut got);
+            assert_eq!(got, want, "{} with {channel:?} on {acc:?}", level.name());
+        }
+        if shift >= 25 && case % 5 > 1 && case % 7 != 0 {
+            // a tile the SIMD form takes: count its outputs that did not saturate
+            unsaturated += want.iter().filter(|&&v| v > i8::MIN && v < i8::MAX).count();
+        }
+    }
+    assert!(unsaturated > 2000, "{unsaturated}");
+}

@@ -1,0 +1,251 @@
+//! AVX2 forms of the kernels in [`super`]: `i8` values widened to `i16` (`vpmovsxbw`), pair
+//! products summed into `i32` lanes (`vpmaddwd`). Each public function takes a [`Level`] of AVX2,
+//! which only the detection in [`super`] makes: that is the check behind every `unsafe` call of
+//! a `#[target_feature]` function here.
+
+use super::{Channel, Isa, Level, TILE};
+use core::arch::x86_64::*;
+
+/// [`super::vectorized`] at AVX2.
+#[inline(always)]
+pub(super) fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
+    debug_assert_eq!(level.0, Isa::Avx2);
+    // SAFETY: as in `dense_dots`, the `Level` proves AVX2 (and FMA: detection asks for both).
+    unsafe { with_avx2_fma(f) }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn with_avx2_fma<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// The AVX2 [`super::dense_dots`]; `w.len() == out.len() · x.len()` (the caller sliced it).
+pub(super) fn dense_dots(level: Level, x: &[i8], w: &[i8], out: &mut [i32]) {
+    debug_assert_eq!(w.len(), out.len() * x.len());
+    if level.0 == Isa::Avx2 {
+        // SAFETY: a `Level` of AVX2 exists only after `is_x86_feature_detected!("avx2")` (or
+        // the build's `target_feature = "avx2"`) said yes, so the CPU runs AVX2 instructions.
+        unsafe { dense_dots_avx2(x, w, out) }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+unsafe fn dense_dots_avx2(x: &[i8], w: &[i8], out: &mut [i32]) {
+    let n = x.len();
+    if n == 0 {
+        return out.fill(0);
+    }
+    let whole = n - n % 16;
+    let rows = w.chunks_exact(n);
+    let mut rows_and_outs = rows.zip(out.iter_mut()).peekable();
+    while rows_and_outs.peek().is_some() {
+        // up to four rows share each load of the input
+        let mut group: [(&[i8], Option<&mut i32>); 4] =
+            [(&[], None), (&[], None), (&[], None), (&[], None)];
+        let mut count = 0;
+        for slot in group.iter_mut() {
+            if let Some((row, o)) = rows_and_outs.next() {
+                *slot = (row, Some(o));
+                count += 1;
+            }
+        }
+        let mut acc = [_mm256_setzero_si256(); 4];
+        for k in (0..whole).step_by(16) {
+            // SAFETY: `k + 16 <= whole <= n = x.len()`, and each row of the group has `n`
+            // values (or is unused, `count` rows only): every 16-byte load is inside its slice.
+            unsafe {
+                let xv = _mm256_cvtepi8_epi16(_mm_loadu_si128(x.as_ptr().add(k).cast()));
+                for (a, (row, _)) in acc.iter_mut().zip(&group).take(count) {
+                    let wv = _mm256_cvtepi8_epi16(_mm_loadu_si128(row.as_ptr().add(k).cast()));
+                    *a = _mm256_add_epi32(*a, _mm256_madd_epi16(xv, wv));
+                }
+            }
+        }
+        let sums = sum_lanes(acc);
+        for (&sum, (row, o)) in sums.iter().zip(group.iter_mut()).take(count) {
+            let tail = row[whole..]
+                .iter()
+                .zip(&x[whole..])
+                .fold(sum, |d, (&a, &b)| {
+                    d.wrapping_add(i32::from(a) * i32::from(b))
+                });
+            if let Some(o) = o.take() {
+                *o = tail;
+            }
+        }
+    }
+}
+
+/// The lane sums of four vectors.
+#[target_feature(enable = "avx2")]
+unsafe fn sum_lanes(v: [__m256i; 4]) -> [i32; 4] {
+    let s01 = _mm256_hadd_epi32(v[0], v[1]);
+    let s23 = _mm256_hadd_epi32(v[2], v[3]);
+    let s = _mm256_hadd_epi32(s01, s23);
+    let s = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256::<1>(s));
+    let mut out = [0i32; 4];
+    // SAFETY: `out` is 16 bytes, the width of the store.
+    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), s) };
+    out
+}
+
+/// The AVX2 [`super::conv_tile`]; `cols.len() == pairs · 2 · TILE` and every weight slice has at
+/// least `2·pairs − 1` values (the caller checked).
+pub(super) fn conv_tile(
+    level: Level,
+    w: &[&[i8]],
+    cols: &[i16],
+    pairs: usize,
+    acc: &mut [[i32; TILE]],
+) {
+    debug_assert_eq!(cols.len(), pairs * 2 * TILE);
+    if level.0 != Isa::Avx2 {
+        return;
+    }
+    let mut c = 0;
+    while c < w.len() {
+        // four channels share each load of the columns; the rest one at a time
+        let step = if w.len() - c >= 4 { 4 } else { 1 };
+        let (w, acc) = (&w[c..c + step], &mut acc[c..c + step]);
+        // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
+        unsafe {
+            if step == 4 {
+                conv_tile_avx2::<4>(w, cols, pairs, acc)
+            } else {
+                conv_tile_avx2::<1>(w, cols, pairs, acc)
+            }
+        }
+        c += step;
+    }
+}
+
+/// `C` channels of a tile, one pair of rows at a time: the two rows interleaved
+/// (`vpunpcklwd`/`vpunpckhwd`: positions 0–3 and 8–11 in one vector, 4–7 and 12–15 in the other)
+/// against each channel's weight pair, so the sums sit in that order until the store.
+#[target_feature(enable = "avx2")]
+unsafe fn conv_tile_avx2<const C: usize>(
+    w: &[&[i8]],
+    cols: &[i16],
+    pairs: usize,
+    acc: &mut [[i32; TILE]],
+) {
+    let (w, acc) = (&w[..C], &mut acc[..C]);
+    // pair rows whose two weights every channel has; the last may lack its second
+    let full = w.iter().map(|w| w.len() / 2).min().unwrap_or(0).min(pairs);
+    let mut lo = [_mm256_setzero_si256(); C];
+    let mut hi = [_mm256_setzero_si256(); C];
+    for c in 0..C {
+        // SAFETY: each `acc` row is `TILE` = 16 `i32`s, two 32-byte vectors.
+        let (p0, p8) = unsafe {
+            (
+                _mm256_loadu_si256(acc[c].as_ptr().cast()),
+                _mm256_loadu_si256(acc[c][8..].as_ptr().cast()),
+            )
+        };
+        lo[c] = _mm256_permute2x128_si256::<0x20>(p0, p8);
+        hi[c] = _mm256_permute2x128_si256::<0x31>(p0, p8);
+    }
+    for (j, rows) in cols.chunks_exact(2 * TILE).take(pairs).enumerate() {
+        // SAFETY: `rows` is `2·TILE` = 32 `i16`s: two 32-byte loads.
+        let (first, second) = unsafe {
+            (
+                _mm256_loadu_si256(rows.as_ptr().cast()),
+                _mm256_loadu_si256(rows[TILE..].as_ptr().cast()),
+            )
+        };
+        let (a, b) = (
+            _mm256_unpacklo_epi16(first, second),
+            _mm256_unpackhi_epi16(first, second),
+        );
+        for c in 0..C {
+            let (w0, w1) = if j < full {
+                (w[c][2 * j], w[c][2 * j + 1])
+            } else {
+                (w[c][2 * j], w[c].get(2 * j + 1).copied().unwrap_or(0))
+            };
+            // bytes w0, w1 repeated, widened: i16 lanes w0, w1, w0, w1, …
+            let pair =
+                _mm256_cvtepi8_epi16(_mm_set1_epi16(i16::from_le_bytes([w0 as u8, w1 as u8])));
+            lo[c] = _mm256_add_epi32(lo[c], _mm256_madd_epi16(a, pair));
+            hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(b, pair));
+        }
+    }
+    for c in 0..C {
+        let (p0, p8) = (
+            _mm256_permute2x128_si256::<0x20>(lo[c], hi[c]),
+            _mm256_permute2x128_si256::<0x31>(lo[c], hi[c]),
+        );
+        // SAFETY: as the loads above.
+        unsafe {
+            _mm256_storeu_si256(acc[c].as_mut_ptr().cast(), p0);
+            _mm256_storeu_si256(acc[c][8..].as_mut_ptr().cast(), p8);
+        }
+    }
+}
+
+/// The AVX2 [`super::requantize`] for `shift ≥ 25` and an `i8` zero point (the caller checked):
+/// `false`, with `out` untouched, when some `acc + bias` leaves `i32`.
+pub(super) fn requantize(
+    level: Level,
+    channel: &Channel,
+    acc: &[i32; TILE],
+    out: &mut [i8],
+) -> bool {
+    if level.0 != Isa::Avx2 {
+        return false;
+    }
+    // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
+    let (fits, bytes) = unsafe { requantize_avx2(channel, acc) };
+    if fits {
+        out.copy_from_slice(&bytes[..out.len()]);
+    }
+    fits
+}
+
+/// Sixteen outputs of one channel, in 64-bit lanes: `s = acc + bias` (checked for `i32`
+/// overflow), `s · m` (`vpmuldq`, even and odd lanes), `+ 2^(shift−1) − [s·m < 0]`, an
+/// arithmetic shift as a logical one of the value offset by `2^63`, then saturating packs with
+/// the zero point added in `i16`, which saturates as the `i64` sum would (|zp| ≤ 128).
+#[target_feature(enable = "avx2")]
+unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE]) -> (bool, [i8; TILE]) {
+    let zero = _mm256_setzero_si256();
+    let bias = _mm256_set1_epi32(channel.bias as i32);
+    let multiplier = _mm256_set1_epi64x(channel.multiplier);
+    let half = _mm256_set1_epi64x(channel.half);
+    let top = _mm256_set1_epi64x(i64::MIN);
+    let offset = _mm256_set1_epi64x(((1u64 << 63) >> channel.shift) as i64);
+    let count = _mm_cvtsi32_si128(channel.shift as i32);
+    let round = |p: __m256i| {
+        let t = _mm256_add_epi64(_mm256_add_epi64(p, half), _mm256_cmpgt_epi64(zero, p));
+        _mm256_sub_epi64(_mm256_srl_epi64(_mm256_xor_si256(t, top), count), offset)
+    };
+    let mut overflow = zero;
+    let mut halves = [zero; 2];
+    for (h, out) in halves.iter_mut().enumerate() {
+        // SAFETY: `acc` is 16 `i32`s; the load reads eight from `8·h`.
+        let a = unsafe { _mm256_loadu_si256(acc[8 * h..].as_ptr().cast()) };
+        let s = _mm256_add_epi32(a, bias);
+        overflow = _mm256_or_si256(
+            overflow,
+            _mm256_and_si256(_mm256_xor_si256(a, s), _mm256_xor_si256(bias, s)),
+        );
+        let even = round(_mm256_mul_epi32(s, multiplier));
+        let odd = round(_mm256_mul_epi32(_mm256_srli_epi64::<32>(s), multiplier));
+        *out = _mm256_blend_epi32::<0b1010_1010>(even, _mm256_slli_epi64::<32>(odd));
+    }
+    let mut bytes = [0i8; TILE];
+    if _mm256_movemask_ps(_mm256_castsi256_ps(overflow)) != 0 {
+        return (false, bytes);
+    }
+    // i16 lanes: [h0 0..4, h1 0..4 | h0 4..8, h1 4..8]
+    let words = _mm256_adds_epi16(
+        _mm256_packs_epi32(halves[0], halves[1]),
+        _mm256_set1_epi16(channel.zero_point as i16),
+    );
+    // bytes of each 128-bit lane: its eight words, twice; dwords 0, 4, 1, 5 are the order
+    let packed = _mm256_packs_epi16(words, words);
+    let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
+    // SAFETY: `bytes` is 16 bytes, the width of the store.
+    unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), _mm256_castsi256_si128(ordered)) };
+    (true, bytes)
+}
