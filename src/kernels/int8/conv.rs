@@ -3,22 +3,28 @@
 
 use super::Channels;
 use crate::kernels::conv::ConvGeom;
-use crate::kernels::simd::{conv_tile, requantize, vectorized, Level, TILE};
+use crate::kernels::simd::{conv_tile, requantize, vectorized, Channel, Level, TILE};
 
 /// Values of the stack block [`conv_i8`] gathers patches into (4 KiB of `i16`).
 pub const INT8_BLOCK: usize = 2048;
 
-/// Output channels whose `i32` sums [`conv_i8`] keeps at once (2 KiB on the stack).
-pub const INT8_CHANNELS: usize = 32;
+/// Output channels whose `i32` sums [`conv_i8`] keeps at once (1 KiB on the stack).
+pub const INT8_CHANNELS: usize = 16;
 
-/// Patch-row pairs of one segment: [`TILE`] positions of them fill the block.
-const SEGMENT: usize = INT8_BLOCK / (2 * TILE);
+/// Patch-row pairs of one segment: [`TILE`] positions of them fill the block but for one row
+/// pair, room for the gather's sixteen-wide writes past the last row.
+const SEGMENT: usize = INT8_BLOCK / (2 * TILE) - 1;
+
+/// Most tiles one gather serves, when the block holds their whole patches.
+const WIDE: usize = 4;
 
 /// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
 /// weights), [`TILE`] output positions at a time: their patches are gathered on the stack as
-/// `x − zp_in` (zero at the padding), patch rows in pairs ([`conv_tile`]'s layout), at
-/// most [`INT8_BLOCK`] values at once (a longer patch is taken in segments, its sums kept in
-/// `i32` for up to [`INT8_CHANNELS`] channels per pass); then each channel is requantized.
+/// `x − zp_in` (zero at the padding) in [`conv_tile`]'s layout, at most [`INT8_BLOCK`] values
+/// at once — up to four tiles per gather when their patches fit, a longer patch in segments,
+/// its sums kept in `i32` for up to [`INT8_CHANNELS`] channels per pass; then each channel is
+/// requantized. About 8 KiB of stack: the block, the sums, the weights' and requantizations'
+/// views for one pass, the tile's runs of output rows.
 ///
 /// ```
 /// use stratanet::kernels::conv::ConvGeom;
@@ -42,46 +48,68 @@ pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8])
 fn conv_at(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
     let (patch, positions) = (g.patch(), g.positions());
     let segments = patch.div_ceil(2).div_ceil(SEGMENT).max(1);
+    // Tiles per gather: one when the patch takes segments, else as many as the block holds
+    // (with two rows of room for the gather's writes past the last).
+    let tiles = match segments {
+        1 => (INT8_BLOCK / ((patch.div_ceil(2) * 2 + 2) * TILE)).clamp(1, WIDE),
+        _ => 1,
+    };
+    let width = tiles * TILE;
     let mut block = [0i16; INT8_BLOCK];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
-    for start in (0..positions).step_by(TILE) {
-        let n = TILE.min(positions - start);
+    for start in (0..positions).step_by(width) {
+        let n = width.min(positions - start);
         for first in (0..g.c_out).step_by(INT8_CHANNELS) {
             let channels = first..g.c_out.min(first + INT8_CHANNELS);
-            let sums = &mut sums[..channels.len()];
-            sums.fill([0; TILE]);
-            for s in 0..segments {
+            let segment_weights = |s: usize| {
                 let rows = 2 * s * SEGMENT..patch.min(2 * (s + 1) * SEGMENT);
-                // one segment's columns serve every channel: gathered once per tile then
-                if segments > 1 || first == 0 {
-                    gather(
-                        g,
-                        x,
-                        q.input_zero_point,
-                        start..start + n,
-                        rows.clone(),
-                        &mut block,
-                    );
-                }
                 let mut weights: [&[i8]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
                 for (d, c) in weights.iter_mut().zip(channels.clone()) {
                     *d = &w[c * patch + rows.start..c * patch + rows.end];
                 }
-                let pairs = rows.len().div_ceil(2);
-                conv_tile(level, &weights[..channels.len()], &block, pairs, sums);
+                (weights, rows)
+            };
+            // with one segment, its weights and each channel's requantization serve every tile
+            let single = segment_weights(0);
+            let mut requants = [Channel::ZERO; INT8_CHANNELS];
+            for (d, c) in requants.iter_mut().zip(channels.clone()) {
+                *d = q.channel(c);
             }
-            for (c, acc) in channels.zip(sums.iter()) {
-                let out = &mut y[c * positions + start..c * positions + start + n];
-                requantize(level, &q.channel(c), acc, out);
+            for tile in (0..n).step_by(TILE) {
+                let sums = &mut sums[..channels.len()];
+                sums.fill([0; TILE]);
+                for s in 0..segments {
+                    let other;
+                    let (weights, rows) = if s == 0 {
+                        (&single.0, single.1.clone())
+                    } else {
+                        other = segment_weights(s);
+                        (&other.0, other.1.clone())
+                    };
+                    // A gather serves every channel and tile of one segment: once per `start`
+                    // when there is one segment, else once per segment and channel pass.
+                    if tile == 0 && (segments > 1 || first == 0) {
+                        let zp = q.input_zero_point;
+                        gather(g, x, zp, start..start + n, rows.clone(), &mut block, width);
+                    }
+                    let (weights, pairs) = (&weights[..channels.len()], rows.len().div_ceil(2));
+                    conv_tile(level, weights, &block[tile..], width, pairs, sums);
+                }
+                let at = start + tile;
+                let count = TILE.min(n - tile);
+                for ((c, acc), channel) in channels.clone().zip(sums.iter()).zip(&requants) {
+                    let out = &mut y[c * positions + at..c * positions + at + count];
+                    requantize(level, channel, acc, out);
+                }
             }
         }
     }
 }
 
-/// Rows `rows` of the patches of output positions `range` (at most [`TILE`]) as `x −
+/// Rows `rows` of the patches of output positions `range` (at most `width`) as `x −
 /// zero_point`, in [`conv_tile`]'s layout: row `r` of position `range.start + k` at
-/// `block[(r − rows.start) · TILE + k]`; 0 at the padding, for positions past `range` and in the
-/// zero row after an odd count. A patch row is `(c, ki, kj)` in that order. Positions of one
+/// `block[(r − rows.start) · width + k]`; 0 at the padding, for positions past `range` and in
+/// the zero row after an odd count. A patch row is `(c, ki, kj)` in that order. Positions of one
 /// output row read one run of input columns, copied as a slice when the stride is 1.
 #[inline(always)]
 fn gather(
@@ -91,12 +119,13 @@ fn gather(
     range: core::ops::Range<usize>,
     rows: core::ops::Range<usize>,
     block: &mut [i16],
+    width: usize,
 ) {
     let plane = g.h * g.w;
-    block[..rows.len().div_ceil(2) * 2 * TILE].fill(0);
+
     let shifted = |v: &i8| i32::from(*v).wrapping_sub(zero_point) as i16;
     // The tile's runs of positions in one output row: (first slot, oy, ox, count).
-    let mut runs = [(0, 0, 0, 0); TILE];
+    let mut runs = [(0, 0, 0, 0); WIDE * TILE];
     let (mut slots, mut position, mut count_runs) = (0, range.start, 0);
     while position < range.end {
         let (oy, ox) = (position / g.ow, position % g.ow);
@@ -110,28 +139,40 @@ fn gather(
         rows.start % taps / g.kw,
         rows.start % g.kw,
     );
-    for dst in block.chunks_exact_mut(TILE).take(rows.len()) {
-        let channel = &x[c * plane..(c + 1) * plane];
+    for r in 0..rows.len() {
+        // A run's columns are written sixteen at a time, so they may spill into the next row,
+        // which is zeroed before its own runs (the block has a row of room past the segment).
+        let line = &mut block[r * width..(r + 1) * width + TILE];
+        line[..width].fill(0);
         for &(k, oy, ox, count) in &runs[..count_runs] {
             let iy = (oy * g.sh + ki).wrapping_sub(g.ph);
             if iy >= g.h {
                 continue;
             }
-            let row = &channel[iy * g.w..(iy + 1) * g.w];
-            let out = &mut dst[k..k + count];
+            let row = c * plane + iy * g.w;
             // output column ox + t reads input column (ox + t)·sw + kj − pw
             let x0 = ox * g.sw + kj;
             if g.sw == 1 {
                 let t0 = g.pw.saturating_sub(x0).min(count);
                 let t1 = (g.w + g.pw).saturating_sub(x0).min(count);
-                if t0 < t1 {
-                    let src = &row[x0 + t0 - g.pw..x0 + t1 - g.pw];
-                    for (d, v) in out[t0..t1].iter_mut().zip(src) {
+                if t0 >= t1 {
+                    continue;
+                }
+                let (from, len) = (row + x0 + t0 - g.pw, t1 - t0);
+                if let Some(src) = x.get(from..from + TILE) {
+                    // lanes past the run are zeroed: a later run of this tile, or none, owns them
+                    let out = &mut line[k + t0..k + t0 + TILE];
+                    for (i, (d, v)) in out.iter_mut().zip(src).enumerate() {
+                        *d = if i < len { shifted(v) } else { 0 };
+                    }
+                } else {
+                    for (d, v) in line[k + t0..k + t0 + len].iter_mut().zip(&x[from..]) {
                         *d = shifted(v);
                     }
                 }
             } else {
-                for (t, d) in out.iter_mut().enumerate() {
+                let row = &x[row..row + g.w];
+                for (t, d) in line[k..k + count].iter_mut().enumerate() {
                     if let Some(v) = row.get((x0 + t * g.sw).wrapping_sub(g.pw)) {
                         *d = shifted(v);
                     }
@@ -146,6 +187,9 @@ fn gather(
                 (ki, c) = (0, c + 1);
             }
         }
+    }
+    if rows.len() % 2 == 1 {
+        block[rows.len() * width..(rows.len() + 1) * width].fill(0);
     }
 }
 

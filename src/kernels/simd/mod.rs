@@ -181,11 +181,13 @@ fn dense_dots_portable(x: &[i8], w: &[i8], out: &mut [i32]) {
 }
 
 /// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w_c[r] · cols[r][p]` over the
-/// `2·pairs` patch rows of `cols`, laid out `cols[r·TILE + p]` ([`TILE`] positions per row; an
-/// odd patch is followed by a zero row). `w[c]` is channel `c`'s weights for those rows: `2·pairs`
-/// values, or one fewer before the zero row. Wrapping `i32` sums.
+/// `2·pairs` patch rows of `cols`, row `r` at `cols[r·stride..][..TILE]` ([`TILE`] positions of a
+/// row `stride ≥ TILE` long; an odd patch is followed by a zero row). `w[c]` is channel `c`'s
+/// weights for those rows: `2·pairs` values, or one fewer before the zero row. Wrapping `i32`
+/// sums.
 ///
-/// Panics if `cols` holds fewer than `2·pairs` rows or a weight slice is too short.
+/// Panics if `cols` is too short for `2·pairs` rows, `stride < TILE` or a weight slice is too
+/// short.
 ///
 /// ```
 /// use stratanet::kernels::simd::{conv_tile, Level, TILE};
@@ -195,26 +197,40 @@ fn dense_dots_portable(x: &[i8], w: &[i8], out: &mut [i32]) {
 ///     cols[p] = p as i16;
 /// }
 /// let mut acc = [[0i32; TILE]; 2];
-/// conv_tile(Level::detected(), &[&[2, 3], &[-1]], &cols, 1, &mut acc);
+/// conv_tile(Level::detected(), &[&[2, 3], &[-1]], &cols, TILE, 1, &mut acc);
 /// assert_eq!(acc[0][5], 2 * 5 + 3);
 /// assert_eq!(acc[1][5], -5);
 /// ```
-pub fn conv_tile(level: Level, w: &[&[i8]], cols: &[i16], pairs: usize, acc: &mut [[i32; TILE]]) {
-    let cols = &cols[..pairs * 2 * TILE];
+pub fn conv_tile(
+    level: Level,
+    w: &[&[i8]],
+    cols: &[i16],
+    stride: usize,
+    pairs: usize,
+    acc: &mut [[i32; TILE]],
+) {
+    assert!(stride >= TILE && (pairs == 0 || (2 * pairs - 1) * stride + TILE <= cols.len()));
     assert!(w.len() <= acc.len() && w.iter().all(|w| w.len() + 1 >= 2 * pairs));
     match level.0 {
-        Isa::Portable => conv_tile_portable(w, cols, pairs, acc),
+        Isa::Portable => conv_tile_portable(w, cols, stride, pairs, acc),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => x86::conv_tile(level, w, cols, pairs, acc),
+        Isa::Avx2 => x86::conv_tile(level, w, cols, stride, pairs, acc),
     }
 }
 
-fn conv_tile_portable(w: &[&[i8]], cols: &[i16], pairs: usize, acc: &mut [[i32; TILE]]) {
+fn conv_tile_portable(
+    w: &[&[i8]],
+    cols: &[i16],
+    stride: usize,
+    pairs: usize,
+    acc: &mut [[i32; TILE]],
+) {
     for (w, acc) in w.iter().zip(acc.iter_mut()) {
-        for (j, rows) in cols.chunks_exact(2 * TILE).take(pairs).enumerate() {
+        for j in 0..pairs {
             let w0 = i32::from(w[2 * j]);
             let w1 = w.get(2 * j + 1).map_or(0, |&v| i32::from(v));
-            let (first, second) = rows.split_at(TILE);
+            let first = &cols[2 * j * stride..][..TILE];
+            let second = &cols[(2 * j + 1) * stride..][..TILE];
             for ((a, &c0), &c1) in acc.iter_mut().zip(first).zip(second) {
                 *a = a.wrapping_add(w0 * i32::from(c0) + w1 * i32::from(c1));
             }
@@ -239,6 +255,15 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// Zero out for any sum (multiplier 0, zero point 0): a placeholder.
+    pub const ZERO: Channel = Channel {
+        bias: 0,
+        multiplier: 0,
+        half: 1,
+        shift: 1,
+        zero_point: 0,
+    };
+
     /// The int8 output for `acc`; no overflow is possible (|acc + bias| < 2^32, the multiplier
     /// < 2^25), no branch.
     #[inline]

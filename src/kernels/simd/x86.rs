@@ -89,16 +89,16 @@ unsafe fn sum_lanes(v: [__m256i; 4]) -> [i32; 4] {
     out
 }
 
-/// The AVX2 [`super::conv_tile`]; `cols.len() == pairs · 2 · TILE` and every weight slice has at
-/// least `2·pairs − 1` values (the caller checked).
+/// The AVX2 [`super::conv_tile`]; `cols` holds the `2·pairs` rows of `stride` and every weight
+/// slice has at least `2·pairs − 1` values (the caller checked).
 pub(super) fn conv_tile(
     level: Level,
     w: &[&[i8]],
     cols: &[i16],
+    stride: usize,
     pairs: usize,
     acc: &mut [[i32; TILE]],
 ) {
-    debug_assert_eq!(cols.len(), pairs * 2 * TILE);
     if level.0 != Isa::Avx2 {
         return;
     }
@@ -110,9 +110,9 @@ pub(super) fn conv_tile(
         // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
         unsafe {
             if step == 4 {
-                conv_tile_avx2::<4>(w, cols, pairs, acc)
+                conv_tile_avx2::<4>(w, cols, stride, pairs, acc)
             } else {
-                conv_tile_avx2::<1>(w, cols, pairs, acc)
+                conv_tile_avx2::<1>(w, cols, stride, pairs, acc)
             }
         }
         c += step;
@@ -126,6 +126,7 @@ pub(super) fn conv_tile(
 unsafe fn conv_tile_avx2<const C: usize>(
     w: &[&[i8]],
     cols: &[i16],
+    stride: usize,
     pairs: usize,
     acc: &mut [[i32; TILE]],
 ) {
@@ -145,12 +146,16 @@ unsafe fn conv_tile_avx2<const C: usize>(
         lo[c] = _mm256_permute2x128_si256::<0x20>(p0, p8);
         hi[c] = _mm256_permute2x128_si256::<0x31>(p0, p8);
     }
-    for (j, rows) in cols.chunks_exact(2 * TILE).take(pairs).enumerate() {
-        // SAFETY: `rows` is `2·TILE` = 32 `i16`s: two 32-byte loads.
+    for j in 0..pairs {
+        let (first, second) = (
+            &cols[2 * j * stride..][..TILE],
+            &cols[(2 * j + 1) * stride..][..TILE],
+        );
+        // SAFETY: each row slice is `TILE` = 16 `i16`s, one 32-byte load.
         let (first, second) = unsafe {
             (
-                _mm256_loadu_si256(rows.as_ptr().cast()),
-                _mm256_loadu_si256(rows[TILE..].as_ptr().cast()),
+                _mm256_loadu_si256(first.as_ptr().cast()),
+                _mm256_loadu_si256(second.as_ptr().cast()),
             )
         };
         let (a, b) = (
@@ -195,11 +200,7 @@ pub(super) fn requantize(
         return false;
     }
     // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
-    let (fits, bytes) = unsafe { requantize_avx2(channel, acc) };
-    if fits {
-        out.copy_from_slice(&bytes[..out.len()]);
-    }
-    fits
+    unsafe { requantize_avx2(channel, acc, out) }
 }
 
 /// Sixteen outputs of one channel, in 64-bit lanes: `s = acc + bias` (checked for `i32`
@@ -207,7 +208,7 @@ pub(super) fn requantize(
 /// arithmetic shift as a logical one of the value offset by `2^63`, then saturating packs with
 /// the zero point added in `i16`, which saturates as the `i64` sum would (|zp| ≤ 128).
 #[target_feature(enable = "avx2")]
-unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE]) -> (bool, [i8; TILE]) {
+unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) -> bool {
     let zero = _mm256_setzero_si256();
     let bias = _mm256_set1_epi32(channel.bias as i32);
     let multiplier = _mm256_set1_epi64x(channel.multiplier);
@@ -233,9 +234,8 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE]) -> (bool, [i8; T
         let odd = round(_mm256_mul_epi32(_mm256_srli_epi64::<32>(s), multiplier));
         *out = _mm256_blend_epi32::<0b1010_1010>(even, _mm256_slli_epi64::<32>(odd));
     }
-    let mut bytes = [0i8; TILE];
     if _mm256_movemask_ps(_mm256_castsi256_ps(overflow)) != 0 {
-        return (false, bytes);
+        return false;
     }
     // i16 lanes: [h0 0..4, h1 0..4 | h0 4..8, h1 4..8]
     let words = _mm256_adds_epi16(
@@ -245,7 +245,15 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE]) -> (bool, [i8; T
     // bytes of each 128-bit lane: its eight words, twice; dwords 0, 4, 1, 5 are the order
     let packed = _mm256_packs_epi16(words, words);
     let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
-    // SAFETY: `bytes` is 16 bytes, the width of the store.
-    unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), _mm256_castsi256_si128(ordered)) };
-    (true, bytes)
+    let ordered = _mm256_castsi256_si128(ordered);
+    if out.len() == TILE {
+        // SAFETY: `out` is 16 bytes, the width of the store.
+        unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), ordered) };
+    } else {
+        let mut bytes = [0i8; TILE];
+        // SAFETY: `bytes` is 16 bytes, the width of the store.
+        unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), ordered) };
+        out.copy_from_slice(&bytes[..out.len()]);
+    }
+    true
 }
