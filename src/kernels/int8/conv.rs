@@ -158,16 +158,20 @@ fn gather(
                 if t0 >= t1 {
                     continue;
                 }
-                let (from, len) = (row + x0 + t0 - g.pw, t1 - t0);
-                if let Some(src) = x.get(from..from + TILE) {
-                    // lanes past the run are zeroed: a later run of this tile, or none, owns them
-                    let out = &mut line[k + t0..k + t0 + TILE];
-                    for (i, (d, v)) in out.iter_mut().zip(src).enumerate() {
-                        *d = if i < len { shifted(v) } else { 0 };
-                    }
-                } else {
-                    for (d, v) in line[k + t0..k + t0 + len].iter_mut().zip(&x[from..]) {
-                        *d = shifted(v);
+                for done in (0..t1 - t0).step_by(TILE) {
+                    let (from, len, at) =
+                        (row + x0 + t0 - g.pw + done, t1 - t0 - done, k + t0 + done);
+                    if let Some(src) = x.get(from..from + TILE) {
+                        // lanes past the run are zeroed: a later run, or none, owns them
+                        let out = &mut line[at..at + TILE];
+                        for (i, (d, v)) in out.iter_mut().zip(src).enumerate() {
+                            *d = if i < len { shifted(v) } else { 0 };
+                        }
+                    } else {
+                        let len = len.min(TILE);
+                        for (d, v) in line[at..at + len].iter_mut().zip(&x[from..]) {
+                            *d = shifted(v);
+                        }
                     }
                 }
             } else {
@@ -208,6 +212,8 @@ mod tests {
             (17, 5, 6, 6, 3, 3, 1, 1, 1, 1), // 153 rows: two segments
             (40, 37, 4, 5, 3, 3, 1, 2, 0, 2), // 360 rows, 37 channels
             (2, 3, 3, 3, 3, 3, 1, 1, 3, 3),  // windows of padding only
+            (1, 3, 5, 40, 3, 3, 1, 1, 1, 1), // output rows longer than a tile
+            (2, 2, 3, 37, 3, 3, 1, 2, 1, 1), // and with stride 2
         ];
         for (c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) in shapes {
             let (oh, ow) = ((h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);
