@@ -158,7 +158,8 @@ fn gather(
                 if t0 >= t1 {
                     continue;
                 }
-                for done in (0..t1 - t0).step_by(TILE) {
+                let mut done = 0;
+                while t0 + done < t1 {
                     let (from, len, at) =
                         (row + x0 + t0 - g.pw + done, t1 - t0 - done, k + t0 + done);
                     if let Some(src) = x.get(from..from + TILE) {
@@ -173,6 +174,7 @@ fn gather(
                             *d = shifted(v);
                         }
                     }
+                    done += TILE;
                 }
             } else {
                 let row = &x[row..row + g.w];
