@@ -1,5 +1,6 @@
-//! Criterion benchmarks: forward and backward of each layer kind at two sizes, and the training
-//! steps of the reference workloads. Run: `cargo bench --bench layers` (add `-- <filter>` to pick).
+//! Criterion benchmarks: forward and backward of each layer kind at two sizes, the training
+//! steps of the reference workloads, and the single-sample convolution kernels (int8 against
+//! f32) on the workload CNN's two geometries. Run: `cargo bench --bench layers` (add `-- <filter>` to pick).
 //! The side-by-side comparison with PyTorch is `benches/compare_pytorch.sh`.
 
 #[path = "../examples/util/workload_nets.rs"]
@@ -103,9 +104,58 @@ fn steps(c: &mut Criterion) {
     group.finish();
 }
 
+/// One sample through `kernels::int8::conv_i8` and `kernels::conv::conv_direct` (f32 `Frozen`'s
+/// convolution) on the same geometry: the workload CNN's two 3×3 convolutions.
+fn conv_kernels(c: &mut Criterion) {
+    use stratanet::kernels::conv::{conv_direct, ConvGeom};
+    use stratanet::kernels::int8::{conv_i8, Channels};
+    use stratanet::kernels::requant::Requant;
+    let mut group = c.benchmark_group("conv_kernel");
+    for (c_in, c_out, h) in [(1, 8, 28), (8, 16, 14)] {
+        let (w, ph, pw) = (h, 1, 1);
+        let (kh, kw, sh, sw, oh, ow) = (3, 3, 1, 1, h, w);
+        let g = ConvGeom {
+            c_in,
+            c_out,
+            h,
+            w,
+            kh,
+            kw,
+            sh,
+            sw,
+            ph,
+            pw,
+            oh,
+            ow,
+        };
+        let size = format!("{c_in}x{h}x{w}_to_{c_out}");
+        let x = random(g.in_len(), 3);
+        let weights = random(c_out * g.patch(), 4);
+        let (mut y, bias) = (vec![0.0f32; g.out_len()], vec![0.1f32; c_out]);
+        group.bench_function(BenchmarkId::new("f32", &size), |b| {
+            b.iter(|| conv_direct(&g, black_box(&x), &weights, &bias, &mut y))
+        });
+        let xq: Vec<i8> = x.iter().map(|&v| (v * 127.0) as i8).collect();
+        let wq: Vec<i8> = weights.iter().map(|&v| (v * 127.0) as i8).collect();
+        let requant = vec![Requant::from_real(0.002).unwrap().to_word(); c_out];
+        let bias = vec![100; c_out];
+        let q = Channels {
+            bias: &bias,
+            requant: &requant,
+            input_zero_point: -3,
+            output_zero_point: 5,
+        };
+        let mut yq = vec![0i8; g.out_len()];
+        group.bench_function(BenchmarkId::new("int8", &size), |b| {
+            b.iter(|| conv_i8(&g, black_box(&xq), &wq, &q, &mut yq))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = layers, steps
+    targets = layers, steps, conv_kernels
 }
 criterion_main!(benches);
