@@ -278,7 +278,8 @@ impl Channel {
 
 /// `out[p] = channel.output(acc[p])` for `p < out.len()` (at most [`TILE`]): a convolution
 /// tile's outputs. The SIMD form covers multipliers below 1 (`shift ≥ 25`), which keep the
-/// rounded value in `i32`; it hands a tile whose `acc + bias` leaves `i32` to the portable form.
+/// rounded value in `i32`, with the fields in the ranges [`Channel`] documents; it hands any
+/// other channel, and a tile whose `acc + bias` leaves `i32`, to the portable form.
 ///
 /// ```
 /// use stratanet::kernels::simd::{requantize, Channel, Level, TILE};
@@ -293,8 +294,10 @@ pub fn requantize(level: Level, channel: &Channel, acc: &[i32; TILE], out: &mut 
     let out = &mut out[..n];
     #[cfg(target_arch = "x86_64")]
     if level.0 == Isa::Avx2
-        && channel.shift >= 25
+        && (25..=62).contains(&channel.shift)
         && (-128..=127).contains(&channel.zero_point)
+        && (0..1 << 25).contains(&channel.multiplier)
+        && i32::try_from(channel.bias).is_ok()
         && x86::requantize(level, channel, acc, out)
     {
         return;
