@@ -39,12 +39,10 @@ impl Channels<'_> {
     #[inline]
     fn channel(&self, c: usize) -> Channel {
         let r = Requant::from_word(self.requant[c]);
-        let shift = r.shift.clamp(1, 62) as u32;
         Channel {
             bias: i64::from(self.bias[c]),
             multiplier: i64::from(r.multiplier),
-            half: 1 << (shift - 1),
-            shift,
+            shift: r.shift.clamp(1, 62) as u32,
             zero_point: i64::from(self.output_zero_point),
         }
     }

@@ -248,8 +248,6 @@ pub struct Channel {
     pub bias: i64,
     /// The fixed-point multiplier, below `2^25`.
     pub multiplier: i64,
-    /// `2^(shift − 1)`.
-    pub half: i64,
     /// The shift, in `1..=62`.
     pub shift: u32,
     /// The output's zero point.
@@ -261,17 +259,22 @@ impl Channel {
     pub const ZERO: Channel = Channel {
         bias: 0,
         multiplier: 0,
-        half: 1,
         shift: 1,
         zero_point: 0,
     };
+
+    /// `2^(shift − 1)`: a half in the output's steps.
+    #[inline]
+    pub fn half(self) -> i64 {
+        1 << (self.shift - 1)
+    }
 
     /// The int8 output for `acc`; no overflow is possible (|acc + bias| < 2^32, the multiplier
     /// < 2^25), no branch.
     #[inline]
     pub fn output(self, acc: i32) -> i8 {
         let v = (i64::from(acc) + self.bias) * self.multiplier;
-        let rounded = (v + self.half + (v >> 63)) >> self.shift;
+        let rounded = (v + self.half() + (v >> 63)) >> self.shift;
         (rounded + self.zero_point).clamp(-128, 127) as i8
     }
 }
@@ -284,7 +287,7 @@ impl Channel {
 /// ```
 /// use stratanet::kernels::simd::{requantize, Channel, Level, TILE};
 /// // × 0.75 (3·2^23 / 2^25), zero point −3
-/// let c = Channel { bias: 2, multiplier: 3 << 23, half: 1 << 24, shift: 25, zero_point: -3 };
+/// let c = Channel { bias: 2, multiplier: 3 << 23, shift: 25, zero_point: -3 };
 /// let mut out = [0i8; 3];
 /// requantize(Level::detected(), &c, &[0, 2, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &mut out);
 /// assert_eq!(out, [-3 + 2, -3 + 3, 127]); // 1.5 rounds to 2, 3 stays 3, 751.5 saturates

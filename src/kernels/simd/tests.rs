@@ -108,7 +108,6 @@ fn requantization_agrees_on_every_level() {
                         between(&mut rng, 0, 1 << 24)
                     },
             ),
-            half: 1 << (shift - 1),
             shift,
             zero_point: i64::from(between(&mut rng, -128, 128)),
         };

@@ -212,7 +212,7 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) 
     let zero = _mm256_setzero_si256();
     let bias = _mm256_set1_epi32(channel.bias as i32);
     let multiplier = _mm256_set1_epi64x(channel.multiplier);
-    let half = _mm256_set1_epi64x(channel.half);
+    let half = _mm256_set1_epi64x(channel.half());
     let top = _mm256_set1_epi64x(i64::MIN);
     let offset = _mm256_set1_epi64x(((1u64 << 63) >> channel.shift) as i64);
     let count = _mm_cvtsi32_si128(channel.shift as i32);
