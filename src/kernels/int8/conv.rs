@@ -110,7 +110,8 @@ fn conv_at(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: 
 /// zero_point`, in [`conv_tile`]'s layout: row `r` of position `range.start + k` at
 /// `block[(r − rows.start) · width + k]`; 0 at the padding, for positions past `range` and in
 /// the zero row after an odd count. A patch row is `(c, ki, kj)` in that order. Positions of one
-/// output row read one run of input columns, copied as a slice when the stride is 1.
+/// output row read one run of input columns: with stride 1 converted sixteen at a time (the
+/// lanes past the run zeroed), otherwise one column at a time.
 #[inline(always)]
 fn gather(
     g: &ConvGeom,
@@ -122,7 +123,6 @@ fn gather(
     width: usize,
 ) {
     let plane = g.h * g.w;
-
     let shifted = |v: &i8| i32::from(*v).wrapping_sub(zero_point) as i16;
     // The tile's runs of positions in one output row: (first slot, oy, ox, count).
     let mut runs = [(0, 0, 0, 0); WIDE * TILE];

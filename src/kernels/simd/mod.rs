@@ -176,10 +176,16 @@ fn dense_dots_portable(x: &[i8], w: &[i8], out: &mut [i32]) {
         return out.fill(0);
     }
     for (row, o) in w.chunks_exact(x.len()).zip(out.iter_mut()) {
-        *o = row.iter().zip(x).fold(0i32, |d, (&a, &b)| {
-            d.wrapping_add(i32::from(a) * i32::from(b))
-        });
+        *o = dot_from(0, row, x);
     }
+}
+
+/// `sum + Σ a[i] · b[i]` (wrapping `i32`): the dense dot product, and the SIMD form's tail.
+#[inline]
+fn dot_from(sum: i32, a: &[i8], b: &[i8]) -> i32 {
+    a.iter().zip(b).fold(sum, |d, (&a, &b)| {
+        d.wrapping_add(i32::from(a) * i32::from(b))
+    })
 }
 
 /// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w_c[r] · cols[r][p]` over the

@@ -3,7 +3,7 @@
 //! which only the detection in [`super`] makes: that is the check behind every `unsafe` call of
 //! a `#[target_feature]` function here.
 
-use super::{Channel, Isa, Level, TILE};
+use super::{dot_from, Channel, Isa, Level, TILE};
 use core::arch::x86_64::*;
 
 /// [`super::vectorized`] at AVX2.
@@ -63,14 +63,8 @@ unsafe fn dense_dots_avx2(x: &[i8], w: &[i8], out: &mut [i32]) {
         }
         let sums = sum_lanes(acc);
         for (&sum, (row, o)) in sums.iter().zip(group.iter_mut()).take(count) {
-            let tail = row[whole..]
-                .iter()
-                .zip(&x[whole..])
-                .fold(sum, |d, (&a, &b)| {
-                    d.wrapping_add(i32::from(a) * i32::from(b))
-                });
             if let Some(o) = o.take() {
-                *o = tail;
+                *o = dot_from(sum, &row[whole..], &x[whole..]);
             }
         }
     }
