@@ -1,30 +1,36 @@
-//! The int8 2-D convolution: patches gathered on the stack in tiles of output positions, the
-//! products by [`simd::conv_tile`](crate::kernels::simd::conv_tile), each channel requantized.
+//! The int8 2-D convolution in tiles of output positions, the products by
+//! [`simd::conv_tile`](crate::kernels::simd::conv_tile), each channel requantized. A stride-1
+//! convolution reads its patch rows as shifted windows of a padded copy of the input (in bands
+//! of output rows); any other, or one whose padded rows do not fit, gathers patches.
 
 use super::Channels;
 use crate::kernels::conv::ConvGeom;
 use crate::kernels::simd::{conv_tile, requantize, vectorized, Channel, Level, TILE};
+use core::ops::Range;
 
-/// Values of the stack block [`conv_i8`] gathers patches into (4 KiB of `i16`).
+/// Values of the stack block [`conv_i8`] copies or gathers its input into (4 KiB of `i16`).
 pub const INT8_BLOCK: usize = 2048;
 
-/// Output channels whose `i32` sums [`conv_i8`] keeps at once (1 KiB on the stack).
-pub const INT8_CHANNELS: usize = 16;
+/// Output channels whose `i32` sums [`conv_i8`] keeps at once (512 bytes on the stack).
+pub const INT8_CHANNELS: usize = 8;
 
-/// Patch-row pairs of one segment: [`TILE`] positions of them fill the block but for one row
-/// pair, room for the gather's sixteen-wide writes past the last row.
-const SEGMENT: usize = INT8_BLOCK / (2 * TILE) - 1;
+/// Patch rows of one segment (one [`conv_tile`] call): a tile's worth of them, and a tile of room
+/// for the gather's sixteen-wide writes past the last, fill the block. Their weights for one
+/// channel pass take 2 KiB of stack as `i16`.
+const SEGMENT: usize = INT8_BLOCK / TILE - 2;
 
 /// Most tiles one gather serves, when the block holds their whole patches.
 const WIDE: usize = 4;
 
 /// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
-/// weights), [`TILE`] output positions at a time: their patches are gathered on the stack as
-/// `x − zp_in` (zero at the padding) in [`conv_tile`]'s layout, at most [`INT8_BLOCK`] values
-/// at once — up to four tiles per gather when their patches fit, a longer patch in segments,
-/// its sums kept in `i32` for up to [`INT8_CHANNELS`] channels per pass; then each channel is
-/// requantized. About 8 KiB of stack: the block, the sums, the weights' and requantizations'
-/// views for one pass, the tile's runs of output rows.
+/// weights), [`TILE`] output positions at a time, their sums kept in `i32` for up to
+/// [`INT8_CHANNELS`] channels per pass, then requantized; the input enters as `x − zp_in` (zero
+/// at the padding) in an [`INT8_BLOCK`] of `i16` on the stack. With stride 1 the block holds a
+/// padded copy of the input rows a band of output rows reads, and a patch row of a tile is a
+/// window of it; otherwise (or when not even one output row's input fits) the tiles' patches are
+/// gathered into it, a long patch in segments. About 7 KiB of stack: the block, one segment's
+/// weights for one pass widened to `i16` (2 KiB), the pass's sums and requantizations, the row
+/// offsets of one segment.
 ///
 /// ```
 /// use stratanet::kernels::conv::ConvGeom;
@@ -46,54 +52,218 @@ pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8])
 /// [`conv_i8`] with the kernels of `level` (inlined into [`vectorized`]'s code for it).
 #[inline(always)]
 fn conv_at(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
+    if g.positions() == 0 {
+        return;
+    }
+    match band_rows(g) {
+        Some(band) => banded(level, g, x, w, q, y, band),
+        None => gathered(level, g, x, w, q, y),
+    }
+}
+
+/// Output rows per band of a stride-1 convolution, when the padded input rows of at least one
+/// fit the block with a tile's room after them.
+fn band_rows(g: &ConvGeom) -> Option<usize> {
+    let per_row = g.c_in * (g.w + 2 * g.pw);
+    let fit = (INT8_BLOCK - TILE) / per_row.max(1);
+    (g.sh == 1 && g.sw == 1 && fit >= g.kh).then(|| (fit + 1 - g.kh).min(g.oh))
+}
+
+/// Channels `channels`' weights for patch rows `rows`, widened to `i16` into `wide` (one run
+/// of `rows.len()` per channel), as [`conv_tile`] takes them.
+#[inline(always)]
+fn widen<'a>(
+    w: &[i8],
+    patch: usize,
+    channels: Range<usize>,
+    rows: Range<usize>,
+    wide: &'a mut [i16; INT8_CHANNELS * SEGMENT],
+) -> [&'a [i16]; INT8_CHANNELS] {
+    let n = rows.len();
+    for (d, c) in wide.chunks_exact_mut(n).zip(channels.clone()) {
+        for (d, &v) in d
+            .iter_mut()
+            .zip(&w[c * patch + rows.start..c * patch + rows.end])
+        {
+            *d = i16::from(v);
+        }
+    }
+    let mut views: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
+    for (d, run) in views
+        .iter_mut()
+        .zip(wide.chunks_exact(n))
+        .take(channels.len())
+    {
+        *d = run;
+    }
+    views
+}
+
+/// The requantizations of channels `channels`.
+#[inline(always)]
+fn channels_of(q: &Channels<'_>, channels: Range<usize>) -> [Channel; INT8_CHANNELS] {
+    let mut requants = [Channel::ZERO; INT8_CHANNELS];
+    for (d, c) in requants.iter_mut().zip(channels) {
+        *d = q.channel(c);
+    }
+    requants
+}
+
+/// The segments of a patch: rows `SEGMENT · s ..` for `s < count`.
+#[inline(always)]
+fn segment(patch: usize, s: usize) -> Range<usize> {
+    s * SEGMENT..patch.min((s + 1) * SEGMENT)
+}
+
+/// Stride 1, in bands of `band` output rows: the band's padded input rows (`height = band + kh −
+/// 1` per channel, `wp = w + 2·pw` wide) are copied once as `x − zp` into the block, channel
+/// `c`'s row `yb` at `(c·height + yb)·wp`; patch row `(c, ki, kj)` of output `(oy, ox)` is then
+/// the value at `(c·height + oy − top + ki)·wp + ox + kj`. Tiles run along one output row; a
+/// tile past the row's end reads the next row's values (or the zeroed tile after the copy), and
+/// those positions are not written.
+#[inline(always)]
+fn banded(
+    level: Level,
+    g: &ConvGeom,
+    x: &[i8],
+    w: &[i8],
+    q: &Channels<'_>,
+    y: &mut [i8],
+    band: usize,
+) {
+    let (patch, positions, wp) = (g.patch(), g.positions(), g.w + 2 * g.pw);
+    let segments = patch.div_ceil(SEGMENT);
+    let mut block = [0i16; INT8_BLOCK];
+    let mut offsets = [0u16; SEGMENT];
+    let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
+    let mut sums = [[0i32; TILE]; INT8_CHANNELS];
+    for top in (0..g.oh).step_by(band) {
+        let height = band.min(g.oh - top) + g.kh - 1;
+        pad(g, x, q.input_zero_point, top, height, &mut block);
+        // the offsets of patch rows `rows` from a tile's first value
+        let row_offsets = |rows: Range<usize>, offsets: &mut [u16; SEGMENT]| {
+            let taps = g.kh * g.kw;
+            let (mut c, mut ki, mut kj) = (
+                rows.start / taps,
+                rows.start % taps / g.kw,
+                rows.start % g.kw,
+            );
+            for d in offsets.iter_mut().take(rows.len()) {
+                *d = ((c * height + ki) * wp + kj) as u16;
+                (c, ki, kj) = next_row(g, c, ki, kj);
+            }
+        };
+        let single = segment(patch, 0);
+        row_offsets(single.clone(), &mut offsets);
+        for first in (0..g.c_out).step_by(INT8_CHANNELS) {
+            let channels = first..g.c_out.min(first + INT8_CHANNELS);
+            let n = channels.len();
+            // with one segment, its weights and offsets serve every tile
+            let mut weights: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
+            if segments == 1 {
+                weights = widen(w, patch, channels.clone(), single.clone(), &mut wide);
+            }
+            let requants = channels_of(q, channels.clone());
+            let sums = &mut sums[..n];
+            for oy in top..top + height + 1 - g.kh {
+                for ox in (0..g.ow).step_by(TILE) {
+                    let at = (oy - top) * wp + ox;
+                    sums.fill([0; TILE]);
+                    for s in 0..segments {
+                        let rows = segment(patch, s);
+                        if segments > 1 {
+                            row_offsets(rows.clone(), &mut offsets);
+                            weights = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
+                        }
+                        let rows = &offsets[..rows.len()];
+                        conv_tile(level, &weights[..n], &block[at..], rows, sums);
+                    }
+                    let (at, count) = (oy * g.ow + ox, TILE.min(g.ow - ox));
+                    for ((c, acc), channel) in channels.clone().zip(sums.iter()).zip(&requants) {
+                        let out = &mut y[c * positions + at..][..count];
+                        requantize(level, channel, acc, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The padded input rows `top..top + height` (padded coordinates) of every channel as `x −
+/// zero_point` into `block` (see [`banded`]), then a zeroed tile after them.
+#[inline(always)]
+fn pad(g: &ConvGeom, x: &[i8], zero_point: i32, top: usize, height: usize, block: &mut [i16]) {
+    let wp = g.w + 2 * g.pw;
+    let copied = g.c_in * height * wp;
+    for (r, line) in block[..copied].chunks_exact_mut(wp).enumerate() {
+        let (c, iy) = (r / height, (top + r % height).wrapping_sub(g.ph));
+        if iy >= g.h {
+            line.fill(0);
+            continue;
+        }
+        let row = &x[(c * g.h + iy) * g.w..][..g.w];
+        line[..g.pw].fill(0);
+        for (d, v) in line[g.pw..g.pw + g.w].iter_mut().zip(row) {
+            *d = i32::from(*v).wrapping_sub(zero_point) as i16;
+        }
+        line[g.pw + g.w..].fill(0);
+    }
+    block[copied..copied + TILE].fill(0);
+}
+
+/// The patch row after `(c, ki, kj)`: rows run in that order.
+#[inline(always)]
+fn next_row(g: &ConvGeom, c: usize, ki: usize, kj: usize) -> (usize, usize, usize) {
+    match (kj + 1 == g.kw, ki + 1 == g.kh) {
+        (false, _) => (c, ki, kj + 1),
+        (true, false) => (c, ki + 1, 0),
+        (true, true) => (c + 1, 0, 0),
+    }
+}
+
+/// Any stride: tiles' patches gathered into the block (see [`gather`]), up to four tiles per
+/// gather when their patches fit, a longer patch in segments.
+#[inline(always)]
+fn gathered(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
     let (patch, positions) = (g.patch(), g.positions());
-    let segments = patch.div_ceil(2).div_ceil(SEGMENT).max(1);
+    let segments = patch.div_ceil(SEGMENT).max(1);
     // Tiles per gather: one when the patch takes segments, else as many as the block holds
-    // (with two rows of room for the gather's writes past the last).
+    // (with a row of room for the gather's writes past the last).
     let tiles = match segments {
-        1 => (INT8_BLOCK / ((patch.div_ceil(2) * 2 + 2) * TILE)).clamp(1, WIDE),
+        1 => (INT8_BLOCK / ((patch + 1) * TILE)).clamp(1, WIDE),
         _ => 1,
     };
     let width = tiles * TILE;
     let mut block = [0i16; INT8_BLOCK];
+    let mut offsets = [0u16; SEGMENT];
+    for (r, d) in offsets.iter_mut().enumerate() {
+        *d = (r * width) as u16;
+    }
+    let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
     for start in (0..positions).step_by(width) {
         let n = width.min(positions - start);
         for first in (0..g.c_out).step_by(INT8_CHANNELS) {
             let channels = first..g.c_out.min(first + INT8_CHANNELS);
-            let segment_weights = |s: usize| {
-                let rows = 2 * s * SEGMENT..patch.min(2 * (s + 1) * SEGMENT);
-                let mut weights: [&[i8]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
-                for (d, c) in weights.iter_mut().zip(channels.clone()) {
-                    *d = &w[c * patch + rows.start..c * patch + rows.end];
-                }
-                (weights, rows)
-            };
-            // with one segment, its weights and each channel's requantization serve every tile
-            let single = segment_weights(0);
-            let mut requants = [Channel::ZERO; INT8_CHANNELS];
-            for (d, c) in requants.iter_mut().zip(channels.clone()) {
-                *d = q.channel(c);
-            }
+            let requants = channels_of(q, channels.clone());
+            let mut single: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
             for tile in (0..n).step_by(TILE) {
                 let sums = &mut sums[..channels.len()];
                 sums.fill([0; TILE]);
                 for s in 0..segments {
-                    let other;
-                    let (weights, rows) = if s == 0 {
-                        (&single.0, single.1.clone())
-                    } else {
-                        other = segment_weights(s);
-                        (&other.0, other.1.clone())
-                    };
+                    let rows = segment(patch, s);
                     // A gather serves every channel and tile of one segment: once per `start`
                     // when there is one segment, else once per segment and channel pass.
                     if tile == 0 && (segments > 1 || first == 0) {
                         let zp = q.input_zero_point;
                         gather(g, x, zp, start..start + n, rows.clone(), &mut block, width);
                     }
-                    let (weights, pairs) = (&weights[..channels.len()], rows.len().div_ceil(2));
-                    conv_tile(level, weights, &block[tile..], width, pairs, sums);
+                    // with one segment, the weights are widened once for every tile
+                    if tile == 0 || segments > 1 {
+                        single = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
+                    }
+                    let (weights, rows) = (&single[..channels.len()], &offsets[..rows.len()]);
+                    conv_tile(level, weights, &block[tile..], rows, sums);
                 }
                 let at = start + tile;
                 let count = TILE.min(n - tile);
@@ -107,18 +277,17 @@ fn conv_at(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: 
 }
 
 /// Rows `rows` of the patches of output positions `range` (at most `width`) as `x −
-/// zero_point`, in [`conv_tile`]'s layout: row `r` of position `range.start + k` at
-/// `block[(r − rows.start) · width + k]`; 0 at the padding, for positions past `range` and in
-/// the zero row after an odd count. A patch row is `(c, ki, kj)` in that order. Positions of one
-/// output row read one run of input columns: with stride 1 converted sixteen at a time (the
-/// lanes past the run zeroed), otherwise one column at a time.
+/// zero_point`: row `r` of position `range.start + k` at `block[(r − rows.start) · width + k]`;
+/// 0 at the padding and for positions past `range`. A patch row is `(c, ki, kj)` in that order.
+/// Positions of one output row read one run of input columns: with stride 1 converted sixteen
+/// at a time (the lanes past the run zeroed), otherwise one column at a time.
 #[inline(always)]
 fn gather(
     g: &ConvGeom,
     x: &[i8],
     zero_point: i32,
-    range: core::ops::Range<usize>,
-    rows: core::ops::Range<usize>,
+    range: Range<usize>,
+    rows: Range<usize>,
     block: &mut [i16],
     width: usize,
 ) {
@@ -185,17 +354,7 @@ fn gather(
                 }
             }
         }
-        // the next patch row: (c, ki, kj) in that order
-        kj += 1;
-        if kj == g.kw {
-            (kj, ki) = (0, ki + 1);
-            if ki == g.kh {
-                (ki, c) = (0, c + 1);
-            }
-        }
-    }
-    if rows.len() % 2 == 1 {
-        block[rows.len() * width..(rows.len() + 1) * width].fill(0);
+        (c, ki, kj) = next_row(g, c, ki, kj);
     }
 }
 
@@ -216,6 +375,10 @@ mod tests {
             (2, 3, 3, 3, 3, 3, 1, 1, 3, 3),  // windows of padding only
             (1, 3, 5, 40, 3, 3, 1, 1, 1, 1), // output rows longer than a tile
             (2, 2, 3, 37, 3, 3, 1, 2, 1, 1), // and with stride 2
+            (8, 3, 12, 30, 3, 3, 1, 1, 1, 1), // bands of 5 output rows
+            (40, 5, 4, 20, 3, 3, 1, 1, 1, 1), // one output row's input past the block
+            (16, 8, 5, 5, 1, 1, 1, 1, 0, 0), // pointwise
+            (3, 2, 6, 7, 2, 4, 1, 1, 0, 2),  // rectangular kernel and padding
         ];
         for (c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) in shapes {
             let (oh, ow) = ((h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);

@@ -188,59 +188,45 @@ fn dot_from(sum: i32, a: &[i8], b: &[i8]) -> i32 {
     })
 }
 
-/// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w_c[r] · cols[r][p]` over the
-/// `2·pairs` patch rows of `cols`, row `r` at `cols[r·stride..][..TILE]` ([`TILE`] positions of a
-/// row `stride ≥ TILE` long; an odd patch is followed by a zero row). `w[c]` is channel `c`'s
-/// weights for those rows: `2·pairs` values, or one fewer before the zero row. Wrapping `i32`
-/// sums.
+/// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w[c][r] · cols[rows[r] + p]`
+/// over the patch rows `r < rows.len()` and the [`TILE`] positions `p` — row `r` of the tile is
+/// `cols[rows[r]..][..TILE]`, so rows may sit anywhere in `cols` (a gathered block, or a padded
+/// copy of the input whose shifted windows are the patch rows). `w[c]` holds channel `c`'s
+/// weights for those rows, widened to `i16` (values of `i8`: each product and pair sum stays in
+/// `i32`). Wrapping `i32` sums.
 ///
-/// Panics if `cols` is too short for `2·pairs` rows, `stride < TILE` or a weight slice is too
-/// short.
+/// Panics if a row runs past `cols`, a weight slice is shorter than `rows` or `acc` has fewer
+/// channels than `w`.
 ///
 /// ```
 /// use stratanet::kernels::simd::{conv_tile, Level, TILE};
-/// // two rows: position p has columns p and 1
+/// // row 0: position p holds p; row 1 (from offset TILE): every position holds 1
 /// let mut cols = [1i16; 2 * TILE];
 /// for p in 0..TILE {
 ///     cols[p] = p as i16;
 /// }
 /// let mut acc = [[0i32; TILE]; 2];
-/// conv_tile(Level::detected(), &[&[2, 3], &[-1]], &cols, TILE, 1, &mut acc);
+/// conv_tile(Level::detected(), &[&[2, 3], &[-1, 0]], &cols, &[0, TILE as u16], &mut acc);
 /// assert_eq!(acc[0][5], 2 * 5 + 3);
 /// assert_eq!(acc[1][5], -5);
 /// ```
-pub fn conv_tile(
-    level: Level,
-    w: &[&[i8]],
-    cols: &[i16],
-    stride: usize,
-    pairs: usize,
-    acc: &mut [[i32; TILE]],
-) {
-    assert!(stride >= TILE && (pairs == 0 || (2 * pairs - 1) * stride + TILE <= cols.len()));
-    assert!(w.len() <= acc.len() && w.iter().all(|w| w.len() + 1 >= 2 * pairs));
+pub fn conv_tile(level: Level, w: &[&[i16]], cols: &[i16], rows: &[u16], acc: &mut [[i32; TILE]]) {
+    let end = rows.iter().map(|&r| usize::from(r) + TILE).max();
+    assert!(end.unwrap_or(0) <= cols.len() && w.len() <= acc.len());
+    assert!(w.iter().all(|w| w.len() >= rows.len()));
     match level.0 {
-        Isa::Portable => conv_tile_portable(w, cols, stride, pairs, acc),
+        Isa::Portable => conv_tile_portable(w, cols, rows, acc),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => x86::conv_tile(level, w, cols, stride, pairs, acc),
+        Isa::Avx2 => x86::conv_tile(level, w, cols, rows, acc),
     }
 }
 
-fn conv_tile_portable(
-    w: &[&[i8]],
-    cols: &[i16],
-    stride: usize,
-    pairs: usize,
-    acc: &mut [[i32; TILE]],
-) {
+fn conv_tile_portable(w: &[&[i16]], cols: &[i16], rows: &[u16], acc: &mut [[i32; TILE]]) {
     for (w, acc) in w.iter().zip(acc.iter_mut()) {
-        for j in 0..pairs {
-            let w0 = i32::from(w[2 * j]);
-            let w1 = w.get(2 * j + 1).map_or(0, |&v| i32::from(v));
-            let first = &cols[2 * j * stride..][..TILE];
-            let second = &cols[(2 * j + 1) * stride..][..TILE];
-            for ((a, &c0), &c1) in acc.iter_mut().zip(first).zip(second) {
-                *a = a.wrapping_add(w0 * i32::from(c0) + w1 * i32::from(c1));
+        for (&weight, &row) in w.iter().zip(rows) {
+            let weight = i32::from(weight);
+            for (a, &v) in acc.iter_mut().zip(&cols[usize::from(row)..][..TILE]) {
+                *a = a.wrapping_add(weight * i32::from(v));
             }
         }
     }

@@ -48,26 +48,31 @@ fn conv_tiles_agree_on_every_level() {
     let mut rng = Rng::seed_from_u64(16);
     for _ in 0..300 {
         let patch = 1 + index_below(&mut rng, 39);
-        let pairs = patch.div_ceil(2);
         let channels = 1 + index_below(&mut rng, 9);
         let w = values(&mut rng, patch * channels);
-        let rows: Vec<&[i8]> = w.chunks_exact(patch).collect();
-        let stride = TILE + index_below(&mut rng, 3 * TILE);
-        let mut cols: Vec<i16> = (0..(2 * pairs - 1) * stride + TILE)
+        let weights: Vec<&[i8]> = w.chunks_exact(patch).collect();
+        let wide: Vec<Vec<i16>> = weights
+            .iter()
+            .map(|w| w.iter().map(|&v| i16::from(v)).collect())
+            .collect();
+        let wide: Vec<&[i16]> = wide.iter().map(|w| &w[..]).collect();
+        // rows anywhere in `cols`: overlapping, repeated, at its very end
+        let len = TILE + index_below(&mut rng, 4 * TILE);
+        let cols: Vec<i16> = (0..len)
             .map(|_| between(&mut rng, -255, 256) as i16)
             .collect();
-        if patch % 2 == 1 {
-            // the padding row past an odd patch is zero, as the gather leaves it
-            cols[(2 * pairs - 1) * stride..].fill(0);
-        }
+        let rows: Vec<u16> = (0..patch)
+            .map(|_| index_below(&mut rng, len - TILE + 1) as u16)
+            .collect();
         let start: Vec<[i32; TILE]> = (0..channels)
             .map(|_| core::array::from_fn(|_| between(&mut rng, -1000, 1000)))
             .collect();
         let mut want = start.clone();
-        conv_tile(Level::PORTABLE, &rows, &cols, stride, pairs, &mut want);
+        conv_tile(Level::PORTABLE, &wide, &cols, &rows, &mut want);
+        assert_eq!(want, direct(&weights, &cols, &rows, &start));
         for level in Level::available() {
             let mut got = start.clone();
-            conv_tile(level, &rows, &cols, stride, pairs, &mut got);
+            conv_tile(level, &wide, &cols, &rows, &mut got);
             assert_eq!(
                 got,
                 want,
@@ -76,6 +81,20 @@ fn conv_tiles_agree_on_every_level() {
             );
         }
     }
+}
+
+/// The tile as its formula, from each channel's row weights.
+fn direct(w: &[&[i8]], cols: &[i16], rows: &[u16], start: &[[i32; TILE]]) -> Vec<[i32; TILE]> {
+    let mut acc = start.to_vec();
+    for (w, acc) in w.iter().zip(&mut acc) {
+        for (p, a) in acc.iter_mut().enumerate() {
+            for (&weight, &row) in w.iter().zip(rows) {
+                let v = cols[usize::from(row) + p];
+                *a = a.wrapping_add(i32::from(weight) * i32::from(v));
+            }
+        }
+    }
+    acc
 }
 
 #[test]

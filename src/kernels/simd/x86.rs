@@ -83,14 +83,13 @@ unsafe fn sum_lanes(v: [__m256i; 4]) -> [i32; 4] {
     out
 }
 
-/// The AVX2 [`super::conv_tile`]; `cols` holds the `2·pairs` rows of `stride` and every weight
-/// slice has at least `2·pairs − 1` values (the caller checked).
+/// The AVX2 [`super::conv_tile`]; every row lies in `cols` and every weight slice has
+/// `rows.len()` values or more (the caller checked).
 pub(super) fn conv_tile(
     level: Level,
-    w: &[&[i8]],
+    w: &[&[i16]],
     cols: &[i16],
-    stride: usize,
-    pairs: usize,
+    rows: &[u16],
     acc: &mut [[i32; TILE]],
 ) {
     if level.0 != Isa::Avx2 {
@@ -98,35 +97,39 @@ pub(super) fn conv_tile(
     }
     let mut c = 0;
     while c < w.len() {
-        // four channels share each load of the columns; the rest one at a time
+        // four channels share each load of the rows; the rest one at a time
         let step = if w.len() - c >= 4 { 4 } else { 1 };
         let (w, acc) = (&w[c..c + step], &mut acc[c..c + step]);
-        // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
+        // SAFETY: as in `dense_dots`, the `Level` proves AVX2; the rows and weights were
+        // checked by the caller.
         unsafe {
             if step == 4 {
-                conv_tile_avx2::<4>(w, cols, stride, pairs, acc)
+                conv_tile_avx2::<4>(w, cols, rows, acc)
             } else {
-                conv_tile_avx2::<1>(w, cols, stride, pairs, acc)
+                conv_tile_avx2::<1>(w, cols, rows, acc)
             }
         }
         c += step;
     }
 }
 
-/// `C` channels of a tile, one pair of rows at a time: the two rows interleaved
+/// `C` channels of a tile, two patch rows at a time: the rows interleaved
 /// (`vpunpcklwd`/`vpunpckhwd`: positions 0–3 and 8–11 in one vector, 4–7 and 12–15 in the other)
-/// against each channel's weight pair, so the sums sit in that order until the store.
+/// against each channel's two weights broadcast as one `i32` (`vpmaddwd`), so the sums sit in
+/// that order until the store. An odd last row is paired with itself under a zero weight.
+///
+/// # Safety
+/// AVX2; `rows[r] + TILE <= cols.len()` for every row, `w.len() >= C` and `w[c].len() >=
+/// rows.len()` for every channel.
 #[target_feature(enable = "avx2")]
 unsafe fn conv_tile_avx2<const C: usize>(
-    w: &[&[i8]],
+    w: &[&[i16]],
     cols: &[i16],
-    stride: usize,
-    pairs: usize,
+    rows: &[u16],
     acc: &mut [[i32; TILE]],
 ) {
-    let (w, acc) = (&w[..C], &mut acc[..C]);
-    // pair rows whose two weights every channel has; the last may lack its second
-    let full = w.iter().map(|w| w.len() / 2).min().unwrap_or(0).min(pairs);
+    let acc = &mut acc[..C];
+    let weights: [*const i16; C] = core::array::from_fn(|c| w[c].as_ptr());
     let mut lo = [_mm256_setzero_si256(); C];
     let mut hi = [_mm256_setzero_si256(); C];
     for c in 0..C {
@@ -140,31 +143,38 @@ unsafe fn conv_tile_avx2<const C: usize>(
         lo[c] = _mm256_permute2x128_si256::<0x20>(p0, p8);
         hi[c] = _mm256_permute2x128_si256::<0x31>(p0, p8);
     }
-    for j in 0..pairs {
-        let (first, second) = (
-            &cols[2 * j * stride..][..TILE],
-            &cols[(2 * j + 1) * stride..][..TILE],
-        );
-        // SAFETY: each row slice is `TILE` = 16 `i16`s, one 32-byte load.
-        let (first, second) = unsafe {
+    let cols = cols.as_ptr();
+    let whole = rows.len() / 2;
+    for j in 0..rows.len().div_ceil(2) {
+        let r0 = usize::from(rows[2 * j]);
+        let r1 = if j < whole {
+            usize::from(rows[2 * j + 1])
+        } else {
+            r0
+        };
+        // SAFETY: both rows are in `cols` (16 `i16`s from each, one 32-byte load; the caller
+        // checked `row + TILE <= cols.len()`).
+        let (first_row, second_row) = unsafe {
             (
-                _mm256_loadu_si256(first.as_ptr().cast()),
-                _mm256_loadu_si256(second.as_ptr().cast()),
+                _mm256_loadu_si256(cols.add(r0).cast()),
+                _mm256_loadu_si256(cols.add(r1).cast()),
             )
         };
         let (a, b) = (
-            _mm256_unpacklo_epi16(first, second),
-            _mm256_unpackhi_epi16(first, second),
+            _mm256_unpacklo_epi16(first_row, second_row),
+            _mm256_unpackhi_epi16(first_row, second_row),
         );
         for c in 0..C {
-            let (w0, w1) = if j < full {
-                (w[c][2 * j], w[c][2 * j + 1])
-            } else {
-                (w[c][2 * j], w[c].get(2 * j + 1).copied().unwrap_or(0))
+            // SAFETY: weights `2j` and, for `j < whole`, `2j + 1` are below `rows.len() <=
+            // w[c].len()`; the pair is read unaligned.
+            let pair = unsafe {
+                if j < whole {
+                    weights[c].add(2 * j).cast::<i32>().read_unaligned()
+                } else {
+                    i32::from(*weights[c].add(2 * j) as u16)
+                }
             };
-            // bytes w0, w1 repeated, widened: i16 lanes w0, w1, w0, w1, …
-            let pair =
-                _mm256_cvtepi8_epi16(_mm_set1_epi16(i16::from_le_bytes([w0 as u8, w1 as u8])));
+            let pair = _mm256_set1_epi32(pair);
             lo[c] = _mm256_add_epi32(lo[c], _mm256_madd_epi16(a, pair));
             hi[c] = _mm256_add_epi32(hi[c], _mm256_madd_epi16(b, pair));
         }
@@ -174,7 +184,7 @@ unsafe fn conv_tile_avx2<const C: usize>(
             _mm256_permute2x128_si256::<0x20>(lo[c], hi[c]),
             _mm256_permute2x128_si256::<0x31>(lo[c], hi[c]),
         );
-        // SAFETY: as the loads above.
+        // SAFETY: as the loads of `acc` above.
         unsafe {
             _mm256_storeu_si256(acc[c].as_mut_ptr().cast(), p0);
             _mm256_storeu_si256(acc[c][8..].as_mut_ptr().cast(), p8);
@@ -247,7 +257,9 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) 
         let mut bytes = [0i8; TILE];
         // SAFETY: `bytes` is 16 bytes, the width of the store.
         unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), ordered) };
-        out.copy_from_slice(&bytes[..out.len()]);
+        for (o, b) in out.iter_mut().zip(bytes) {
+            *o = b;
+        }
     }
     true
 }
