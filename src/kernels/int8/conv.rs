@@ -118,9 +118,10 @@ fn segment(patch: usize, s: usize) -> Range<usize> {
 /// Stride 1, in bands of `band` output rows: the band's padded input rows (`height = band + kh −
 /// 1` per channel, `wp = w + 2·pw` wide) are copied once as `x − zp` into the block, channel
 /// `c`'s row `yb` at `(c·height + yb)·wp`; patch row `(c, ki, kj)` of output `(oy, ox)` is then
-/// the value at `(c·height + oy − top + ki)·wp + ox + kj`. Tiles run along one output row; a
-/// tile past the row's end reads the next row's values (or the zeroed tile after the copy), and
-/// those positions are not written.
+/// the value at `(c·height + oy − top + ki)·wp + ox + kj`. So tiles run over the band's
+/// positions in the padded rows' layout (`(oy − top)·wp + ox`, `ox < wp`), across row ends: a
+/// position with `ox ≥ ow` reads the next row's values (or the zeroed tile after the copy) and
+/// is not written.
 #[inline(always)]
 fn banded(
     level: Level,
@@ -137,6 +138,7 @@ fn banded(
     let mut offsets = [0u16; SEGMENT];
     let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
+    let mut runs = [(0, 0, 0); TILE];
     for top in (0..g.oh).step_by(band) {
         let height = band.min(g.oh - top) + g.kh - 1;
         pad(g, x, q.input_zero_point, top, height, &mut block);
@@ -165,26 +167,74 @@ fn banded(
             }
             let requants = channels_of(q, channels.clone());
             let sums = &mut sums[..n];
-            for oy in top..top + height + 1 - g.kh {
-                for ox in (0..g.ow).step_by(TILE) {
-                    let at = (oy - top) * wp + ox;
-                    sums.fill([0; TILE]);
-                    for s in 0..segments {
-                        let rows = segment(patch, s);
-                        if segments > 1 {
-                            row_offsets(rows.clone(), &mut offsets);
-                            weights = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
-                        }
-                        let rows = &offsets[..rows.len()];
-                        conv_tile(level, &weights[..n], &block[at..], rows, sums);
+            let end = (height - g.kh) * wp + g.ow;
+            for at in (0..end).step_by(TILE) {
+                for s in 0..segments {
+                    let rows = segment(patch, s);
+                    if segments > 1 {
+                        row_offsets(rows.clone(), &mut offsets);
+                        weights = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
                     }
-                    let (at, count) = (oy * g.ow + ox, TILE.min(g.ow - ox));
-                    for ((c, acc), channel) in channels.clone().zip(sums.iter()).zip(&requants) {
-                        let out = &mut y[c * positions + at..][..count];
-                        requantize(level, channel, acc, out);
+                    let rows = &offsets[..rows.len()];
+                    conv_tile(level, &weights[..n], &block[at..], rows, sums, s > 0);
+                }
+                let count = output_runs(g, wp, top, at..end.min(at + TILE), &mut runs);
+                for ((c, acc), channel) in channels.clone().zip(sums.iter()).zip(&requants) {
+                    let out = &mut y[c * positions..][..positions];
+                    if let [(0, to, TILE)] = runs[..count] {
+                        requantize(level, channel, acc, &mut out[to..to + TILE]);
+                        continue;
+                    }
+                    let mut bytes = [0i8; 2 * TILE];
+                    requantize(level, channel, acc, &mut bytes[..TILE]);
+                    for &(from, to, len) in &runs[..count] {
+                        // Sixteen bytes at once where the plane has room: the extra ones land on
+                        // later positions, which later runs or tiles write (in increasing order).
+                        match out.get_mut(to..to + TILE) {
+                            Some(d) => d.copy_from_slice(&bytes[from..from + TILE]),
+                            None => copy_short(&mut out[to..to + len], &bytes[from..]),
+                        }
                     }
                 }
             }
+        }
+    }
+}
+
+/// The runs of written outputs among band positions `range` (see [`banded`]) into `runs`:
+/// `(index in the tile, output position, length)`; returns how many there are.
+#[inline(always)]
+fn output_runs(
+    g: &ConvGeom,
+    wp: usize,
+    top: usize,
+    range: Range<usize>,
+    runs: &mut [(usize, usize, usize); TILE],
+) -> usize {
+    let (mut count, mut p) = (0, range.start);
+    while p < range.end {
+        let (oy, ox) = (p / wp, p % wp);
+        if ox < g.ow {
+            let len = (g.ow - ox).min(range.end - p);
+            runs[count] = (p - range.start, (top + oy) * g.ow + ox, len);
+            count += 1;
+            p += len;
+        } else {
+            p += wp - ox;
+        }
+    }
+    count
+}
+
+/// `d` from the start of `s`, fewer than 16 bytes, in fixed-size pieces (no call to `memcpy`,
+/// which costs more than these few bytes).
+#[inline(always)]
+fn copy_short(d: &mut [i8], s: &[i8]) {
+    let mut k = 0;
+    for piece in [8, 4, 2, 1] {
+        if d.len() - k >= piece {
+            d[k..k + piece].copy_from_slice(&s[k..k + piece]);
+            k += piece;
         }
     }
 }
@@ -249,7 +299,6 @@ fn gathered(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y:
             let mut single: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
             for tile in (0..n).step_by(TILE) {
                 let sums = &mut sums[..channels.len()];
-                sums.fill([0; TILE]);
                 for s in 0..segments {
                     let rows = segment(patch, s);
                     // A gather serves every channel and tile of one segment: once per `start`
@@ -263,7 +312,7 @@ fn gathered(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y:
                         single = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
                     }
                     let (weights, rows) = (&single[..channels.len()], &offsets[..rows.len()]);
-                    conv_tile(level, weights, &block[tile..], rows, sums);
+                    conv_tile(level, weights, &block[tile..], rows, sums, s > 0);
                 }
                 let at = start + tile;
                 let count = TILE.min(n - tile);

@@ -188,8 +188,8 @@ fn dot_from(sum: i32, a: &[i8], b: &[i8]) -> i32 {
     })
 }
 
-/// One convolution tile: for each channel `c`, `acc[c][p] += Σ_r w[c][r] · cols[rows[r] + p]`
-/// over the patch rows `r < rows.len()` and the [`TILE`] positions `p` — row `r` of the tile is
+/// One convolution tile: for each channel `c`, `acc[c][p] = s + Σ_r w[c][r] · cols[rows[r] + p]`
+/// (`s` is `acc[c][p]` when `add`, else 0) over the patch rows `r < rows.len()` and the [`TILE`] positions `p` — row `r` of the tile is
 /// `cols[rows[r]..][..TILE]`, so rows may sit anywhere in `cols` (a gathered block, or a padded
 /// copy of the input whose shifted windows are the patch rows). `w[c]` holds channel `c`'s
 /// weights for those rows, widened to `i16` (values of `i8`: each product and pair sum stays in
@@ -206,23 +206,39 @@ fn dot_from(sum: i32, a: &[i8], b: &[i8]) -> i32 {
 ///     cols[p] = p as i16;
 /// }
 /// let mut acc = [[0i32; TILE]; 2];
-/// conv_tile(Level::detected(), &[&[2, 3], &[-1, 0]], &cols, &[0, TILE as u16], &mut acc);
+/// conv_tile(Level::detected(), &[&[2, 3], &[-1, 0]], &cols, &[0, TILE as u16], &mut acc, false);
 /// assert_eq!(acc[0][5], 2 * 5 + 3);
 /// assert_eq!(acc[1][5], -5);
 /// ```
-pub fn conv_tile(level: Level, w: &[&[i16]], cols: &[i16], rows: &[u16], acc: &mut [[i32; TILE]]) {
+pub fn conv_tile(
+    level: Level,
+    w: &[&[i16]],
+    cols: &[i16],
+    rows: &[u16],
+    acc: &mut [[i32; TILE]],
+    add: bool,
+) {
     let end = rows.iter().map(|&r| usize::from(r) + TILE).max();
     assert!(end.unwrap_or(0) <= cols.len() && w.len() <= acc.len());
     assert!(w.iter().all(|w| w.len() >= rows.len()));
     match level.0 {
-        Isa::Portable => conv_tile_portable(w, cols, rows, acc),
+        Isa::Portable => conv_tile_portable(w, cols, rows, acc, add),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => x86::conv_tile(level, w, cols, rows, acc),
+        Isa::Avx2 => x86::conv_tile(level, w, cols, rows, acc, add),
     }
 }
 
-fn conv_tile_portable(w: &[&[i16]], cols: &[i16], rows: &[u16], acc: &mut [[i32; TILE]]) {
+fn conv_tile_portable(
+    w: &[&[i16]],
+    cols: &[i16],
+    rows: &[u16],
+    acc: &mut [[i32; TILE]],
+    add: bool,
+) {
     for (w, acc) in w.iter().zip(acc.iter_mut()) {
+        if !add {
+            acc.fill(0);
+        }
         for (&weight, &row) in w.iter().zip(rows) {
             let weight = i32::from(weight);
             for (a, &v) in acc.iter_mut().zip(&cols[usize::from(row)..][..TILE]) {

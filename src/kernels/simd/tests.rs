@@ -46,8 +46,8 @@ fn dense_dots_agree_on_every_level() {
 #[test]
 fn conv_tiles_agree_on_every_level() {
     let mut rng = Rng::seed_from_u64(16);
-    for _ in 0..300 {
-        let patch = 1 + index_below(&mut rng, 39);
+    for case in 0..300 {
+        let (patch, add) = (1 + index_below(&mut rng, 39), case % 2 == 0);
         let channels = 1 + index_below(&mut rng, 9);
         let w = values(&mut rng, patch * channels);
         let weights: Vec<&[i8]> = w.chunks_exact(patch).collect();
@@ -68,11 +68,16 @@ fn conv_tiles_agree_on_every_level() {
             .map(|_| core::array::from_fn(|_| between(&mut rng, -1000, 1000)))
             .collect();
         let mut want = start.clone();
-        conv_tile(Level::PORTABLE, &wide, &cols, &rows, &mut want);
-        assert_eq!(want, direct(&weights, &cols, &rows, &start));
+        conv_tile(Level::PORTABLE, &wide, &cols, &rows, &mut want, add);
+        let from = if add {
+            start.clone()
+        } else {
+            vec![[0; TILE]; channels]
+        };
+        assert_eq!(want, direct(&weights, &cols, &rows, &from));
         for level in Level::available() {
             let mut got = start.clone();
-            conv_tile(level, &wide, &cols, &rows, &mut got);
+            conv_tile(level, &wide, &cols, &rows, &mut got, add);
             assert_eq!(
                 got,
                 want,

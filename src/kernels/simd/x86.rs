@@ -91,6 +91,7 @@ pub(super) fn conv_tile(
     cols: &[i16],
     rows: &[u16],
     acc: &mut [[i32; TILE]],
+    add: bool,
 ) {
     if level.0 != Isa::Avx2 {
         return;
@@ -104,9 +105,9 @@ pub(super) fn conv_tile(
         // checked by the caller.
         unsafe {
             if step == 4 {
-                conv_tile_avx2::<4>(w, cols, rows, acc)
+                conv_tile_avx2::<4>(w, cols, rows, acc, add)
             } else {
-                conv_tile_avx2::<1>(w, cols, rows, acc)
+                conv_tile_avx2::<1>(w, cols, rows, acc, add)
             }
         }
         c += step;
@@ -127,12 +128,13 @@ unsafe fn conv_tile_avx2<const C: usize>(
     cols: &[i16],
     rows: &[u16],
     acc: &mut [[i32; TILE]],
+    add: bool,
 ) {
     let acc = &mut acc[..C];
     let weights: [*const i16; C] = core::array::from_fn(|c| w[c].as_ptr());
     let mut lo = [_mm256_setzero_si256(); C];
     let mut hi = [_mm256_setzero_si256(); C];
-    for c in 0..C {
+    for c in (0..C).filter(|_| add) {
         // SAFETY: each `acc` row is `TILE` = 16 `i32`s, two 32-byte vectors.
         let (p0, p8) = unsafe {
             (
@@ -208,22 +210,21 @@ pub(super) fn requantize(
 }
 
 /// Sixteen outputs of one channel, in 64-bit lanes: `s = acc + bias` (checked for `i32`
-/// overflow), `s · m` (`vpmuldq`, even and odd lanes), `+ 2^(shift−1) − [s·m < 0]`, an
-/// arithmetic shift as a logical one of the value offset by `2^63`, then saturating packs with
-/// the zero point added in `i16`, which saturates as the `i64` sum would (|zp| ≤ 128).
+/// overflow), then the rounding half away from zero as `sign(s) · ((|s| · m + 2^(shift−1)) >>
+/// shift)` — unsigned products (`vpmuldq`'s unsigned form `vpmuludq` on `|s|`, even and odd
+/// lanes), a logical shift, the sign put back by `vpsignd` — then saturating packs with the zero
+/// point added in `i16`, which saturate as the `i64` sum would (|zp| ≤ 128). That is the
+/// portable `(v + half − [v < 0]) >> shift` for `v = s · m`: with `u = |v|` and `u + half = q ·
+/// 2^shift + r`, `−u + half − 1 = −q · 2^shift + (2^shift − 1 − r)`, whose floor is `−q`; and
+/// `q < 2^31` because `m < 2^25 ≤ 2^shift`.
 #[target_feature(enable = "avx2")]
 unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) -> bool {
     let zero = _mm256_setzero_si256();
     let bias = _mm256_set1_epi32(channel.bias as i32);
     let multiplier = _mm256_set1_epi64x(channel.multiplier);
     let half = _mm256_set1_epi64x(channel.half());
-    let top = _mm256_set1_epi64x(i64::MIN);
-    let offset = _mm256_set1_epi64x(((1u64 << 63) >> channel.shift) as i64);
     let count = _mm_cvtsi32_si128(channel.shift as i32);
-    let round = |p: __m256i| {
-        let t = _mm256_add_epi64(_mm256_add_epi64(p, half), _mm256_cmpgt_epi64(zero, p));
-        _mm256_sub_epi64(_mm256_srl_epi64(_mm256_xor_si256(t, top), count), offset)
-    };
+    let round = |p: __m256i| _mm256_srl_epi64(_mm256_add_epi64(p, half), count);
     let mut overflow = zero;
     let mut halves = [zero; 2];
     for (h, out) in halves.iter_mut().enumerate() {
@@ -234,9 +235,15 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) 
             overflow,
             _mm256_and_si256(_mm256_xor_si256(a, s), _mm256_xor_si256(bias, s)),
         );
-        let even = round(_mm256_mul_epi32(s, multiplier));
-        let odd = round(_mm256_mul_epi32(_mm256_srli_epi64::<32>(s), multiplier));
-        *out = _mm256_blend_epi32::<0b1010_1010>(even, _mm256_slli_epi64::<32>(odd));
+        // |i32::MIN| is 2^31 as the unsigned value the products read
+        let magnitude = _mm256_abs_epi32(s);
+        let even = round(_mm256_mul_epu32(magnitude, multiplier));
+        let odd = round(_mm256_mul_epu32(
+            _mm256_srli_epi64::<32>(magnitude),
+            multiplier,
+        ));
+        let q = _mm256_blend_epi32::<0b1010_1010>(even, _mm256_slli_epi64::<32>(odd));
+        *out = _mm256_sign_epi32(q, s);
     }
     if _mm256_movemask_ps(_mm256_castsi256_ps(overflow)) != 0 {
         return false;
