@@ -5,7 +5,9 @@
 
 use super::Channels;
 use crate::kernels::conv::ConvGeom;
-use crate::kernels::simd::{conv_tile, requantize, vectorized, Channel, Level, TILE};
+use crate::kernels::simd::{
+    conv_tile, requantize, requantize_picked, vectorized, Channel, Level, TILE,
+};
 use core::ops::Range;
 
 /// Values of the stack block [`conv_i8`] copies or gathers its input into (4 KiB of `i16`).
@@ -138,7 +140,7 @@ fn banded(
     let mut offsets = [0u16; SEGMENT];
     let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
-    let mut runs = [(0, 0, 0); TILE];
+    let mut picks = [0u8; TILE];
     for top in (0..g.oh).step_by(band) {
         let height = band.min(g.oh - top) + g.kh - 1;
         pad(g, x, q.input_zero_point, top, height, &mut block);
@@ -178,22 +180,20 @@ fn banded(
                     let rows = &offsets[..rows.len()];
                     conv_tile(level, &weights[..n], &block[at..], rows, sums, s > 0);
                 }
-                let count = output_runs(g, wp, top, at..end.min(at + TILE), &mut runs);
+                let range = at..end.min(at + TILE);
+                let (first, count, in_order) = tile_picks(g, wp, top, range, &mut picks);
+                if count == 0 {
+                    continue; // all past the rows' ends (a kernel wider than a tile)
+                }
                 for ((c, acc), channel) in channels.clone().zip(sums.iter()).zip(&requants) {
-                    let out = &mut y[c * positions..][..positions];
-                    if let [(0, to, TILE)] = runs[..count] {
-                        requantize(level, channel, acc, &mut out[to..to + TILE]);
-                        continue;
-                    }
-                    let mut bytes = [0i8; 2 * TILE];
-                    requantize(level, channel, acc, &mut bytes[..TILE]);
-                    for &(from, to, len) in &runs[..count] {
-                        // Sixteen bytes at once where the plane has room: the extra ones land on
-                        // later positions, which later runs or tiles write (in increasing order).
-                        match out.get_mut(to..to + TILE) {
-                            Some(d) => d.copy_from_slice(&bytes[from..from + TILE]),
-                            None => copy_short(&mut out[to..to + len], &bytes[from..]),
-                        }
+                    // Sixteen bytes where the plane has room: those past `count` land on later
+                    // positions, which later tiles write (positions are written in order).
+                    let plane = &mut y[c * positions..][..positions];
+                    let out = &mut plane[first..(first + TILE).min(positions).max(first + count)];
+                    if in_order {
+                        requantize(level, channel, acc, out);
+                    } else {
+                        requantize_picked(level, channel, acc, &picks, out);
                     }
                 }
             }
@@ -201,42 +201,35 @@ fn banded(
     }
 }
 
-/// The runs of written outputs among band positions `range` (see [`banded`]) into `runs`:
-/// `(index in the tile, output position, length)`; returns how many there are.
+/// Which of band positions `range` (at most [`TILE`], see [`banded`]) are outputs: their
+/// indices in the tile into `picks`; returns the first one's output position, their count (the
+/// outputs of a tile are consecutive positions of the output) and whether they are the tile's
+/// first positions in order (then `picks` is left as it was).
 #[inline(always)]
-fn output_runs(
+fn tile_picks(
     g: &ConvGeom,
     wp: usize,
     top: usize,
     range: Range<usize>,
-    runs: &mut [(usize, usize, usize); TILE],
-) -> usize {
-    let (mut count, mut p) = (0, range.start);
-    while p < range.end {
-        let (oy, ox) = (p / wp, p % wp);
+    picks: &mut [u8; TILE],
+) -> (usize, usize, bool) {
+    let (mut oy, mut ox) = (range.start / wp, range.start % wp);
+    if ox + range.len() <= g.ow {
+        return ((top + oy) * g.ow + ox, range.len(), true); // inside one row: every position
+    }
+    let (mut first, mut count) = (None, 0);
+    for k in 0..range.len() {
         if ox < g.ow {
-            let len = (g.ow - ox).min(range.end - p);
-            runs[count] = (p - range.start, (top + oy) * g.ow + ox, len);
+            first.get_or_insert((top + oy) * g.ow + ox);
+            picks[count] = k as u8;
             count += 1;
-            p += len;
-        } else {
-            p += wp - ox;
+        }
+        ox += 1;
+        if ox == wp {
+            (oy, ox) = (oy + 1, 0);
         }
     }
-    count
-}
-
-/// `d` from the start of `s`, fewer than 16 bytes, in fixed-size pieces (no call to `memcpy`,
-/// which costs more than these few bytes).
-#[inline(always)]
-fn copy_short(d: &mut [i8], s: &[i8]) {
-    let mut k = 0;
-    for piece in [8, 4, 2, 1] {
-        if d.len() - k >= piece {
-            d[k..k + piece].copy_from_slice(&s[k..k + piece]);
-            k += piece;
-        }
-    }
+    (first.unwrap_or(0), count, count == TILE)
 }
 
 /// The padded input rows `top..top + height` (padded coordinates) of every channel as `x −
@@ -428,6 +421,9 @@ mod tests {
             (40, 5, 4, 20, 3, 3, 1, 1, 1, 1), // one output row's input past the block
             (16, 8, 5, 5, 1, 1, 1, 1, 0, 0), // pointwise
             (3, 2, 6, 7, 2, 4, 1, 1, 0, 2),  // rectangular kernel and padding
+            (1, 8, 8, 8, 3, 3, 1, 1, 1, 1),  // tiles across row ends
+            (2, 3, 20, 1, 3, 1, 1, 1, 1, 0), // rows one wide: a tile spans 16 of them
+            (1, 2, 3, 34, 1, 33, 1, 1, 0, 0), // a tile with no outputs
         ];
         for (c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) in shapes {
             let (oh, ow) = ((h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);

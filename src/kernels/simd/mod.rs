@@ -301,6 +301,40 @@ impl Channel {
 /// assert_eq!(out, [-3 + 2, -3 + 3, 127]); // 1.5 rounds to 2, 3 stays 3, 751.5 saturates
 /// ```
 pub fn requantize(level: Level, channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) {
+    requantize_as(level, channel, acc, None, out);
+}
+
+/// [`requantize`] of the positions `picks` names: `out[k] = channel.output(acc[picks[k] %
+/// 16])` for `k < out.len()` (at most [`TILE`]) — a tile's outputs with the positions that are
+/// not written left out, in one store.
+///
+/// ```
+/// use stratanet::kernels::simd::{requantize_picked, Channel, Level, TILE};
+/// let c = Channel { bias: 0, multiplier: 1 << 24, shift: 25, zero_point: 0 }; // × 0.5
+/// let acc: [i32; TILE] = core::array::from_fn(|p| 2 * p as i32);
+/// let picks = [0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0]; // 2 and 3 left out
+/// let mut out = [0i8; 4];
+/// requantize_picked(Level::detected(), &c, &acc, &picks, &mut out);
+/// assert_eq!(out, [0, 1, 4, 5]);
+/// ```
+pub fn requantize_picked(
+    level: Level,
+    channel: &Channel,
+    acc: &[i32; TILE],
+    picks: &[u8; TILE],
+    out: &mut [i8],
+) {
+    requantize_as(level, channel, acc, Some(picks), out);
+}
+
+#[inline(always)]
+fn requantize_as(
+    level: Level,
+    channel: &Channel,
+    acc: &[i32; TILE],
+    picks: Option<&[u8; TILE]>,
+    out: &mut [i8],
+) {
     let n = out.len().min(TILE);
     let out = &mut out[..n];
     #[cfg(target_arch = "x86_64")]
@@ -309,14 +343,15 @@ pub fn requantize(level: Level, channel: &Channel, acc: &[i32; TILE], out: &mut 
         && (-128..=127).contains(&channel.zero_point)
         && (0..1 << 25).contains(&channel.multiplier)
         && i32::try_from(channel.bias).is_ok()
-        && x86::requantize(level, channel, acc, out)
+        && x86::requantize(level, channel, acc, picks, out)
     {
         return;
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = level;
-    for (o, &a) in out.iter_mut().zip(acc) {
-        *o = channel.output(a);
+    for (k, o) in out.iter_mut().enumerate() {
+        let p = picks.map_or(k, |picks| usize::from(picks[k] % 16));
+        *o = channel.output(acc[p]);
     }
 }
 

@@ -144,10 +144,17 @@ fn requantization_agrees_on_every_level() {
         });
         let n = 1 + index_below(&mut rng, TILE);
         let want: Vec<i8> = acc[..n].iter().map(|&a| channel.output(a)).collect();
+        // any bytes as picks: only their low four bits count
+        let picks: [u8; TILE] = core::array::from_fn(|_| index_below(&mut rng, 256) as u8);
+        let picked: Vec<i8> = (0..n)
+            .map(|k| channel.output(acc[usize::from(picks[k] % 16)]))
+            .collect();
         for level in Level::available() {
             let mut got = vec![0i8; n];
             requantize(level, &channel, &acc, &mut got);
             assert_eq!(got, want, "{} with {channel:?} on {acc:?}", level.name());
+            requantize_picked(level, &channel, &acc, &picks, &mut got);
+            assert_eq!(got, picked, "{} picking {picks:?}", level.name());
         }
         if shift >= 25 && case % 5 > 1 && case % 7 != 0 {
             // a tile the SIMD form takes: count its outputs that did not saturate

@@ -200,13 +200,14 @@ pub(super) fn requantize(
     level: Level,
     channel: &Channel,
     acc: &[i32; TILE],
+    picks: Option<&[u8; TILE]>,
     out: &mut [i8],
 ) -> bool {
     if level.0 != Isa::Avx2 {
         return false;
     }
     // SAFETY: as in `dense_dots`, the `Level` proves AVX2.
-    unsafe { requantize_avx2(channel, acc, out) }
+    unsafe { requantize_avx2(channel, acc, picks, out) }
 }
 
 /// Sixteen outputs of one channel, in 64-bit lanes: `s = acc + bias` (checked for `i32`
@@ -218,7 +219,12 @@ pub(super) fn requantize(
 /// 2^shift + r`, `−u + half − 1 = −q · 2^shift + (2^shift − 1 − r)`, whose floor is `−q`; and
 /// `q < 2^31` because `m < 2^25 ≤ 2^shift`.
 #[target_feature(enable = "avx2")]
-unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) -> bool {
+unsafe fn requantize_avx2(
+    channel: &Channel,
+    acc: &[i32; TILE],
+    picks: Option<&[u8; TILE]>,
+    out: &mut [i8],
+) -> bool {
     let zero = _mm256_setzero_si256();
     let bias = _mm256_set1_epi32(channel.bias as i32);
     let multiplier = _mm256_set1_epi64x(channel.multiplier);
@@ -256,7 +262,12 @@ unsafe fn requantize_avx2(channel: &Channel, acc: &[i32; TILE], out: &mut [i8]) 
     // bytes of each 128-bit lane: its eight words, twice; dwords 0, 4, 1, 5 are the order
     let packed = _mm256_packs_epi16(words, words);
     let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5));
-    let ordered = _mm256_castsi256_si128(ordered);
+    let mut ordered = _mm256_castsi256_si128(ordered);
+    if let Some(picks) = picks {
+        // SAFETY: `picks` is 16 bytes, the width of the load.
+        let picks = unsafe { _mm_loadu_si128(picks.as_ptr().cast()) };
+        ordered = _mm_shuffle_epi8(ordered, _mm_and_si128(picks, _mm_set1_epi8(15)));
+    }
     if out.len() == TILE {
         // SAFETY: `out` is 16 bytes, the width of the store.
         unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), ordered) };
