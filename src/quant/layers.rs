@@ -188,6 +188,8 @@ macro_rules! weighted_layer {
         impl<$($g: DimT),*> QuantLayout for $layer {
             const BYTES_LAYOUT: Layout = Layout::Tensors(&[tensor("weight", $dims)]);
             const WORDS_LAYOUT: Layout = Layout::Tensors(&channel_words(&[$c]));
+            const FOLD_WEIGHTS: usize = Self::BYTES;
+            const FOLD_CHANNELS: usize = $c;
         }
 
         impl<$In: Shape, $($g: DimT),*> QuantInfer<$In> for $layer
@@ -226,6 +228,7 @@ weighted_layer!([C, K, S, P, M] DepthwiseConv2dT<C, K, S, P, M>, c = C::USIZE * 
 impl<C: DimT> QuantLayout for BatchNormT<C> {
     const BYTES_LAYOUT: Layout = Layout::Tensors(&[tensor("weight", &[C::USIZE])]);
     const WORDS_LAYOUT: Layout = Layout::Tensors(&channel_words(&[C::USIZE]));
+    const FOLDS: bool = true;
 }
 
 impl<In: Shape, C: DimT> QuantInfer<In> for BatchNormT<C>
@@ -245,17 +248,9 @@ where
         plan: &mut Plan,
     ) -> Result<Boundary> {
         let c = C::USIZE;
-        let eps = crate::layers::BATCH_NORM_EPSILON;
-        let (mut a, mut b) = (vec![0.0f32; c], vec![0.0f32; c]);
-        for ch in 0..c {
-            let (gamma, beta) = (f64::from(tensors[ch]), f64::from(tensors[c + ch]));
-            let (mean, var) = (
-                f64::from(tensors[2 * c + ch]),
-                f64::from(tensors[3 * c + ch]),
-            );
-            let scale = gamma / num_traits::Float::sqrt(var + eps);
-            (a[ch], b[ch]) = (scale as f32, (beta - scale * mean) as f32);
-        }
+        let (a, b) = super::fold::affine(tensors);
+        let a: Vec<f32> = a.iter().map(|&v| v as f32).collect();
+        let b: Vec<f32> = b.iter().map(|&v| v as f32).collect();
         let values = float_outputs::<In, Self>(tensors, input);
         let params = plan.params(&values, next)?;
         quantize_block::<Self>(&a, c, Some(&b), (input.params, params), false, plan)?;
@@ -288,6 +283,8 @@ impl<CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> QuantLayout
         Layout::Tensors(&channel_words(&[CI::USIZE])),
         Layout::Tensors(&channel_words(&[CO::USIZE])),
     ]);
+    const FOLD_WEIGHTS: usize = CO::USIZE * CI::USIZE;
+    const FOLD_CHANNELS: usize = CO::USIZE;
 }
 
 impl<In: Shape, CI: DimT, CO: DimT, K: DimT, S: DimT, P: DimT> QuantInfer<In>

@@ -19,8 +19,10 @@
 //! [`include_quantized_weights!`](crate::include_quantized_weights).
 //!
 //! Layers with an integer form ([`QuantInfer`]): `Dense`, `Conv2d`, `DepthwiseConv2d`,
-//! `SeparableConv2d`, `BatchNorm` (a per-channel integer affine map; not folded into the
-//! convolution before it, which costs one more rounding), `Relu`, `Relu6`, `Flatten`,
+//! `SeparableConv2d`, `BatchNorm` (folded into the `Dense`, `Conv2d`, `DepthwiseConv2d` or
+//! `SeparableConv2d` right before it in a tuple — `w' = a·w`, `b' = a·b + β − a·μ` per output
+//! channel with `a = γ / √(σ² + ε)`, so it stores and computes nothing; elsewhere a per-channel
+//! integer affine map), `Relu`, `Relu6`, `Flatten`,
 //! `Dropout` (the identity), `MaxPool2d`, `AvgPool2d`, `GlobalAvgPool2d`, `GlobalMaxPool2d`,
 //! `Residual`, `Add`, `Concat`, and tuples of them. Other layers have none yet (no float
 //! fallback): a network that uses one does not compile for [`QuantFrozen`], with a message
@@ -46,6 +48,7 @@
 #[cfg(feature = "alloc")]
 mod calibrate;
 mod file;
+mod fold;
 mod frozen;
 mod graph;
 mod layers;
@@ -151,6 +154,15 @@ pub trait QuantLayout {
     const BYTES_LAYOUT: Layout;
     /// The 32-bit tensors.
     const WORDS_LAYOUT: Layout;
+    /// A batch norm right after this layer in a tuple is folded into it when quantizing: the
+    /// number of float weights of its last step's output channels (stored just before that
+    /// step's bias, which ends its tensors), or 0 when it folds nothing.
+    const FOLD_WEIGHTS: usize = 0;
+    /// The output channels of that last step (a folded batch norm's channels).
+    const FOLD_CHANNELS: usize = 0;
+    /// Whether this layer is a per-channel affine map (`BatchNorm`) that folds into the
+    /// weighted layer before it: then it stores nothing and runs as nothing in the int8 network.
+    const FOLDS: bool = false;
     /// The number of int8 values.
     const BYTES: usize = Self::BYTES_LAYOUT.numel();
     /// The number of 32-bit words.

@@ -3,7 +3,7 @@
 //! with the calibration set's activations, telling each layer the range the next one keeps
 //! ([`QuantInfer::CLAMP`]); the float simulation chains the layers' simulations.
 
-use super::{QuantInfer, QuantLayout, Range};
+use super::{fold, QuantInfer, QuantLayout, Range};
 use crate::module::{max_of, Layout, Output};
 use crate::shape::Shape;
 #[cfg(feature = "alloc")]
@@ -14,30 +14,36 @@ use {
     alloc::vec,
 };
 
+/// A tuple's layouts: each layer's own, but nothing for one folded into the layer before it
+/// (`$P $M`: a layer and the one before it).
 macro_rules! quant_layout_tuple {
-    ($($M:ident),+) => {
-        impl<$($M: QuantLayout),+> QuantLayout for ($($M,)+) {
-            const BYTES_LAYOUT: Layout = Layout::Layers(&[$($M::BYTES_LAYOUT),+]);
-            const WORDS_LAYOUT: Layout = Layout::Layers(&[$($M::WORDS_LAYOUT),+]);
+    ($F:ident $(, $P:ident $M:ident)*) => {
+        impl<$F: QuantLayout $(, $M: QuantLayout)*> QuantLayout for ($F, $($M,)*) {
+            const BYTES_LAYOUT: Layout = Layout::Layers(&[
+                $F::BYTES_LAYOUT $(, fold::after::<$M>($P::FOLD_WEIGHTS, $M::BYTES_LAYOUT))*
+            ]);
+            const WORDS_LAYOUT: Layout = Layout::Layers(&[
+                $F::WORDS_LAYOUT $(, fold::after::<$M>($P::FOLD_WEIGHTS, $M::WORDS_LAYOUT))*
+            ]);
         }
     };
 }
 quant_layout_tuple!(M0);
-quant_layout_tuple!(M0, M1);
-quant_layout_tuple!(M0, M1, M2);
-quant_layout_tuple!(M0, M1, M2, M3);
-quant_layout_tuple!(M0, M1, M2, M3, M4);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14);
-quant_layout_tuple!(M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15);
+quant_layout_tuple!(M0, M0 M1);
+quant_layout_tuple!(M0, M0 M1, M1 M2);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10, M10 M11);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10, M10 M11, M11 M12);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10, M10 M11, M11 M12, M12 M13);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10, M10 M11, M11 M12, M12 M13, M13 M14);
+quant_layout_tuple!(M0, M0 M1, M1 M2, M2 M3, M3 M4, M4 M5, M5 M6, M6 M7, M7 M8, M8 M9, M9 M10, M10 M11, M11 M12, M12 M13, M13 M14, M14 M15);
 
 impl<In: Shape, M0: QuantInfer<In>> QuantInfer<In> for (M0,) {
     const INT8_SCRATCH: usize = M0::INT8_SCRATCH;
@@ -84,51 +90,102 @@ macro_rules! quant_tuple {
                 let boundary = max_of(&[<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*]);
                 let (prev, rest) = scratch.split_at_mut(boundary);
                 let (next, layer_scratch) = rest.split_at_mut(boundary);
-                let (own_b, bytes) = bytes.split_at($F::BYTES);
-                let (own_w, words) = words.split_at($F::WORDS);
+                #[allow(unused_mut)]
+                let (own_b, mut bytes) = bytes.split_at($F::BYTES);
+                #[allow(unused_mut)]
+                let (own_w, mut words) = words.split_at($F::WORDS);
                 $F::infer_int8(own_b, own_w, x, &mut prev[..<$S1 as Shape>::NUMEL], layer_scratch);
                 #[allow(unused_mut, unused_variables)]
                 let (mut prev, mut next) = (prev, next);
+                // a layer folded into the one before it stores nothing and is skipped
+                let (weights, folds) = (
+                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
+                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
+                );
                 $(
-                    let (own_b, bytes) = bytes.split_at($M::BYTES);
-                    let (own_w, words) = words.split_at($M::WORDS);
-                    let (input, output) = (
-                        &prev[..<$Sprev as Shape>::NUMEL],
-                        &mut next[..<$S as Shape>::NUMEL],
-                    );
-                    $M::infer_int8(own_b, own_w, input, output, layer_scratch);
-                    core::mem::swap(&mut prev, &mut next);
+                    let skip = fold::folded(&weights, &folds, $i);
+                    if !skip {
+                        let (own_b, rest_b) = bytes.split_at($M::BYTES);
+                        let (own_w, rest_w) = words.split_at($M::WORDS);
+                        (bytes, words) = (rest_b, rest_w);
+                        let (input, output) = (
+                            &prev[..<$Sprev as Shape>::NUMEL],
+                            &mut next[..<$S as Shape>::NUMEL],
+                        );
+                        $M::infer_int8(own_b, own_w, input, output, layer_scratch);
+                        core::mem::swap(&mut prev, &mut next);
+                    }
                 )*
-                $L::infer_int8(bytes, words, &prev[..<$Sl as Shape>::NUMEL], y, layer_scratch);
+                let input = &prev[..<$Sl as Shape>::NUMEL];
+                if fold::folded(&weights, &folds, $j) {
+                    y.copy_from_slice(input);
+                } else {
+                    $L::infer_int8(bytes, words, input, y, layer_scratch);
+                }
             }
 
             #[cfg(feature = "alloc")]
             fn quantize(tensors: &[f32], input: &Boundary, next: Range, plan: &mut Plan) -> Result<Boundary> {
                 // Layer k is told what layer k + 1 keeps; the last, what follows the tuple.
+                // A layer a batch norm folds into is quantized with the norm in its weights and
+                // told what the layer after the norm keeps; the norm is then passed over.
                 let keeps = [$F::CLAMP $(, $M::CLAMP)*, $L::CLAMP, next];
+                let (weights, folds) = (
+                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
+                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
+                );
                 let (own, tensors) = tensors.split_at(<$F as TensorLayout>::STORED);
-                let boundary = $F::quantize(own, input, keeps[1], plan)?;
+                #[allow(unused_mut)]
+                let mut boundary = if fold::folded(&weights, &folds, 1) {
+                    let norm = &tensors[..4 * $F::FOLD_CHANNELS];
+                    $F::quantize(&fold::fold(own, $F::FOLD_WEIGHTS, norm), input, keeps[2], plan)?
+                } else {
+                    $F::quantize(own, input, keeps[1], plan)?
+                };
                 $(
                     let (own, tensors) = tensors.split_at(<$M as TensorLayout>::STORED);
-                    let boundary = $M::quantize(own, &boundary, keeps[$i + 1], plan)?;
+                    if fold::folded(&weights, &folds, $i + 1) {
+                        let norm = &tensors[..4 * $M::FOLD_CHANNELS];
+                        let own = fold::fold(own, $M::FOLD_WEIGHTS, norm);
+                        boundary = $M::quantize(&own, &boundary, keeps[$i + 2], plan)?;
+                    } else if !fold::folded(&weights, &folds, $i) {
+                        boundary = $M::quantize(own, &boundary, keeps[$i + 1], plan)?;
+                    }
                 )*
+                if fold::folded(&weights, &folds, $j) {
+                    return Ok(boundary);
+                }
                 $L::quantize(tensors, &boundary, keeps[$j + 1], plan)
             }
 
             #[cfg(feature = "alloc")]
             fn simulate(bytes: &[i8], words: &[i32], x: &[f64], y: &mut [f64]) {
-                let (own_b, bytes) = bytes.split_at($F::BYTES);
-                let (own_w, words) = words.split_at($F::WORDS);
+                #[allow(unused_mut)]
+                let (own_b, mut bytes) = bytes.split_at($F::BYTES);
+                #[allow(unused_mut)]
+                let (own_w, mut words) = words.split_at($F::WORDS);
+                #[allow(unused_mut)]
                 let mut prev = vec![0.0f64; <$S1 as Shape>::NUMEL];
                 $F::simulate(own_b, own_w, x, &mut prev);
+                let (weights, folds) = (
+                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
+                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
+                );
                 $(
-                    let (own_b, bytes) = bytes.split_at($M::BYTES);
-                    let (own_w, words) = words.split_at($M::WORDS);
-                    let mut next = vec![0.0f64; <$S as Shape>::NUMEL];
-                    $M::simulate(own_b, own_w, &prev, &mut next);
-                    let prev = next;
+                    if !fold::folded(&weights, &folds, $i) {
+                        let (own_b, rest_b) = bytes.split_at($M::BYTES);
+                        let (own_w, rest_w) = words.split_at($M::WORDS);
+                        (bytes, words) = (rest_b, rest_w);
+                        let mut next = vec![0.0f64; <$S as Shape>::NUMEL];
+                        $M::simulate(own_b, own_w, &prev, &mut next);
+                        prev = next;
+                    }
                 )*
-                $L::simulate(bytes, words, &prev, y);
+                if fold::folded(&weights, &folds, $j) {
+                    y.copy_from_slice(&prev);
+                } else {
+                    $L::simulate(bytes, words, &prev, y);
+                }
             }
         }
     };
