@@ -70,15 +70,28 @@ fn digits_cnn_int8_accuracy_is_within_one_point_of_f32() {
     }
 }
 
+/// The f32 and int8 weights of `Net`, in bytes.
+fn weight_bytes<Net: QuantInfer<Image<1, 8, 8>>>() -> (usize, usize) {
+    let int8 = stratanet::quant::QuantFrozen::<Image<1, 8, 8>, Net>::FLASH_BYTES;
+    (<Net as TensorLayout>::STORED * 4, int8)
+}
+
 #[test]
 fn weights_are_at_least_three_and_a_half_times_smaller() {
-    let f32_bytes = <DigitsCnn as TensorLayout>::STORED * 4;
-    let int8_bytes = stratanet::quant::QuantFrozen::<Image<1, 8, 8>, DigitsCnn>::FLASH_BYTES;
     assert_eq!(<DigitsCnn as QuantLayout>::BYTES, 8 * 9 + 1280);
-    assert!(
-        f32_bytes as f64 / int8_bytes as f64 >= 3.5,
-        "{f32_bytes} / {int8_bytes}"
-    );
+    // the digits CNN, ResNet-8 and DS-CNN (their batch norms folded into the convolutions)
+    let sizes = [
+        weight_bytes::<DigitsCnn>(),
+        weight_bytes::<util::nets::Resnet8>(),
+        weight_bytes::<util::nets::DsCnn>(),
+    ];
+    assert_eq!(sizes, [(5480, 1548), (313_512, 80_136), (88_616, 24_832)]);
+    for (f32_bytes, int8_bytes) in sizes {
+        assert!(
+            f32_bytes * 2 >= int8_bytes * 7,
+            "{f32_bytes} / {int8_bytes}"
+        );
+    }
 }
 
 /// A network of every int8 layer: branches, residual, batch norm, depthwise, separable,

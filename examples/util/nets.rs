@@ -63,12 +63,13 @@ pub type DsBlock<const C: usize> = (
 pub type SepBlock<const CI: usize, const CO: usize, const S: usize> =
     (SeparableConv2d<CI, CO, 3, S, 1>, BatchNorm<CO>, Relu6);
 
-/// DS-CNN / MobileNetV1 at 8×8 (`ds_cnn`, and its int8 no_std proof).
+/// DS-CNN / MobileNetV1 at 8×8 (`ds_cnn`, and its int8 no_std proof), 64 channels in every
+/// layer as MLPerf Tiny's DS-CNN has.
 pub type DsCnn = (
-    (Conv2d<1, 32, 3, 1, 1>, BatchNorm<32>, Relu6), // 32 × 8 × 8
-    DsBlock<32>,
-    DsBlock<32>,
-    SepBlock<32, 64, 2>, // 64 × 4 × 4
+    (Conv2d<1, 64, 3, 1, 1>, BatchNorm<64>, Relu6), // 64 × 8 × 8
+    DsBlock<64>,
+    DsBlock<64>,
+    SepBlock<64, 64, 2>, // 64 × 4 × 4
     SepBlock<64, 64, 1>,
     GlobalAvgPool2d, // 64
     Dense<64, 10>,
