@@ -25,13 +25,17 @@ type In = Image<1, 8, 8>;
 /// The int8 network's compile-time figures.
 type Int8<'w> = QuantFrozen<'w, In, Net>;
 
-/// Mean seconds per call of `f` over `rounds` passes of `images`.
-fn per_image(images: &[f32], rounds: usize, mut f: impl FnMut(&[f32])) -> f64 {
+/// Seconds per call of `f` over one pass of `images`.
+fn per_image(images: &[f32], mut f: impl FnMut(&[f32])) -> f64 {
     let start = Instant::now();
-    for _ in 0..rounds {
-        images.chunks_exact(64).for_each(&mut f);
-    }
-    start.elapsed().as_secs_f64() / (rounds * images.len() / 64) as f64
+    images.chunks_exact(64).for_each(&mut f);
+    start.elapsed().as_secs_f64() / (images.len() / 64) as f64
+}
+
+/// The median of `times`.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -87,22 +91,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Int8::RAM_BYTES
     );
 
-    // One image at a time, 20 passes over the test set each.
+    // One image at a time: 21 rounds of one pass over the test set with each network in turn
+    // (so both see the same phases of a noisy machine), the median per image of each.
     let inputs: Vec<GenericArray<i8, _>> = test
         .x
         .chunks_exact(64)
         .map(|image| int8.quantize_input(GenericArray::from_slice(image)))
         .collect();
-    let f32_time = per_image(&test.x, 20, |image| {
-        black_box(
-            f32_net.forward_one(GenericArray::from_slice(black_box(image)), &mut f32_scratch),
-        );
-    });
-    let mut k = 0;
-    let int8_time = per_image(&test.x, 20, |_| {
-        black_box(int8.forward_one(black_box(&inputs[k % inputs.len()]), &mut scratch));
-        k += 1;
-    });
+    let (mut f32_times, mut int8_times) = (Vec::new(), Vec::new());
+    for _ in 0..21 {
+        f32_times.push(per_image(&test.x, |image| {
+            black_box(
+                f32_net.forward_one(GenericArray::from_slice(black_box(image)), &mut f32_scratch),
+            );
+        }));
+        let mut k = 0;
+        int8_times.push(per_image(&test.x, |_| {
+            black_box(int8.forward_one(black_box(&inputs[k]), &mut scratch));
+            k += 1;
+        }));
+    }
+    let (f32_time, int8_time) = (median(f32_times), median(int8_times));
     println!(
         "forward_one per image: f32 Frozen {:.2} µs, int8 {:.2} µs",
         f32_time * 1e6,
