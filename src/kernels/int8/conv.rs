@@ -82,6 +82,9 @@ fn widen<'a>(
     wide: &'a mut [i16; INT8_CHANNELS * SEGMENT],
 ) -> [&'a [i16]; INT8_CHANNELS] {
     let n = rows.len();
+    if n == 0 {
+        return [&[]; INT8_CHANNELS]; // no input channels: the bias alone
+    }
     for (d, c) in wide.chunks_exact_mut(n).zip(channels.clone()) {
         for (d, &v) in d
             .iter_mut()
@@ -424,6 +427,8 @@ mod tests {
             (1, 8, 8, 8, 3, 3, 1, 1, 1, 1),  // tiles across row ends
             (2, 3, 20, 1, 3, 1, 1, 1, 1, 0), // rows one wide: a tile spans 16 of them
             (1, 2, 3, 34, 1, 33, 1, 1, 0, 0), // a tile with no outputs
+            (0, 2, 3, 3, 3, 3, 1, 1, 1, 1),  // no input channels: the bias alone
+            (0, 2, 3, 3, 3, 3, 2, 2, 1, 1),  // and gathered
         ];
         for (c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) in shapes {
             let (oh, ow) = ((h + 2 * ph - kh) / sh + 1, (w + 2 * pw - kw) / sw + 1);
@@ -460,7 +465,7 @@ mod tests {
                 output_zero_point: 2,
             };
             let want = direct_conv(&g, &x, &w, &q);
-            assert!(want.iter().any(|&v| v != want[0]));
+            assert!(c_in == 0 || want.iter().any(|&v| v != want[0]));
             for level in Level::available() {
                 let mut got = alloc::vec![0i8; g.out_len()];
                 conv_at(level, &g, &x, &w, &q, &mut got);
