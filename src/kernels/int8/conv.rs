@@ -184,7 +184,7 @@ fn banded(
                     conv_tile(level, &weights[..n], &block[at..], rows, sums, s > 0);
                 }
                 let range = at..end.min(at + TILE);
-                let (first, count, in_order) = tile_picks(g, wp, top, range, &mut picks);
+                let (to, count, in_order) = tile_picks(g, wp, top, range, &mut picks);
                 if count == 0 {
                     continue; // all past the rows' ends (a kernel wider than a tile)
                 }
@@ -192,7 +192,7 @@ fn banded(
                     // Sixteen bytes where the plane has room: those past `count` land on later
                     // positions, which later tiles write (positions are written in order).
                     let plane = &mut y[c * positions..][..positions];
-                    let out = &mut plane[first..(first + TILE).min(positions).max(first + count)];
+                    let out = &mut plane[to..(to + TILE).min(positions).max(to + count)];
                     if in_order {
                         requantize(level, channel, acc, out);
                     } else {
