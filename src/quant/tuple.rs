@@ -66,6 +66,14 @@ impl<In: Shape, M0: QuantInfer<In>> QuantInfer<In> for (M0,) {
     }
 }
 
+/// Every layer's [`QuantLayout::FOLD_WEIGHTS`] and [`QuantLayout::FOLDS`], for
+/// [`fold::folded`].
+macro_rules! folding {
+    ($($T:ident),+) => {
+        ([$($T::FOLD_WEIGHTS),+], [$($T::FOLDS),+])
+    };
+}
+
 /// `QuantInfer` of a tuple of two or more layers, in the token format of `tuple_module!`
 /// (written by `build.rs`).
 macro_rules! quant_tuple {
@@ -98,10 +106,7 @@ macro_rules! quant_tuple {
                 #[allow(unused_mut, unused_variables)]
                 let (mut prev, mut next) = (prev, next);
                 // a layer folded into the one before it stores nothing and is skipped
-                let (weights, folds) = (
-                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
-                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
-                );
+                let (weights, folds) = folding!($F $(, $M)*, $L);
                 $(
                     let skip = fold::folded(&weights, &folds, $i);
                     if !skip {
@@ -130,10 +135,7 @@ macro_rules! quant_tuple {
                 // A layer a batch norm folds into is quantized with the norm in its weights and
                 // told what the layer after the norm keeps; the norm is then passed over.
                 let keeps = [$F::CLAMP $(, $M::CLAMP)*, $L::CLAMP, next];
-                let (weights, folds) = (
-                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
-                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
-                );
+                let (weights, folds) = folding!($F $(, $M)*, $L);
                 let (own, tensors) = tensors.split_at(<$F as TensorLayout>::STORED);
                 #[allow(unused_mut)]
                 let mut boundary = if fold::folded(&weights, &folds, 1) {
@@ -167,10 +169,7 @@ macro_rules! quant_tuple {
                 #[allow(unused_mut)]
                 let mut prev = vec![0.0f64; <$S1 as Shape>::NUMEL];
                 $F::simulate(own_b, own_w, x, &mut prev);
-                let (weights, folds) = (
-                    [$F::FOLD_WEIGHTS $(, $M::FOLD_WEIGHTS)*, $L::FOLD_WEIGHTS],
-                    [$F::FOLDS $(, $M::FOLDS)*, $L::FOLDS],
-                );
+                let (weights, folds) = folding!($F $(, $M)*, $L);
                 $(
                     if !fold::folded(&weights, &folds, $i) {
                         let (own_b, rest_b) = bytes.split_at($M::BYTES);

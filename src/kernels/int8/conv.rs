@@ -149,12 +149,7 @@ fn banded(
         pad(g, x, q.input_zero_point, top, height, &mut block);
         // the offsets of patch rows `rows` from a tile's first value
         let row_offsets = |rows: Range<usize>, offsets: &mut [u16; SEGMENT]| {
-            let taps = g.kh * g.kw;
-            let (mut c, mut ki, mut kj) = (
-                rows.start / taps,
-                rows.start % taps / g.kw,
-                rows.start % g.kw,
-            );
+            let (mut c, mut ki, mut kj) = row_at(g, rows.start);
             for d in offsets.iter_mut().take(rows.len()) {
                 *d = ((c * height + ki) * wp + kj) as u16;
                 (c, ki, kj) = next_row(g, c, ki, kj);
@@ -257,6 +252,13 @@ fn pad(g: &ConvGeom, x: &[i8], zero_point: i32, top: usize, height: usize, block
     block[copied..copied + TILE].fill(0);
 }
 
+/// Patch row `r` as `(c, ki, kj)`: rows run in that order.
+#[inline(always)]
+fn row_at(g: &ConvGeom, r: usize) -> (usize, usize, usize) {
+    let taps = g.kh * g.kw;
+    (r / taps, r % taps / g.kw, r % g.kw)
+}
+
 /// The patch row after `(c, ki, kj)`: rows run in that order.
 #[inline(always)]
 fn next_row(g: &ConvGeom, c: usize, ki: usize, kj: usize) -> (usize, usize, usize) {
@@ -347,12 +349,7 @@ fn gather(
         runs[count_runs] = (slots, oy, ox, count);
         (slots, position, count_runs) = (slots + count, position + count, count_runs + 1);
     }
-    let taps = g.kh * g.kw;
-    let (mut c, mut ki, mut kj) = (
-        rows.start / taps,
-        rows.start % taps / g.kw,
-        rows.start % g.kw,
-    );
+    let (mut c, mut ki, mut kj) = row_at(g, rows.start);
     for r in 0..rows.len() {
         // A run's columns are written sixteen at a time, so they may spill into the next row,
         // which is zeroed before its own runs (the block has a row of room past the segment).

@@ -189,11 +189,11 @@ fn dot_from(sum: i32, a: &[i8], b: &[i8]) -> i32 {
 }
 
 /// One convolution tile: for each channel `c`, `acc[c][p] = s + Σ_r w[c][r] · cols[rows[r] + p]`
-/// (`s` is `acc[c][p]` when `add`, else 0) over the patch rows `r < rows.len()` and the [`TILE`] positions `p` — row `r` of the tile is
-/// `cols[rows[r]..][..TILE]`, so rows may sit anywhere in `cols` (a gathered block, or a padded
-/// copy of the input whose shifted windows are the patch rows). `w[c]` holds channel `c`'s
-/// weights for those rows, widened to `i16` (values of `i8`: each product and pair sum stays in
-/// `i32`). Wrapping `i32` sums.
+/// (`s` is `acc[c][p]` when `add`, else 0) over the patch rows `r < rows.len()` and the
+/// [`TILE`] positions `p` — row `r` of the tile is `cols[rows[r]..][..TILE]`, so rows may sit
+/// anywhere in `cols` (a gathered block, or a padded copy of the input whose shifted windows
+/// are the patch rows). `w[c]` holds channel `c`'s weights for those rows, widened to `i16`
+/// (values of `i8`: each product and pair sum stays in `i32`). Wrapping `i32` sums.
 ///
 /// Panics if a row runs past `cols`, a weight slice is shorter than `rows` or `acc` has fewer
 /// channels than `w`.
