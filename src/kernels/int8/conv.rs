@@ -48,7 +48,11 @@ const WIDE: usize = 4;
 /// ```
 pub fn conv_i8(g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8]) {
     let level = Level::detected();
-    vectorized(level, || conv_at(level, g, x, w, q, y));
+    vectorized(
+        level,
+        #[inline(always)]
+        || conv_at(level, g, x, w, q, y),
+    );
 }
 
 /// [`conv_i8`] with the kernels of `level` (inlined into [`vectorized`]'s code for it).

@@ -10,7 +10,7 @@
 use super::conv::ConvGeom;
 use super::pool::{max_pool_sample, PoolGeom};
 use super::requant::{round_shift, saturate_i8, Requant};
-use super::simd::{dense_dots, Channel, Level, TILE};
+use super::simd::{dense_dots, vectorized, Channel, Level, TILE};
 
 mod conv;
 pub use conv::{conv_i8, INT8_BLOCK, INT8_CHANNELS};
@@ -162,7 +162,66 @@ pub fn affine_i8(plane: usize, x: &[i8], w: &[i8], q: &Channels<'_>, y: &mut [i8
 /// assert_eq!(y, [3]);
 /// ```
 pub fn max_pool_i8(g: &PoolGeom, x: &[i8], y: &mut [i8]) {
-    max_pool_sample(g, x, y, Ord::max);
+    if (g.k, g.s, g.h % 2, g.w % 2) == (2, 2, 0, 0) {
+        let level = Level::detected();
+        vectorized(
+            level,
+            #[inline(always)]
+            || max_pool_pairs(g.w, &x[..g.c * g.h * g.w], y),
+        );
+    } else {
+        max_pool_sample(g, x, y, Ord::max);
+    }
+}
+
+/// 2×2 windows at stride 2 over rows of even width `w` (an even number of them), in blocks of
+/// rows, each step one flat loop over the block (vectorized: no loop over a row's few values):
+/// the larger of each value and the one below it, then of each column pair of that, then every
+/// other row of the result is the output.
+#[inline(always)]
+fn max_pool_pairs(w: usize, x: &[i8], y: &mut [i8]) {
+    const BLOCK: usize = 512;
+    let (mut below, mut pairs) = ([0i8; BLOCK], [0i8; BLOCK / 2]);
+    let rows = (BLOCK / w.max(1)) & !1; // an even number of input rows per block
+    if rows == 0 {
+        let (h, half) = (x.len() / w, w / 2);
+        let g = PoolGeom {
+            c: 1,
+            h,
+            w,
+            k: 2,
+            s: 2,
+            oh: h / 2,
+            ow: half,
+        };
+        return max_pool_sample(&g, x, y, Ord::max);
+    }
+    for (xs, ys) in x.chunks(rows * w).zip(y.chunks_mut(rows * w / 4)) {
+        let n = xs.len() - w; // the last row has none below it (and is not an output's top)
+        for ((b, &top), &under) in below.iter_mut().zip(&xs[..n]).zip(&xs[w..]) {
+            *b = top.max(under);
+        }
+        for (p, two) in pairs.iter_mut().zip(below[..n].chunks_exact(2)) {
+            // the pair as one 16-bit word, its halves sign-extended by shifts: vector shifts
+            // rather than a byte shuffle
+            let word = i16::from_le_bytes([two[0] as u8, two[1] as u8]);
+            *p = ((word << 8) >> 8).max(word >> 8) as i8;
+        }
+        match w / 2 {
+            2 => every_other(2, &pairs, ys),
+            4 => every_other(4, &pairs, ys),
+            8 => every_other(8, &pairs, ys),
+            half => every_other(half, &pairs, ys),
+        }
+    }
+}
+
+/// `y` row `r` = `pairs` row `2r` (rows of `n`; a constant where it is inlined with one).
+#[inline(always)]
+fn every_other(n: usize, pairs: &[i8], y: &mut [i8]) {
+    for (out, two) in y.chunks_exact_mut(n).zip(pairs.chunks(2 * n)) {
+        out.copy_from_slice(&two[..n]);
+    }
 }
 
 /// Window means of one sample: `zp + round(Σ (q − zp) / k²)`, rounded half away from zero (the
@@ -333,6 +392,49 @@ mod tests {
             let mut got = alloc::vec![0i8; outputs];
             dense_at(level, inputs, outputs, &x, &w, &q, &mut got);
             assert_eq!(got, want, "{}", level.name());
+        }
+    }
+
+    #[test]
+    fn two_by_two_max_pooling_agrees_with_the_windows_on_every_level() {
+        // (c, h, w): the widths of the constant arms, others, several blocks, rows past a block
+        let shapes = [
+            (8, 8, 8),
+            (3, 4, 2),
+            (1, 2, 4),
+            (5, 6, 16),
+            (2, 4, 6),
+            (2, 6, 30),
+            (3, 64, 8),
+            (1, 2, 600),
+            (2, 2, 1030),
+        ];
+        for (c, h, w) in shapes {
+            let g = PoolGeom {
+                c,
+                h,
+                w,
+                k: 2,
+                s: 2,
+                oh: h / 2,
+                ow: w / 2,
+            };
+            let x: alloc::vec::Vec<i8> = (0..c * h * w)
+                .map(|i| (((i * 37 + i / 7) % 150) as i32 - 128) as i8) // −128 to 21
+                .collect();
+            let mut want = alloc::vec![0i8; c * h * w / 4];
+            max_pool_sample(&g, &x, &mut want, Ord::max);
+            // negative maxima too (a lost sign extension shows there)
+            assert!(want.iter().any(|&v| v < 0) && want.iter().any(|&v| v > 0));
+            for level in Level::available() {
+                let mut got = alloc::vec![0i8; want.len()];
+                vectorized(
+                    level,
+                    #[inline(always)]
+                    || max_pool_pairs(w, &x, &mut got),
+                );
+                assert_eq!(got, want, "{c}×{h}×{w} {}", level.name());
+            }
         }
     }
 

@@ -128,15 +128,21 @@ mod detect {
     }
 }
 
-/// Runs `f` compiled for `level`: with AVX2, inside a function built with `avx2` and `fma`,
-/// into which the compiler inlines `f` (and what `f` marks `#[inline(always)]`), so plain loops
-/// come out as 256-bit code. The arithmetic is Rust's either way: no contraction into FMA, no
-/// reassociation, so the results are the portable ones bit for bit.
+/// Runs `f` compiled for `level`: with AVX2, inside a function built with `avx2` and `fma`, so
+/// plain loops come out as 256-bit code — when `f` is inlined there. Mark the closure
+/// `#[inline(always)]` (and what it calls): left to itself the compiler keeps a large closure
+/// out of line, built for the baseline, and this wrapper only jumps to it. The arithmetic is
+/// Rust's either way: no contraction into FMA, no reassociation, so the results are the portable
+/// ones bit for bit.
 ///
 /// ```
 /// use stratanet::kernels::simd::{vectorized, Level};
 /// let x = [1i8, -2, 3];
-/// let sum: i32 = vectorized(Level::detected(), || x.iter().map(|&v| i32::from(v)).sum());
+/// let sum: i32 = vectorized(
+///     Level::detected(),
+///     #[inline(always)]
+///     || x.iter().map(|&v| i32::from(v)).sum(),
+/// );
 /// assert_eq!(sum, 2);
 /// ```
 #[inline(always)]
