@@ -24,6 +24,13 @@ const SEGMENT: usize = INT8_BLOCK / TILE - 2;
 /// Most tiles one gather serves, when the block holds their whole patches.
 const WIDE: usize = 4;
 
+/// The block of a stride-1 convolution whose whole padded input fits 256 values and whose
+/// patch one short segment: a small input's call then zeroes 1 KiB of stack, not 7.
+const SMALL_BLOCK: usize = 256;
+
+/// Patch rows of a segment with the [`SMALL_BLOCK`].
+const SMALL_SEGMENT: usize = SMALL_BLOCK / TILE - 2;
+
 /// One sample of a 2-D convolution (cross-correlation, PyTorch's `[C_out, C_in, KH, KW]`
 /// weights), [`TILE`] output positions at a time, their sums kept in `i32` for up to
 /// [`INT8_CHANNELS`] channels per pass, then requantized; the input enters as `x − zp_in` (zero
@@ -61,49 +68,41 @@ fn conv_at(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y: 
     if g.positions() == 0 {
         return;
     }
-    match band_rows(g) {
-        Some(band) => banded(level, g, x, w, q, y, band),
+    if band_rows(g, SMALL_BLOCK) == Some(g.oh) && g.patch() <= SMALL_SEGMENT {
+        return banded::<SMALL_BLOCK, SMALL_SEGMENT>(level, g, x, w, q, y, g.oh);
+    }
+    match band_rows(g, INT8_BLOCK) {
+        Some(band) => banded::<INT8_BLOCK, SEGMENT>(level, g, x, w, q, y, band),
         None => gathered(level, g, x, w, q, y),
     }
 }
 
 /// Output rows per band of a stride-1 convolution, when the padded input rows of at least one
-/// fit the block with a tile's room after them.
-fn band_rows(g: &ConvGeom) -> Option<usize> {
+/// fit a block of `block` values with a tile's room after them.
+fn band_rows(g: &ConvGeom, block: usize) -> Option<usize> {
     let per_row = g.c_in * (g.w + 2 * g.pw);
-    let fit = (INT8_BLOCK - TILE) / per_row.max(1);
+    let fit = (block - TILE) / per_row.max(1);
     (g.sh == 1 && g.sw == 1 && fit >= g.kh).then(|| (fit + 1 - g.kh).min(g.oh))
 }
 
-/// Channels `channels`' weights for patch rows `rows`, widened to `i16` into `wide` (one run
-/// of `rows.len()` per channel), as [`conv_tile`] takes them.
+/// Channels `channels`' weights for patch rows `rows` (at most `R`), widened to `i16` into
+/// `wide` (a channel's run in each of its rows), as [`conv_tile`] takes them.
 #[inline(always)]
-fn widen<'a>(
+fn widen<'a, const R: usize>(
     w: &[i8],
     patch: usize,
     channels: Range<usize>,
     rows: Range<usize>,
-    wide: &'a mut [i16; INT8_CHANNELS * SEGMENT],
+    wide: &'a mut [[i16; R]; INT8_CHANNELS],
 ) -> [&'a [i16]; INT8_CHANNELS] {
     let n = rows.len();
-    if n == 0 {
-        return [&[]; INT8_CHANNELS]; // no input channels: the bias alone
-    }
-    for (d, c) in wide.chunks_exact_mut(n).zip(channels.clone()) {
-        for (d, &v) in d
-            .iter_mut()
-            .zip(&w[c * patch + rows.start..c * patch + rows.end])
-        {
+    let mut views: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
+    for ((view, d), c) in views.iter_mut().zip(wide.iter_mut()).zip(channels) {
+        let d = &mut d[..n];
+        for (d, &v) in d.iter_mut().zip(&w[c * patch + rows.start..][..n]) {
             *d = i16::from(v);
         }
-    }
-    let mut views: [&[i16]; INT8_CHANNELS] = [&[]; INT8_CHANNELS];
-    for (d, run) in views
-        .iter_mut()
-        .zip(wide.chunks_exact(n))
-        .take(channels.len())
-    {
-        *d = run;
+        *view = d;
     }
     views
 }
@@ -118,10 +117,10 @@ fn channels_of(q: &Channels<'_>, channels: Range<usize>) -> [Channel; INT8_CHANN
     requants
 }
 
-/// The segments of a patch: rows `SEGMENT · s ..` for `s < count`.
+/// Segment `s` of a patch in segments of `len` rows.
 #[inline(always)]
-fn segment(patch: usize, s: usize) -> Range<usize> {
-    s * SEGMENT..patch.min((s + 1) * SEGMENT)
+fn segment(patch: usize, len: usize, s: usize) -> Range<usize> {
+    s * len..patch.min((s + 1) * len)
 }
 
 /// Stride 1, in bands of `band` output rows: the band's padded input rows (`height = band + kh −
@@ -132,7 +131,7 @@ fn segment(patch: usize, s: usize) -> Range<usize> {
 /// position with `ox ≥ ow` reads the next row's values (or the zeroed tile after the copy) and
 /// is not written.
 #[inline(always)]
-fn banded(
+fn banded<const B: usize, const R: usize>(
     level: Level,
     g: &ConvGeom,
     x: &[i8],
@@ -142,24 +141,24 @@ fn banded(
     band: usize,
 ) {
     let (patch, positions, wp) = (g.patch(), g.positions(), g.w + 2 * g.pw);
-    let segments = patch.div_ceil(SEGMENT);
-    let mut block = [0i16; INT8_BLOCK];
-    let mut offsets = [0u16; SEGMENT];
-    let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
+    let segments = patch.div_ceil(R);
+    let mut block = [0i16; B];
+    let mut offsets = [0u16; R];
+    let mut wide = [[0i16; R]; INT8_CHANNELS];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
     let mut picks = [0u8; TILE];
     for top in (0..g.oh).step_by(band) {
         let height = band.min(g.oh - top) + g.kh - 1;
         pad(g, x, q.input_zero_point, top, height, &mut block);
         // the offsets of patch rows `rows` from a tile's first value
-        let row_offsets = |rows: Range<usize>, offsets: &mut [u16; SEGMENT]| {
+        let row_offsets = |rows: Range<usize>, offsets: &mut [u16; R]| {
             let (mut c, mut ki, mut kj) = row_at(g, rows.start);
             for d in offsets.iter_mut().take(rows.len()) {
                 *d = ((c * height + ki) * wp + kj) as u16;
                 (c, ki, kj) = next_row(g, c, ki, kj);
             }
         };
-        let single = segment(patch, 0);
+        let single = segment(patch, R, 0);
         row_offsets(single.clone(), &mut offsets);
         for first in (0..g.c_out).step_by(INT8_CHANNELS) {
             let channels = first..g.c_out.min(first + INT8_CHANNELS);
@@ -174,7 +173,7 @@ fn banded(
             let end = (height - g.kh) * wp + g.ow;
             for at in (0..end).step_by(TILE) {
                 for s in 0..segments {
-                    let rows = segment(patch, s);
+                    let rows = segment(patch, R, s);
                     if segments > 1 {
                         row_offsets(rows.clone(), &mut offsets);
                         weights = widen(w, patch, channels.clone(), rows.clone(), &mut wide);
@@ -219,14 +218,21 @@ fn tile_picks(
     if ox + range.len() <= g.ow {
         return ((top + oy) * g.ow + ox, range.len(), true); // inside one row: every position
     }
-    let (mut first, mut count) = (None, 0);
-    for k in 0..range.len() {
+    // run by run: a row's outputs, then its padding positions
+    let (mut first, mut count, mut k) = (None, 0, 0);
+    while k < range.len() {
+        let left = range.len() - k;
         if ox < g.ow {
+            let run = (g.ow - ox).min(left);
             first.get_or_insert((top + oy) * g.ow + ox);
-            picks[count] = k as u8;
-            count += 1;
+            for (d, p) in picks[count..count + run].iter_mut().zip(k..) {
+                *d = p as u8;
+            }
+            (count, k, ox) = (count + run, k + run, ox + run);
+        } else {
+            let skip = (wp - ox).min(left);
+            (k, ox) = (k + skip, ox + skip);
         }
-        ox += 1;
         if ox == wp {
             (oy, ox) = (oy + 1, 0);
         }
@@ -291,7 +297,7 @@ fn gathered(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y:
     for (r, d) in offsets.iter_mut().enumerate() {
         *d = (r * width) as u16;
     }
-    let mut wide = [0i16; INT8_CHANNELS * SEGMENT];
+    let mut wide = [[0i16; SEGMENT]; INT8_CHANNELS];
     let mut sums = [[0i32; TILE]; INT8_CHANNELS];
     for start in (0..positions).step_by(width) {
         let n = width.min(positions - start);
@@ -302,7 +308,7 @@ fn gathered(level: Level, g: &ConvGeom, x: &[i8], w: &[i8], q: &Channels<'_>, y:
             for tile in (0..n).step_by(TILE) {
                 let sums = &mut sums[..channels.len()];
                 for s in 0..segments {
-                    let rows = segment(patch, s);
+                    let rows = segment(patch, SEGMENT, s);
                     // A gather serves every channel and tile of one segment: once per `start`
                     // when there is one segment, else once per segment and channel pass.
                     if tile == 0 && (segments > 1 || first == 0) {
@@ -425,7 +431,8 @@ mod tests {
             (40, 5, 4, 20, 3, 3, 1, 1, 1, 1), // one output row's input past the block
             (16, 8, 5, 5, 1, 1, 1, 1, 0, 0), // pointwise
             (3, 2, 6, 7, 2, 4, 1, 1, 0, 2),  // rectangular kernel and padding
-            (1, 8, 8, 8, 3, 3, 1, 1, 1, 1),  // tiles across row ends
+            (1, 8, 8, 8, 3, 3, 1, 1, 1, 1),  // tiles across row ends (the small block)
+            (2, 3, 5, 5, 3, 3, 1, 1, 1, 1),  // a small input, its patch past a small segment
             (2, 3, 20, 1, 3, 1, 1, 1, 1, 0), // rows one wide: a tile spans 16 of them
             (1, 2, 3, 34, 1, 33, 1, 1, 0, 0), // a tile with no outputs
             (0, 2, 3, 3, 3, 3, 1, 1, 1, 1),  // no input channels: the bias alone
