@@ -7,7 +7,7 @@ use num_traits::Float;
 /// The logistic function `1/(1 + e^(−x))`, branch-free so that loops over it vectorize; finite at
 /// both ends (`e^(−x)` overflows to infinity or saturates, giving 0, and underflows toward 0,
 /// giving 1).
-#[inline]
+#[inline(always)]
 pub fn logistic<E: Scalar>(x: E) -> E {
     E::one() / (E::one() + (-x).fast_exp())
 }

@@ -7,6 +7,8 @@
 
 use super::gemm::MatRef;
 use super::matmul::matmul;
+#[cfg(feature = "alloc")]
+use super::simd::{vectorized, Level};
 use crate::Scalar;
 
 /// The cell and sizes of one recurrent layer.
@@ -129,6 +131,7 @@ impl Cell {
     }
 }
 
+#[inline(always)]
 fn sigmoid<E: Scalar>(x: E) -> E {
     super::elementwise::logistic(x)
 }
@@ -158,6 +161,7 @@ fn transpose_batch_time<E: Scalar>(
 
 /// One LSTM cell for one sample: `a` holds the pre-activations `[i, f, g, o]` (each `h` wide) and
 /// receives the activations; `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`.
+#[inline(always)]
 fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h_next: &mut [E]) {
     // The nonlinearities run over contiguous gate blocks, so the loops vectorize.
     let (input_forget, rest) = a.split_at_mut(2 * h);
@@ -179,6 +183,7 @@ fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h
 /// One GRU cell for one sample: `a` holds the input-side pre-activations `[r, z, n]` and receives
 /// the activations; `rec` is the recurrent side `W_hh·h + b_hh`; `m` receives its n-part.
 /// `r = σ(a_r + rec_r)`, `z = σ(a_z + rec_z)`, `n = tanh(a_n + r⊙rec_n)`, `h' = (1 − z)⊙n + z⊙h`.
+#[inline(always)]
 fn gru_cell<E: Scalar>(
     h: usize,
     a: &mut [E],
@@ -286,6 +291,27 @@ pub fn rnn_forward<E: Scalar>(
     y: &mut [E],
     all_steps: bool,
 ) {
+    let level = Level::detected();
+    vectorized(
+        level,
+        #[inline(always)]
+        || forward_at(g, n, x, p, buf, y, all_steps),
+    );
+}
+
+#[cfg(feature = "alloc")]
+/// [`rnn_forward`]'s loops, inlined into [`vectorized`]'s code for the detected level (the gate
+/// activations vectorize; the same bits on every level).
+#[inline(always)]
+pub(crate) fn forward_at<E: Scalar>(
+    g: &RnnGeom,
+    n: usize,
+    x: &[E],
+    p: RnnWeights<'_, E>,
+    buf: &mut RnnBuffers<E>,
+    y: &mut [E],
+    all_steps: bool,
+) {
     let (cell, t, f, h, w) = (g.cell, g.steps, g.features, g.hidden, g.width());
     transpose_batch_time(n, t, f, x, &mut buf.xt, true);
     // Input projection of every step at once: gates[T·n, G·H] = xt · W_ihᵀ + b_ih.
@@ -385,6 +411,28 @@ pub fn rnn_forward<E: Scalar>(
 /// and writes `∂L/∂x` (`[n, T, F]`) when asked.
 #[allow(clippy::too_many_arguments)]
 pub fn rnn_backward<E: Scalar>(
+    g: &RnnGeom,
+    n: usize,
+    p: RnnWeights<'_, E>,
+    buf: &mut RnnBuffers<E>,
+    dy: &[E],
+    all_steps: bool,
+    grads: RnnGrads<'_, E>,
+    dx: Option<&mut [E]>,
+) {
+    let level = Level::detected();
+    vectorized(
+        level,
+        #[inline(always)]
+        || backward_at(g, n, p, buf, dy, all_steps, grads, dx),
+    );
+}
+
+#[cfg(feature = "alloc")]
+/// [`rnn_backward`]'s loops, inlined into [`vectorized`]'s code for the detected level.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn backward_at<E: Scalar>(
     g: &RnnGeom,
     n: usize,
     p: RnnWeights<'_, E>,

@@ -49,7 +49,7 @@ impl Scalar for f32 {
     }
     /// Odd Taylor polynomial to `x¹³` below 0.4 (truncation < 2e-9), else
     /// `(1 − e^(−2|x|)) / (1 + e^(−2|x|))` with the sign of `x` (no cancellation there).
-    #[inline]
+    #[inline(always)]
     fn fast_tanh(self) -> Self {
         // Both branches are computed and one is selected, so loops over it vectorize.
         let a = self.abs();
@@ -72,7 +72,7 @@ impl Scalar for f32 {
 
     /// `x = n·ln 2 + r`, `|r| ≤ ln 2 / 2` (Cody–Waite with Cephes's split of ln 2), `eʳ` by its
     /// Taylor polynomial to `r⁷`, and `2ⁿ` assembled in the exponent bits.
-    #[inline]
+    #[inline(always)]
     fn fast_exp(self) -> Self {
         const LN2_HI: f32 = 0.693_359_4;
         const LN2_LO: f32 = -2.121_944_4e-4;

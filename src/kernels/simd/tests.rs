@@ -163,3 +163,68 @@ fn requantization_agrees_on_every_level() {
     }
     assert!(unsaturated > 2000, "{unsaturated}");
 }
+
+#[test]
+fn recurrent_loops_give_the_same_bits_on_every_level() {
+    use crate::kernels::rnn::RnnWeights;
+    use crate::kernels::rnn::{backward_at, forward_at, Cell, RnnBuffers, RnnGeom, RnnGrads};
+    let mut rng = Rng::seed_from_u64(16);
+    let mut uniform = |len: usize| -> Vec<f32> {
+        (0..len)
+            .map(|_| between(&mut rng, -1000, 1000) as f32 / 400.0)
+            .collect()
+    };
+    for cell in [Cell::Tanh, Cell::Lstm, Cell::Gru] {
+        // 13 hidden units: ragged against 8 lanes
+        let g = RnnGeom {
+            cell,
+            steps: 4,
+            features: 5,
+            hidden: 13,
+        };
+        let (n, w) = (3, g.width());
+        let (w_ih, w_hh, b_ih) = (uniform(w * 5), uniform(w * 13), uniform(w));
+        let b_hh = if cell.recurrent_bias() {
+            uniform(w)
+        } else {
+            Vec::new()
+        };
+        let (x, dy) = (uniform(n * 4 * 5), uniform(n * 4 * 13));
+        let p = RnnWeights {
+            w_ih: &w_ih,
+            w_hh: &w_hh,
+            b_ih: &b_ih,
+            b_hh: &b_hh,
+        };
+        let run = |level: Level| {
+            let mut buf = RnnBuffers::new(&g, n);
+            let mut y = vec![0.0f32; n * 4 * 13];
+            vectorized(
+                level,
+                #[inline(always)]
+                || forward_at(&g, n, &x, p, &mut buf, &mut y, true),
+            );
+            let (mut gi, mut gh) = (vec![0.0f32; w_ih.len()], vec![0.0f32; w_hh.len()]);
+            let (mut gb, mut gr) = (vec![0.0f32; w], vec![0.0f32; b_hh.len()]);
+            let mut dx = vec![0.0f32; x.len()];
+            let grads = RnnGrads {
+                w_ih: &mut gi,
+                w_hh: &mut gh,
+                b_ih: &mut gb,
+                b_hh: &mut gr,
+            };
+            vectorized(
+                level,
+                #[inline(always)]
+                || backward_at(&g, n, p, &mut buf, &dy, true, grads, Some(&mut dx)),
+            );
+            let all = [y, gi, gh, gb, gr, dx].concat();
+            all.iter().map(|v| v.to_bits()).collect::<Vec<u32>>()
+        };
+        let want = run(Level::PORTABLE);
+        assert!(want.iter().any(|&b| f32::from_bits(b).abs() > 0.1));
+        for level in Level::available() {
+            assert_eq!(run(level), want, "{cell:?} on {}", level.name());
+        }
+    }
+}
