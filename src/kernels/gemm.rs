@@ -133,7 +133,7 @@ fn gemm_loops<E: num_traits::Float>(
 }
 
 macro_rules! impl_gemm {
-    ($t:ty, $f:path) => {
+    ($t:ty, $f:path, $own:ident) => {
         impl Gemm for $t {
             fn gemm(
                 m: usize,
@@ -146,7 +146,7 @@ macro_rules! impl_gemm {
                 c: &mut [Self],
             ) {
                 check_shapes(m, k, n, &a, &b, c);
-                if m == 0 || n == 0 {
+                if m == 0 || n == 0 || $own(m, k, n, alpha, a, b, beta, c) {
                     return;
                 }
                 #[cfg(not(feature = "alloc"))]
@@ -178,8 +178,64 @@ macro_rules! impl_gemm {
     };
 }
 
-impl_gemm!(f32, sgemm);
-impl_gemm!(f64, dgemm);
+impl_gemm!(f32, sgemm, own_sgemm);
+impl_gemm!(f64, dgemm, no_own_kernel);
+
+/// The crate's own `f32` product where the CPU has its microkernel (see
+/// [`simd::sgemm`](super::simd::sgemm)); `false` leaves the product to matrixmultiply.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[allow(clippy::too_many_arguments)]
+fn own_sgemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: MatRef<'_, f32>,
+    b: MatRef<'_, f32>,
+    beta: f32,
+    c: &mut [f32],
+) -> bool {
+    use super::simd::{sgemm, Level};
+    fn view<'a>(v: MatRef<'a, f32>) -> sgemm::Operand<'a> {
+        sgemm::Operand {
+            data: v.data,
+            row_stride: v.row_stride,
+            col_stride: v.col_stride,
+        }
+    }
+    sgemm::sgemm(Level::detected(), m, k, n, alpha, view(a), view(b), beta, c)
+}
+
+/// No own kernel for this type or build: matrixmultiply (or the loops) multiply.
+#[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+#[allow(clippy::too_many_arguments)]
+fn own_sgemm(
+    _: usize,
+    _: usize,
+    _: usize,
+    _: f32,
+    _: MatRef<'_, f32>,
+    _: MatRef<'_, f32>,
+    _: f32,
+    _: &mut [f32],
+) -> bool {
+    false
+}
+
+/// `f64` has no own kernel: matrixmultiply multiplies.
+#[allow(clippy::too_many_arguments)]
+fn no_own_kernel(
+    _: usize,
+    _: usize,
+    _: usize,
+    _: f64,
+    _: MatRef<'_, f64>,
+    _: MatRef<'_, f64>,
+    _: f64,
+    _: &mut [f64],
+) -> bool {
+    false
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,8 @@
 //! without `std` the level is what the build targets (`-C target-feature=+avx2,+fma`), since a
 //! bare-metal program cannot ask.
 //!
-//! The environment variable `STRATANET_SIMD` (`portable` or `avx2`, read once) caps the level,
+//! The levels: portable, AVX2 (with FMA) and AVX-512 (AVX-512F with AVX2 and FMA). The
+//! environment variable `STRATANET_SIMD` (`portable`, `avx2` or `avx512`, read once) caps the level,
 //! so a test suite can run on every path of one machine; a level above what the CPU has is never
 //! chosen. Every kernel's SIMD form computes exactly what its portable form does (integer
 //! arithmetic, same wrapping): `kernels::simd::tests` compares them on ragged shapes.
@@ -20,6 +21,13 @@
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)] // the AVX2 kernels: `#[target_feature]` functions and unaligned loads
 mod x86;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[allow(unsafe_code)] // the AVX-512 matrix-product microkernel
+mod x86_gemm;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+pub(crate) mod sgemm;
 
 /// An instruction-set level of the running CPU (see the [module docs](self)).
 ///
@@ -37,6 +45,10 @@ enum Isa {
     Portable,
     #[cfg(target_arch = "x86_64")]
     Avx2,
+    /// AVX-512F (with AVX2 and FMA): the f32 matrix product's own kernel; the int8 kernels use
+    /// their AVX2 forms here.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
 }
 
 impl Level {
@@ -57,19 +69,29 @@ impl Level {
             Isa::Portable,
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512,
         ]
         .into_iter()
         .filter(move |&isa| isa <= best)
         .map(Level)
     }
 
-    /// The level's name, as `STRATANET_SIMD` spells it: `portable` or `avx2`.
+    /// The level's name, as `STRATANET_SIMD` spells it: `portable`, `avx2` or `avx512`.
     pub fn name(self) -> &'static str {
         match self.0 {
             Isa::Portable => "portable",
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 => "avx2",
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => "avx512",
         }
+    }
+
+    /// Whether the level has AVX2 and FMA (the int8 kernels' SIMD forms).
+    #[cfg(target_arch = "x86_64")]
+    fn has_avx2(self) -> bool {
+        self.0 >= Isa::Avx2
     }
 }
 
@@ -84,6 +106,9 @@ mod detect {
     pub(super) fn best() -> Isa {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            if std::is_x86_feature_detected!("avx512f") {
+                return Isa::Avx512;
+            }
             return Isa::Avx2;
         }
         Isa::Portable
@@ -95,6 +120,8 @@ mod detect {
                 let cap = std::env::var("STRATANET_SIMD").ok();
                 let isa = match cap.as_deref() {
                     Some("portable") => Isa::Portable,
+                    #[cfg(target_arch = "x86_64")]
+                    Some("avx2") => best().min(Isa::Avx2),
                     _ => best(),
                 };
                 CACHE.store(1 + isa as u8, Ordering::Relaxed);
@@ -102,6 +129,8 @@ mod detect {
             }
             #[cfg(target_arch = "x86_64")]
             v if v == 1 + Isa::Avx2 as u8 => Isa::Avx2,
+            #[cfg(target_arch = "x86_64")]
+            v if v == 1 + Isa::Avx512 as u8 => Isa::Avx512,
             _ => Isa::Portable,
         };
         Level(isa)
@@ -113,6 +142,13 @@ mod detect {
     use super::{Isa, Level};
 
     pub(super) fn best() -> Isa {
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_feature = "avx2",
+            target_feature = "fma",
+            target_feature = "avx512f"
+        ))]
+        return Isa::Avx512;
         #[cfg(all(
             target_arch = "x86_64",
             target_feature = "avx2",
@@ -151,6 +187,8 @@ pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
         Isa::Portable => f(),
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => x86::vectorized(level, f),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => x86::vectorized_512(level, f),
     }
 }
 
@@ -173,7 +211,7 @@ pub fn dense_dots(level: Level, x: &[i8], w: &[i8], out: &mut [i32]) {
     match level.0 {
         Isa::Portable => dense_dots_portable(x, w, out),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => x86::dense_dots(level, x, w, out),
+        Isa::Avx2 | Isa::Avx512 => x86::dense_dots(level, x, w, out),
     }
 }
 
@@ -230,7 +268,7 @@ pub fn conv_tile(
     match level.0 {
         Isa::Portable => conv_tile_portable(w, cols, rows, acc, add),
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => x86::conv_tile(level, w, cols, rows, acc, add),
+        Isa::Avx2 | Isa::Avx512 => x86::conv_tile(level, w, cols, rows, acc, add),
     }
 }
 
@@ -344,7 +382,7 @@ fn requantize_as(
     let n = out.len().min(TILE);
     let out = &mut out[..n];
     #[cfg(target_arch = "x86_64")]
-    if level.0 == Isa::Avx2
+    if level.has_avx2()
         && (25..=62).contains(&channel.shift)
         && (-128..=127).contains(&channel.zero_point)
         && (0..1 << 25).contains(&channel.multiplier)

@@ -9,7 +9,7 @@ use core::arch::x86_64::*;
 /// [`super::vectorized`] at AVX2.
 #[inline(always)]
 pub(super) fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
-    debug_assert_eq!(level.0, Isa::Avx2);
+    debug_assert!(level.has_avx2());
     // SAFETY: as in `dense_dots`, the `Level` proves AVX2 (and FMA: detection asks for both).
     unsafe { with_avx2_fma(f) }
 }
@@ -19,10 +19,23 @@ unsafe fn with_avx2_fma<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// [`super::vectorized`] at AVX-512.
+#[inline(always)]
+pub(super) fn vectorized_512<R>(level: Level, f: impl FnOnce() -> R) -> R {
+    debug_assert_eq!(level.0, Isa::Avx512);
+    // SAFETY: a `Level` of AVX-512 is made only after detection found AVX-512F, AVX2 and FMA.
+    unsafe { with_avx512(f) }
+}
+
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn with_avx512<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// The AVX2 [`super::dense_dots`]; `w.len() == out.len() · x.len()` (the caller sliced it).
 pub(super) fn dense_dots(level: Level, x: &[i8], w: &[i8], out: &mut [i32]) {
     debug_assert_eq!(w.len(), out.len() * x.len());
-    if level.0 == Isa::Avx2 {
+    if level.has_avx2() {
         // SAFETY: a `Level` of AVX2 exists only after `is_x86_feature_detected!("avx2")` (or
         // the build's `target_feature = "avx2"`) said yes, so the CPU runs AVX2 instructions.
         unsafe { dense_dots_avx2(x, w, out) }
@@ -93,7 +106,7 @@ pub(super) fn conv_tile(
     acc: &mut [[i32; TILE]],
     add: bool,
 ) {
-    if level.0 != Isa::Avx2 {
+    if !level.has_avx2() {
         return;
     }
     let mut c = 0;
@@ -203,7 +216,7 @@ pub(super) fn requantize(
     picks: Option<&[u8; TILE]>,
     out: &mut [i8],
 ) -> bool {
-    if level.0 != Isa::Avx2 {
+    if !level.has_avx2() {
         return false;
     }
     // SAFETY: as in `dense_dots`, the `Level` proves AVX2.

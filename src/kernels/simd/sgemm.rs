@@ -1,0 +1,310 @@
+//! The crate's own `f32` matrix product for the levels that have a microkernel (AVX-512):
+//! `C = alpha·A·B + beta·C` in blocks (BLIS's loop order), both operands packed into panels,
+//! the packing buffers held per thread and reused, so a product allocates nothing once a thread
+//! has made its first. Everything but the microkernel is safe code here; the microkernel
+//! ([`x86_gemm`](super::x86_gemm)) reads only the panels it is handed, whose lengths it checks.
+//!
+//! A panel of A holds [`MR`] rows of a `KC`-long stretch of columns, column by column (`MR`
+//! values per step of the sum); a panel of B [`NR`] columns, row by row. Rows and columns past
+//! the matrix are zero in the panels and never written back.
+
+use super::{vectorized, x86_gemm, Level};
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+/// Rows of a microkernel's tile.
+pub(crate) const MR: usize = x86_gemm::MR;
+/// Columns of a microkernel's tile.
+pub(crate) const NR: usize = x86_gemm::NR;
+/// Steps of the sum per block: a panel of A is `MR·KC` values, of B `KC·NR` (32 KiB).
+const KC: usize = 256;
+/// Rows of A per packed block (twelve panels: 96 KiB with `KC`).
+const MC: usize = 96;
+/// Columns of B per packed block (512 KiB with `KC`).
+const NC: usize = 512;
+
+std::thread_local! {
+    /// This thread's packed blocks of A and B, grown to their largest size once.
+    static PANELS: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// A matrix operand: element `(i, j)` at `data[i·row_stride + j·col_stride]`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operand<'a> {
+    pub(crate) data: &'a [f32],
+    pub(crate) row_stride: usize,
+    pub(crate) col_stride: usize,
+}
+
+/// `C = alpha·A·B + beta·C` (`A` m×k, `B` k×n, `C` m×n row-major; `beta = 0` ignores what `C`
+/// held) with this level's microkernel; `false` (and `C` untouched) when the level has none.
+/// The caller has checked that the operands cover their matrices (indexing checks again).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sgemm(
+    level: Level,
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+) -> bool {
+    if !x86_gemm::has_kernel(level) {
+        return false;
+    }
+    let c = &mut c[..m * n];
+    if k == 0 {
+        for v in c.iter_mut() {
+            *v = if beta == 0.0 { 0.0 } else { beta * *v };
+        }
+        return true;
+    }
+    PANELS.with(|panels| {
+        let (pa, pb) = &mut *panels.borrow_mut();
+        let (a_len, b_len) = (MC.div_ceil(MR) * MR * KC, NC.div_ceil(NR) * NR * KC);
+        if pa.len() < a_len || pb.len() < b_len {
+            pa.resize(a_len, 0.0);
+            pb.resize(b_len, 0.0);
+        }
+        vectorized(
+            level,
+            #[inline(always)]
+            || blocks(level, m, k, n, alpha, a, b, beta, c, pa, pb),
+        );
+    });
+    true
+}
+
+/// The blocked loops: columns of B by `NC`, the sum by `KC` (B's block packed), rows of A by
+/// `MC` (A's block packed), then tile by tile.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn blocks(
+    level: Level,
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+    pa: &mut [f32],
+    pb: &mut [f32],
+) {
+    let mut tile = [0.0f32; MR * NR];
+    for j0 in (0..n).step_by(NC) {
+        let nc = NC.min(n - j0);
+        for p0 in (0..k).step_by(KC) {
+            let kc = KC.min(k - p0);
+            pack_b(b, p0, kc, j0, nc, pb);
+            // the first block of the sum applies beta, the others add
+            let first = p0 == 0;
+            for i0 in (0..m).step_by(MC) {
+                let mc = MC.min(m - i0);
+                pack_a(a, i0, mc, p0, kc, pa);
+                for (jp, jr) in (0..nc).step_by(NR).enumerate() {
+                    let b_panel = &pb[jp * kc * NR..][..kc * NR];
+                    for (ip, ir) in (0..mc).step_by(MR).enumerate() {
+                        let a_panel = &pa[ip * kc * MR..][..kc * MR];
+                        x86_gemm::tile(level, kc, a_panel, b_panel, &mut tile);
+                        let (rows, cols) = (MR.min(mc - ir), NR.min(nc - jr));
+                        let corner = (i0 + ir) * n + j0 + jr;
+                        write_back(&tile, rows, cols, &mut c[corner..], n, alpha, beta, first);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rows `i0..i0 + mc` and columns `p0..p0 + kc` of A into panels of [`MR`] rows (zero rows
+/// past `mc`), reading along whichever stride is 1.
+#[inline(always)]
+fn pack_a(a: Operand<'_>, i0: usize, mc: usize, p0: usize, kc: usize, pa: &mut [f32]) {
+    for (ip, panel) in pa[..mc.div_ceil(MR) * MR * kc]
+        .chunks_exact_mut(MR * kc)
+        .enumerate()
+    {
+        let rows = MR.min(mc - ip * MR);
+        let row0 = i0 + ip * MR;
+        if a.row_stride == 1 && a.col_stride != 1 {
+            // column-major: a step of the sum is MR consecutive values
+            for (p, step) in panel.chunks_exact_mut(MR).enumerate() {
+                let at = row0 + (p0 + p) * a.col_stride;
+                step[..rows].copy_from_slice(&a.data[at..at + rows]);
+                step[rows..].fill(0.0);
+            }
+        } else {
+            for r in 0..MR {
+                if r >= rows {
+                    panel.iter_mut().skip(r).step_by(MR).for_each(|v| *v = 0.0);
+                    continue;
+                }
+                let at = (row0 + r) * a.row_stride + p0 * a.col_stride;
+                for (p, d) in panel.iter_mut().skip(r).step_by(MR).enumerate() {
+                    *d = a.data[at + p * a.col_stride];
+                }
+            }
+        }
+    }
+}
+
+/// Rows `p0..p0 + kc` and columns `j0..j0 + nc` of B into panels of [`NR`] columns (zero
+/// columns past `nc`), reading along whichever stride is 1.
+#[inline(always)]
+fn pack_b(b: Operand<'_>, p0: usize, kc: usize, j0: usize, nc: usize, pb: &mut [f32]) {
+    for (jp, panel) in pb[..nc.div_ceil(NR) * NR * kc]
+        .chunks_exact_mut(NR * kc)
+        .enumerate()
+    {
+        let cols = NR.min(nc - jp * NR);
+        let col0 = j0 + jp * NR;
+        if b.col_stride == 1 {
+            // row-major: a step of the sum is NR consecutive values
+            for (p, step) in panel.chunks_exact_mut(NR).enumerate() {
+                let at = (p0 + p) * b.row_stride + col0;
+                step[..cols].copy_from_slice(&b.data[at..at + cols]);
+                step[cols..].fill(0.0);
+            }
+        } else {
+            for j in 0..NR {
+                if j >= cols {
+                    panel.iter_mut().skip(j).step_by(NR).for_each(|v| *v = 0.0);
+                    continue;
+                }
+                let at = p0 * b.row_stride + (col0 + j) * b.col_stride;
+                for (p, d) in panel.iter_mut().skip(j).step_by(NR).enumerate() {
+                    *d = b.data[at + p * b.row_stride];
+                }
+            }
+        }
+    }
+}
+
+/// The tile's `rows × cols` corner into `c` (rows `ldc` apart): `alpha·t + beta·c` for the
+/// first block of the sum (`beta = 0` ignores `c`), `c + alpha·t` for the others.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn write_back(
+    tile: &[f32; MR * NR],
+    rows: usize,
+    cols: usize,
+    c: &mut [f32],
+    ldc: usize,
+    alpha: f32,
+    beta: f32,
+    first: bool,
+) {
+    for (r, t) in tile.chunks_exact(NR).take(rows).enumerate() {
+        let out = &mut c[r * ldc..][..cols];
+        if !first {
+            out.iter_mut().zip(t).for_each(|(o, &t)| *o += alpha * t);
+        } else if beta == 0.0 {
+            out.iter_mut().zip(t).for_each(|(o, &t)| *o = alpha * t);
+        } else {
+            out.iter_mut()
+                .zip(t)
+                .for_each(|(o, &t)| *o = alpha * t + beta * *o);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::init::index_below;
+    use alloc::vec;
+    use rand::SeedableRng;
+
+    /// The product in `f64` and, per element, `Σ |a|·|b|` (the scale of its rounding error).
+    fn reference(m: usize, k: usize, n: usize, a: Operand<'_>, b: Operand<'_>) -> Vec<(f64, f64)> {
+        let at = |v: Operand<'_>, i: usize, j: usize| {
+            f64::from(v.data[i * v.row_stride + j * v.col_stride])
+        };
+        let mut out = Vec::new();
+        for i in 0..m {
+            for j in 0..n {
+                let terms = (0..k).map(|p| at(a, i, p) * at(b, p, j));
+                let (sum, scale) = terms.fold((0.0, 0.0), |(s, t), v: f64| (s + v, t + v.abs()));
+                out.push((sum, scale));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
+        let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
+            return; // no microkernel on this CPU: matrixmultiply multiplies (its tests cover it)
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+        // (m, k, n): ragged against MR, NR; past MC, KC and NC; single rows and columns; k = 0
+        let shapes = [
+            (1, 1, 1),
+            (7, 5, 33),
+            (9, 300, 31),
+            (97, 17, 65),
+            (64, 784, 128),
+            (10, 64, 530),
+            (3, 0, 4),
+            (130, 600, 40),
+        ];
+        for (m, k, n) in shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let mut random = |len: usize| -> Vec<f32> {
+                    (0..len)
+                        .map(|_| index_below(&mut rng, 2001) as f32 / 1000.0 - 1.0)
+                        .collect()
+                };
+                let (a_data, b_data, start) = (random(m * k), random(k * n), random(m * n));
+                let a = match ta {
+                    false => Operand {
+                        data: &a_data,
+                        row_stride: k,
+                        col_stride: 1,
+                    },
+                    true => Operand {
+                        data: &a_data,
+                        row_stride: 1,
+                        col_stride: m,
+                    },
+                };
+                let b = match tb {
+                    false => Operand {
+                        data: &b_data,
+                        row_stride: n,
+                        col_stride: 1,
+                    },
+                    true => Operand {
+                        data: &b_data,
+                        row_stride: 1,
+                        col_stride: k,
+                    },
+                };
+                let want = reference(m, k, n, a, b);
+                for (alpha, beta) in [(1.0, 0.0), (0.5, 2.0)] {
+                    let mut c = start.clone();
+                    assert!(sgemm(level, m, k, n, alpha, a, b, beta, &mut c));
+                    for (idx, (&got, &(sum, scale))) in c.iter().zip(&want).enumerate() {
+                        let old = if beta == 0.0 {
+                            0.0
+                        } else {
+                            f64::from(beta * start[idx])
+                        };
+                        let expected = f64::from(alpha) * sum + old;
+                        // each product and sum rounds once in f32: k + 2 roundings of the scale
+                        let bound =
+                            (k as f64 + 2.0) * f64::from(f32::EPSILON) * (scale + old.abs());
+                        assert!(
+                            (f64::from(got) - expected).abs() <= bound,
+                            "{m}×{k}×{n} {ta} {tb} at {idx}: {got} vs {expected}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
