@@ -27,7 +27,7 @@ impl<S: Shape, E: Scalar> Batch<S, E> {
     /// Takes ownership of `data`; its length must be a multiple of `S::NUMEL` (an empty batch is
     /// allowed).
     pub fn from_vec(data: Vec<E>) -> Result<Self> {
-        if S::NUMEL == 0 || data.len() % S::NUMEL != 0 {
+        if S::NUMEL == 0 || !data.len().is_multiple_of(S::NUMEL) {
             return Err(Error::LengthNotMultiple {
                 what: "batch",
                 len: data.len(),

@@ -71,7 +71,7 @@ impl Split {
     ) -> Result<(Vec<T>, Vec<T>, Vec<U>, Vec<U>)> {
         let n = self.train.len() + self.test.len();
         let width = |what: &'static str, len: usize| {
-            if n > 0 && len % n == 0 {
+            if n > 0 && len.is_multiple_of(n) {
                 Ok(len / n)
             } else {
                 Err(Error::InvalidSetting {

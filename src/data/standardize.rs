@@ -24,7 +24,7 @@ pub struct Standardizer {
 }
 
 fn check_rows(what: &'static str, len: usize, features: usize) -> Result<usize> {
-    if features == 0 || len % features != 0 {
+    if features == 0 || !len.is_multiple_of(features) {
         return Err(Error::LengthNotMultiple {
             what,
             len,

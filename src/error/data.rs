@@ -308,7 +308,7 @@ pub(crate) fn check_samples<E: crate::Scalar>(
     if x.is_empty() {
         return Err(Error::Empty { what });
     }
-    if sample_size == 0 || x.len() % sample_size != 0 {
+    if sample_size == 0 || !x.len().is_multiple_of(sample_size) {
         return Err(Error::LengthNotMultiple {
             what,
             len: x.len(),

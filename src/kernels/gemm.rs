@@ -1,9 +1,13 @@
-//! The crate's only `unsafe`: safe, length-checked wrappers over `matrixmultiply`.
+//! The matrix product: safe, length-checked wrappers over `matrixmultiply` (this module's
+//! `unsafe`), and over the crate's own `f32` kernel where the CPU has it
+//! (`simd::sgemm`: AVX-512, per-thread packing buffers made once).
 //!
 //! A matrix operand is a slice plus its row and column strides, so a transpose is a stride swap
 //! and no copy is made. Without the `alloc` feature there is no matrixmultiply (it allocates a
 //! packing buffer per product) and [`Gemm::gemm`] is a plain safe loop; allocation-free
 //! inference only multiplies matrices by vectors, which [`matmul`](super::matmul) does directly.
+//! The two engines round differently (another order of the sums, fused multiply-adds): results
+//! agree within `(k + 2)·ε·Σ|a||b|` per element, the bound `simd::sgemm`'s test checks.
 
 #[cfg(feature = "alloc")]
 use matrixmultiply::{dgemm, sgemm};
@@ -181,8 +185,24 @@ macro_rules! impl_gemm {
 impl_gemm!(f32, sgemm, own_sgemm);
 impl_gemm!(f64, dgemm, no_own_kernel);
 
+/// Whether an `f32` product allocates: matrixmultiply allocates a packing buffer on every call;
+/// the crate's own kernel (where the CPU has it: AVX-512) packs into buffers each thread makes
+/// once; without `alloc` the plain loops allocate nothing.
+///
+/// ```
+/// use stratanet::kernels::gemm::f32_products_allocate;
+/// let _each_product_allocates: bool = f32_products_allocate();
+/// ```
+pub fn f32_products_allocate() -> bool {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    let own = super::simd::sgemm::applies(super::simd::Level::detected());
+    #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+    let own = false;
+    cfg!(feature = "alloc") && !own
+}
+
 /// The crate's own `f32` product where the CPU has its microkernel (see
-/// [`simd::sgemm`](super::simd::sgemm)); `false` leaves the product to matrixmultiply.
+/// `simd::sgemm`); `false` leaves the product to matrixmultiply.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(clippy::too_many_arguments)]
 fn own_sgemm(

@@ -1,7 +1,6 @@
 //! Pooling kernels over `[C, H, W]` samples, windows of `k×k` with stride `s`, no padding.
 //! Max pooling finds each window's arg-max again in the backward pass.
 
-use super::simd::{vectorized, Level};
 use crate::Scalar;
 
 /// The geometry of a 2-D pooling over one sample.
@@ -101,24 +100,6 @@ pub(crate) fn max_pool_sample<T: Copy>(
 /// maximum `y` (summed where windows overlap). Finding the position again here, rather than
 /// recording it in the forward pass, keeps the forward pass free of data-dependent branches.
 pub fn max_pool_backward<E: Scalar>(
-    g: &PoolGeom,
-    n: usize,
-    x: &[E],
-    y: &[E],
-    dy: &[E],
-    dx: &mut [E],
-) {
-    let level = Level::detected();
-    vectorized(
-        level,
-        #[inline(always)]
-        || max_pool_backward_at(g, n, x, y, dy, dx),
-    );
-}
-
-/// [`max_pool_backward`]'s loops, inlined into [`vectorized`]'s code for the detected level.
-#[inline(always)]
-pub(crate) fn max_pool_backward_at<E: Scalar>(
     g: &PoolGeom,
     n: usize,
     x: &[E],

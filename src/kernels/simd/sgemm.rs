@@ -36,6 +36,11 @@ pub(crate) struct Operand<'a> {
     pub(crate) col_stride: usize,
 }
 
+/// Whether [`sgemm`] multiplies at `level` (the level has a microkernel).
+pub(crate) fn applies(level: Level) -> bool {
+    x86_gemm::has_kernel(level)
+}
+
 /// `C = alpha·A·B + beta·C` (`A` m×k, `B` k×n, `C` m×n row-major; `beta = 0` ignores what `C`
 /// held) with this level's microkernel; `false` (and `C` untouched) when the level has none.
 /// The caller has checked that the operands cover their matrices (indexing checks again).
@@ -51,7 +56,7 @@ pub(crate) fn sgemm(
     beta: f32,
     c: &mut [f32],
 ) -> bool {
-    if !x86_gemm::has_kernel(level) {
+    if !applies(level) {
         return false;
     }
     let c = &mut c[..m * n];
@@ -216,7 +221,6 @@ fn write_back(
 mod tests {
     use super::*;
     use crate::init::index_below;
-    use alloc::vec;
     use rand::SeedableRng;
 
     /// The product in `f64` and, per element, `Σ |a|·|b|` (the scale of its rounding error).
