@@ -8,6 +8,7 @@
 //! values per step of the sum); a panel of B [`NR`] columns, row by row. Rows and columns past
 //! the matrix are zero in the panels and never written back.
 
+use super::x86_gemm::{Combine, DOT};
 use super::{vectorized, x86_gemm, Level};
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -66,6 +67,10 @@ pub(crate) fn sgemm(
         }
         return true;
     }
+    if a.col_stride == 1 && b.row_stride == 1 && k >= DOT_FROM {
+        dot_tiles(level, m, k, n, alpha, a, b, beta, c);
+        return true;
+    }
     PANELS.with(|panels| {
         let (pa, pb) = &mut *panels.borrow_mut();
         let (a_len, b_len) = (MC.div_ceil(MR) * MR * KC, NC.div_ceil(NR) * NR * KC);
@@ -80,6 +85,50 @@ pub(crate) fn sgemm(
         );
     });
     true
+}
+
+/// Sums at least this long, with both operands contiguous along them, run as dot products
+/// ([`x86_gemm::dots`]): no packing (which would transpose both).
+const DOT_FROM: usize = 128;
+
+/// The product as tiles of [`DOT`]² dot products of `A`'s rows and `B`'s columns (each
+/// contiguous); a tile past the last row or column repeats the first and is not written.
+#[allow(clippy::too_many_arguments)]
+fn dot_tiles(
+    level: Level,
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+) {
+    let mut tile = [0.0f32; DOT * DOT];
+    let row = |i: usize| &a.data[i * a.row_stride..][..k];
+    let col = |j: usize| &b.data[j * b.col_stride..][..k];
+    for i0 in (0..m).step_by(DOT) {
+        let rows: [&[f32]; DOT] =
+            core::array::from_fn(|r| row(if i0 + r < m { i0 + r } else { i0 }));
+        for j0 in (0..n).step_by(DOT) {
+            let cols: [&[f32]; DOT] =
+                core::array::from_fn(|t| col(if j0 + t < n { j0 + t } else { j0 }));
+            x86_gemm::dots(level, k, rows, cols, &mut tile);
+            let (height, width) = (DOT.min(m - i0), DOT.min(n - j0));
+            write_back(
+                &tile,
+                DOT,
+                height,
+                width,
+                &mut c[i0 * n + j0..],
+                n,
+                alpha,
+                beta,
+                true,
+            );
+        }
+    }
 }
 
 /// The blocked loops: columns of B by `NC`, the sum by `KC` (B's block packed), rows of A by
@@ -114,10 +163,30 @@ fn blocks(
                     let b_panel = &pb[jp * kc * NR..][..kc * NR];
                     for (ip, ir) in (0..mc).step_by(MR).enumerate() {
                         let a_panel = &pa[ip * kc * MR..][..kc * MR];
-                        x86_gemm::tile(level, kc, a_panel, b_panel, &mut tile);
                         let (rows, cols) = (MR.min(mc - ir), NR.min(nc - jr));
                         let corner = (i0 + ir) * n + j0 + jr;
-                        write_back(&tile, rows, cols, &mut c[corner..], n, alpha, beta, first);
+                        if (rows, cols) == (MR, NR) {
+                            let combine = match (first, beta == 0.0) {
+                                (false, _) => Combine::Add(alpha),
+                                (true, true) => Combine::Set(alpha),
+                                (true, false) => Combine::Scale(alpha, beta),
+                            };
+                            let block = &mut c[corner..];
+                            x86_gemm::tile_into(level, kc, a_panel, b_panel, block, n, combine);
+                            continue;
+                        }
+                        x86_gemm::tile(level, kc, a_panel, b_panel, &mut tile);
+                        write_back(
+                            &tile,
+                            NR,
+                            rows,
+                            cols,
+                            &mut c[corner..],
+                            n,
+                            alpha,
+                            beta,
+                            first,
+                        );
                     }
                 }
             }
@@ -189,12 +258,13 @@ fn pack_b(b: Operand<'_>, p0: usize, kc: usize, j0: usize, nc: usize, pb: &mut [
     }
 }
 
-/// The tile's `rows × cols` corner into `c` (rows `ldc` apart): `alpha·t + beta·c` for the
+/// The `rows × cols` corner of a tile (rows `stride` apart) into `c` (rows `ldc` apart): `alpha·t + beta·c` for the
 /// first block of the sum (`beta = 0` ignores `c`), `c + alpha·t` for the others.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn write_back(
-    tile: &[f32; MR * NR],
+    tile: &[f32],
+    stride: usize,
     rows: usize,
     cols: usize,
     c: &mut [f32],
@@ -203,7 +273,7 @@ fn write_back(
     beta: f32,
     first: bool,
 ) {
-    for (r, t) in tile.chunks_exact(NR).take(rows).enumerate() {
+    for (r, t) in tile.chunks_exact(stride).take(rows).enumerate() {
         let out = &mut c[r * ldc..][..cols];
         if !first {
             out.iter_mut().zip(t).for_each(|(o, &t)| *o += alpha * t);

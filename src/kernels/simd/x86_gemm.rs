@@ -21,12 +21,65 @@ pub(super) fn has_kernel(level: Level) -> bool {
 pub(super) fn tile(level: Level, kc: usize, a: &[f32], b: &[f32], tile: &mut [f32; MR * NR]) {
     assert!(has_kernel(level) && a.len() >= kc * MR && b.len() >= kc * NR);
     // SAFETY: a `Level` of AVX-512 is made only after detection found AVX-512F; the assert
-    // above proves every read (`kc` steps of MR values of `a` and NR of `b`).
-    unsafe { tile_avx512(kc, a.as_ptr(), b.as_ptr(), tile) }
+    // above proves every read (`kc` steps of MR values of `a` and NR of `b`); the tile is MR
+    // rows of NR values, the stores' extent.
+    unsafe {
+        tile_avx512(
+            kc,
+            a.as_ptr(),
+            b.as_ptr(),
+            tile.as_mut_ptr(),
+            NR,
+            Combine::Set(1.0),
+        )
+    }
 }
 
+/// How [`tile_into`] combines the tile `t` with `C`.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Combine {
+    /// `C = alpha·t`.
+    Set(f32),
+    /// `C = alpha·t + beta·C`.
+    Scale(f32, f32),
+    /// `C += alpha·t`.
+    Add(f32),
+}
+
+/// [`tile`] straight into a whole `MR × NR` block of `c` (rows `ldc` apart), combined as
+/// `combine` says: no tile buffer to copy when the sum is short.
+///
+/// Panics unless `level` has the kernel, the panels hold `kc` steps and `c` holds the block.
+pub(super) fn tile_into(
+    level: Level,
+    kc: usize,
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    ldc: usize,
+    combine: Combine,
+) {
+    assert!(has_kernel(level) && a.len() >= kc * MR && b.len() >= kc * NR);
+    assert!(ldc >= NR && c.len() >= (MR - 1) * ldc + NR);
+    // SAFETY: as in `tile`; the assert above proves the block's MR rows of NR values, `ldc`
+    // apart, lie in `c`.
+    unsafe { tile_avx512(kc, a.as_ptr(), b.as_ptr(), c.as_mut_ptr(), ldc, combine) }
+}
+
+/// The tile over `kc` steps, combined into the `MR × NR` block at `c` (rows `ldc` apart).
+///
+/// # Safety
+/// AVX-512F is available; `a` and `b` hold `kc` steps of their panels; the block lies in
+/// one allocation the caller borrows mutably.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile_avx512(kc: usize, a: *const f32, b: *const f32, tile: &mut [f32; MR * NR]) {
+unsafe fn tile_avx512(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    ldc: usize,
+    combine: Combine,
+) {
     let mut acc = [[_mm512_setzero_ps(); 2]; MR];
     for p in 0..kc {
         // SAFETY: step `p < kc` of the B panel is NR values at `p·NR` (the caller's check).
@@ -41,11 +94,79 @@ unsafe fn tile_avx512(kc: usize, a: *const f32, b: *const f32, tile: &mut [f32; 
             acc[1] = _mm512_fmadd_ps(v, b1, acc[1]);
         }
     }
-    for (row, acc) in tile.chunks_exact_mut(NR).zip(&acc) {
-        // SAFETY: each row of the tile is NR = 32 values, two 16-lane stores.
-        unsafe {
-            _mm512_storeu_ps(row.as_mut_ptr(), acc[0]);
-            _mm512_storeu_ps(row.as_mut_ptr().add(16), acc[1]);
+    for (r, acc) in acc.iter().enumerate() {
+        for (h, &t) in acc.iter().enumerate() {
+            // SAFETY: values `16·h..16·h + 16` of row `r < MR` of the block (the caller's
+            // check covers MR rows of NR = 32 values, `ldc` apart).
+            unsafe {
+                let at = c.add(r * ldc + 16 * h);
+                let v = match combine {
+                    Combine::Set(alpha) => _mm512_mul_ps(_mm512_set1_ps(alpha), t),
+                    Combine::Scale(alpha, beta) => _mm512_fmadd_ps(
+                        _mm512_set1_ps(alpha),
+                        t,
+                        _mm512_mul_ps(_mm512_set1_ps(beta), _mm512_loadu_ps(at)),
+                    ),
+                    Combine::Add(alpha) => {
+                        _mm512_fmadd_ps(_mm512_set1_ps(alpha), t, _mm512_loadu_ps(at))
+                    }
+                };
+                _mm512_storeu_ps(at, v);
+            }
+        }
+    }
+}
+
+/// Rows and columns of a [`dots`] tile.
+pub(super) const DOT: usize = 4;
+
+/// `out[r·DOT + c] = Σ_p a[r][p] · b[c][p]` over `p < k`: a tile of a product whose operands
+/// both run contiguously along the sum (`A` row-major, `B` transposed), sixteen steps of the sum
+/// per vector, the last ones masked, each of the sixteen sums reduced at the end.
+///
+/// Panics unless `level` has the kernel and every slice holds `k` values.
+pub(super) fn dots(
+    level: Level,
+    k: usize,
+    a: [&[f32]; DOT],
+    b: [&[f32]; DOT],
+    out: &mut [f32; DOT * DOT],
+) {
+    assert!(has_kernel(level) && a.iter().chain(&b).all(|s| s.len() >= k));
+    // SAFETY: detection found AVX-512F (the `Level`); the assert proves every slice holds the
+    // `k` values the kernel reads (the tail's masked loads touch only lanes below `k`).
+    unsafe { dots_avx512(k, a.map(<[f32]>::as_ptr), b.map(<[f32]>::as_ptr), out) }
+}
+
+#[target_feature(enable = "avx512f")]
+unsafe fn dots_avx512(
+    k: usize,
+    a: [*const f32; DOT],
+    b: [*const f32; DOT],
+    out: &mut [f32; DOT * DOT],
+) {
+    let mut acc = [[_mm512_setzero_ps(); DOT]; DOT];
+    let step = |p: usize, mask: __mmask16, acc: &mut [[__m512; DOT]; DOT]| {
+        // SAFETY: lanes `p..p + 16` under `mask` are below `k` (see the loop and the tail).
+        let bv = b.map(|col| unsafe { _mm512_maskz_loadu_ps(mask, col.add(p)) });
+        for (acc, row) in acc.iter_mut().zip(a) {
+            // SAFETY: as above.
+            let av = unsafe { _mm512_maskz_loadu_ps(mask, row.add(p)) };
+            for (acc, &bv) in acc.iter_mut().zip(&bv) {
+                *acc = _mm512_fmadd_ps(av, bv, *acc);
+            }
+        }
+    };
+    let full = k / 16 * 16;
+    for p in (0..full).step_by(16) {
+        step(p, 0xffff, &mut acc);
+    }
+    if full < k {
+        step(full, (1u16 << (k - full)) - 1, &mut acc);
+    }
+    for (out, acc) in out.chunks_exact_mut(DOT).zip(&acc) {
+        for (o, &v) in out.iter_mut().zip(acc) {
+            *o = _mm512_reduce_add_ps(v);
         }
     }
 }
