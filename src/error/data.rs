@@ -315,7 +315,7 @@ pub(crate) fn check_samples<E: crate::Scalar>(
             sample_size,
         });
     }
-    if let Some(index) = x.iter().position(|v| !v.is_finite()) {
+    if let Some(index) = crate::kernels::elementwise::first_non_finite(x) {
         return Err(Error::NonFinite { what, index });
     }
     Ok(x.len() / sample_size)

@@ -1,8 +1,35 @@
-//! Element-wise math shared by layers, losses and the recurrent kernels: the logistic function
-//! and the normal distribution's CDF and density (for Gelu).
+//! Element-wise math shared by layers, losses and the recurrent kernels: the logistic function,
+//! the normal distribution's CDF and density (for Gelu), and the search for a non-finite value.
 
+use super::simd::{vectorized, Level};
 use crate::Scalar;
 use num_traits::Float;
+
+/// The index of the first NaN or infinity in `x`: blocks of 64 values checked without a branch
+/// per value (so the check vectorizes), then the first block with one searched. The training
+/// loop checks its inputs and, after every step, its weights with it.
+///
+/// ```
+/// use stratanet::kernels::elementwise::first_non_finite;
+/// let mut x = [0.5f32; 200];
+/// assert_eq!(first_non_finite(&x), None);
+/// x[130] = f32::NAN;
+/// x[170] = f32::INFINITY;
+/// assert_eq!(first_non_finite(&x), Some(130));
+/// ```
+pub fn first_non_finite<E: Scalar>(x: &[E]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let level = Level::detected();
+    vectorized(
+        level,
+        #[inline(always)]
+        || {
+            let bad = |block: &[E]| block.iter().fold(false, |bad, v| bad | !v.is_finite());
+            let at = x.chunks(BLOCK).position(bad)? * BLOCK;
+            x[at..].iter().position(|v| !v.is_finite()).map(|i| at + i)
+        },
+    )
+}
 
 /// The logistic function `1/(1 + e^(−x))`, branch-free so that loops over it vectorize; finite at
 /// both ends (`e^(−x)` overflows to infinity or saturates, giving 0, and underflows toward 0,
@@ -52,6 +79,24 @@ pub fn normal_density(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_non_finite_value_is_found_at_every_place() {
+        assert_eq!(first_non_finite::<f32>(&[]), None);
+        for len in [1, 63, 64, 65, 200] {
+            for at in [0, len / 2, len - 1] {
+                for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                    let mut x = [1e300f64; 200];
+                    x[at] = bad;
+                    x[len - 1..].fill(f64::NAN); // the last value, and those past `len`
+                    assert_eq!(first_non_finite(&x[..len]), Some(at), "{len} {at}");
+                    x[at] = 1.0;
+                    x[len - 1] = f64::MAX;
+                    assert_eq!(first_non_finite(&x[..len]), None, "{len}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn erfc_matches_reference_values() {

@@ -153,7 +153,7 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
     /// The full name of the first tensor holding a NaN or an infinity, if any.
     #[must_use]
     pub fn non_finite_tensor(&self) -> Option<String> {
-        let at = self.values.iter().position(|v| !v.is_finite())?;
+        let at = crate::kernels::elementwise::first_non_finite(&self.values)?;
         let mut found = None;
         Net::LAYOUT.for_each(&mut |path, tensor, start| {
             if found.is_none() && (start..start + tensor.numel()).contains(&at) {
