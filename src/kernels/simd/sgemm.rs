@@ -153,12 +153,12 @@ fn blocks(
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
-            pack_b(b, p0, kc, j0, nc, pb);
+            pack_b(level, b, p0, kc, j0, nc, pb);
             // the first block of the sum applies beta, the others add
             let first = p0 == 0;
             for i0 in (0..m).step_by(MC) {
                 let mc = MC.min(m - i0);
-                pack_a(a, i0, mc, p0, kc, pa);
+                pack_a(level, a, i0, mc, p0, kc, pa);
                 for (jp, jr) in (0..nc).step_by(NR).enumerate() {
                     let b_panel = &pb[jp * kc * NR..][..kc * NR];
                     for (ip, ir) in (0..mc).step_by(MR).enumerate() {
@@ -197,7 +197,15 @@ fn blocks(
 /// Rows `i0..i0 + mc` and columns `p0..p0 + kc` of A into panels of [`MR`] rows (zero rows
 /// past `mc`), reading along whichever stride is 1.
 #[inline(always)]
-fn pack_a(a: Operand<'_>, i0: usize, mc: usize, p0: usize, kc: usize, pa: &mut [f32]) {
+fn pack_a(
+    level: Level,
+    a: Operand<'_>,
+    i0: usize,
+    mc: usize,
+    p0: usize,
+    kc: usize,
+    pa: &mut [f32],
+) {
     for (ip, panel) in pa[..mc.div_ceil(MR) * MR * kc]
         .chunks_exact_mut(MR * kc)
         .enumerate()
@@ -210,6 +218,34 @@ fn pack_a(a: Operand<'_>, i0: usize, mc: usize, p0: usize, kc: usize, pa: &mut [
                 let at = row0 + (p0 + p) * a.col_stride;
                 step[..rows].copy_from_slice(&a.data[at..at + rows]);
                 step[rows..].fill(0.0);
+            }
+        } else if let Some(lanes) =
+            lane_offsets(|t| (t % MR) * a.row_stride + t / MR * a.col_stride)
+        {
+            // two steps of the sum per gather: lanes `r` and `MR + r` are row `r`
+            let mask = (0..16)
+                .filter(|t| t % MR < rows)
+                .fold(0u16, |m, t| m | 1 << t);
+            let base = row0 * a.row_stride + p0 * a.col_stride;
+            let pairs = kc / 2;
+            let step = 2 * a.col_stride;
+            x86_gemm::gather_steps(
+                level,
+                a.data,
+                base,
+                &lanes,
+                mask,
+                step,
+                pairs,
+                panel,
+                2 * MR,
+            );
+            if kc % 2 == 1 {
+                let (p, last) = (kc - 1, &mut panel[(kc - 1) * MR..]);
+                for (r, d) in last.iter_mut().enumerate() {
+                    let at = (row0 + r) * a.row_stride + (p0 + p) * a.col_stride;
+                    *d = if r < rows { a.data[at] } else { 0.0 };
+                }
             }
         } else {
             for r in 0..MR {
@@ -229,7 +265,15 @@ fn pack_a(a: Operand<'_>, i0: usize, mc: usize, p0: usize, kc: usize, pa: &mut [
 /// Rows `p0..p0 + kc` and columns `j0..j0 + nc` of B into panels of [`NR`] columns (zero
 /// columns past `nc`), reading along whichever stride is 1.
 #[inline(always)]
-fn pack_b(b: Operand<'_>, p0: usize, kc: usize, j0: usize, nc: usize, pb: &mut [f32]) {
+fn pack_b(
+    level: Level,
+    b: Operand<'_>,
+    p0: usize,
+    kc: usize,
+    j0: usize,
+    nc: usize,
+    pb: &mut [f32],
+) {
     for (jp, panel) in pb[..nc.div_ceil(NR) * NR * kc]
         .chunks_exact_mut(NR * kc)
         .enumerate()
@@ -242,6 +286,27 @@ fn pack_b(b: Operand<'_>, p0: usize, kc: usize, j0: usize, nc: usize, pb: &mut [
                 let at = (p0 + p) * b.row_stride + col0;
                 step[..cols].copy_from_slice(&b.data[at..at + cols]);
                 step[cols..].fill(0.0);
+            }
+        } else if let Some(lanes) = lane_offsets(|t| t * b.col_stride) {
+            // sixteen columns per gather, one step of the sum each
+            for half in 0..NR / 16 {
+                let mask = (0..16)
+                    .filter(|t| half * 16 + t < cols)
+                    .fold(0u16, |m, t| m | 1 << t);
+                let base = p0 * b.row_stride + (col0 + 16 * half) * b.col_stride;
+                let out = &mut panel[16 * half..];
+                let base = if mask == 0 { 0 } else { base };
+                x86_gemm::gather_steps(
+                    level,
+                    b.data,
+                    base,
+                    &lanes,
+                    mask,
+                    b.row_stride,
+                    kc,
+                    out,
+                    NR,
+                );
             }
         } else {
             for j in 0..NR {
@@ -256,6 +321,15 @@ fn pack_b(b: Operand<'_>, p0: usize, kc: usize, j0: usize, nc: usize, pb: &mut [
             }
         }
     }
+}
+
+/// The sixteen lane offsets `offset(t)` of a gather, when each fits an `i32`.
+fn lane_offsets(offset: impl Fn(usize) -> usize) -> Option<[i32; 16]> {
+    let mut lanes = [0i32; 16];
+    for (t, lane) in lanes.iter_mut().enumerate() {
+        *lane = i32::try_from(offset(t)).ok()?;
+    }
+    Some(lanes)
 }
 
 /// The `rows × cols` corner of a tile (rows `stride` apart) into `c` (rows `ldc` apart): `alpha·t + beta·c` for the

@@ -170,3 +170,77 @@ unsafe fn dots_avx512(
         }
     }
 }
+
+/// One gathered packing pass: for `s < steps`, lanes `t` of `mask` of
+/// `out[s·out_stride..][..16]` = `data[base + s·step + lanes[t]]`, the other lanes 0 — a
+/// strided operand's panel values, sixteen per gather instruction.
+///
+/// Panics unless `level` has the kernel, every read lies in `data` and every write in `out`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn gather_steps(
+    level: Level,
+    data: &[f32],
+    base: usize,
+    lanes: &[i32; 16],
+    mask: u16,
+    step: usize,
+    steps: usize,
+    out: &mut [f32],
+    out_stride: usize,
+) {
+    if steps == 0 {
+        return;
+    }
+    let reach = lanes
+        .iter()
+        .enumerate()
+        .filter(|&(t, _)| mask >> t & 1 == 1)
+        .map(|(_, &l)| usize::try_from(l).expect("lane offsets are not negative"))
+        .max()
+        .unwrap_or(0);
+    let last = (steps - 1)
+        .checked_mul(step)
+        .and_then(|s| s.checked_add(base))
+        .and_then(|s| s.checked_add(reach));
+    assert!(has_kernel(level) && matches!(last, Some(last) if last < data.len()));
+    assert!(out.len() >= (steps - 1) * out_stride + 16);
+    // SAFETY: detection found AVX-512F; the asserts prove every unmasked read (at most
+    // `base + (steps − 1)·step + reach`) lies in `data` and every 16-value store in `out`.
+    unsafe {
+        gather_avx512(
+            data.as_ptr(),
+            base,
+            lanes,
+            mask,
+            step,
+            steps,
+            out.as_mut_ptr(),
+            out_stride,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx512f")]
+unsafe fn gather_avx512(
+    data: *const f32,
+    base: usize,
+    lanes: &[i32; 16],
+    mask: u16,
+    step: usize,
+    steps: usize,
+    out: *mut f32,
+    out_stride: usize,
+) {
+    // SAFETY: `lanes` is sixteen `i32`s.
+    let offsets = unsafe { _mm512_loadu_si512(lanes.as_ptr().cast()) };
+    for s in 0..steps {
+        // SAFETY: the unmasked lanes read `base + s·step + lanes[t]`, inside `data` (the
+        // caller's check); masked-off lanes are not read; the store is 16 values of `out`.
+        unsafe {
+            let from = data.add(base + s * step);
+            let v = _mm512_mask_i32gather_ps::<4>(_mm512_setzero_ps(), mask, offsets, from);
+            _mm512_storeu_ps(out.add(s * out_stride), v);
+        }
+    }
+}
