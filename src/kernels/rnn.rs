@@ -174,6 +174,9 @@ fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h
     }
     cell.iter_mut().for_each(|v| *v = v.fast_tanh());
     let (i, f) = input_forget.split_at(h);
+    // every slice exactly `h` long: no bounds checks in the loop
+    let (i, f, cell, output) = (&i[..h], &f[..h], &cell[..h], &output[..h]);
+    let (c_prev, c_next, h_next) = (&c_prev[..h], &mut c_next[..h], &mut h_next[..h]);
     for j in 0..h {
         c_next[j] = f[j] * c_prev[j] + i[j] * cell[j];
         h_next[j] = output[j] * c_next[j].fast_tanh();
@@ -489,17 +492,25 @@ pub(crate) fn backward_at<E: Scalar>(
                 let c_prev = &aux[step * n * h..(step + 1) * n * h];
                 let c_now = &aux[(step + 1) * n * h..(step + 2) * n * h];
                 for s in 0..n {
-                    let (a, d) = (&act[s * w..(s + 1) * w], &mut da[s * w..(s + 1) * w]);
+                    // every slice exactly `h` long, so the loop runs without bounds checks
+                    // (and vectorizes)
+                    let [ai, af, ag, ao]: [&[E]; 4] =
+                        core::array::from_fn(|q| &act[s * w + q * h..][..h]);
+                    let (d_i, rest) = da[s * w..(s + 1) * w].split_at_mut(h);
+                    let (d_f, rest) = rest.split_at_mut(h);
+                    let (d_g, d_o) = rest.split_at_mut(h);
+                    let d_o = &mut d_o[..h];
+                    let (cp, cn) = (&c_prev[s * h..][..h], &c_now[s * h..][..h]);
+                    let (dhs, dcs) = (&dh[s * h..][..h], &mut dc[s * h..][..h]);
                     for j in 0..h {
-                        let k = s * h + j;
-                        let (i, fg, gg, o) = (a[j], a[h + j], a[2 * h + j], a[3 * h + j]);
-                        let tc = c_now[k].fast_tanh();
-                        let dcell = dc[k] + dh[k] * o * (E::one() - tc * tc);
-                        d[j] = dcell * gg * i * (E::one() - i);
-                        d[h + j] = dcell * c_prev[k] * fg * (E::one() - fg);
-                        d[2 * h + j] = dcell * i * (E::one() - gg * gg);
-                        d[3 * h + j] = dh[k] * tc * o * (E::one() - o);
-                        dc[k] = dcell * fg;
+                        let (i, fg, gg, o) = (ai[j], af[j], ag[j], ao[j]);
+                        let tc = cn[j].fast_tanh();
+                        let dcell = dcs[j] + dhs[j] * o * (E::one() - tc * tc);
+                        d_i[j] = dcell * gg * i * (E::one() - i);
+                        d_f[j] = dcell * cp[j] * fg * (E::one() - fg);
+                        d_g[j] = dcell * i * (E::one() - gg * gg);
+                        d_o[j] = dhs[j] * tc * o * (E::one() - o);
+                        dcs[j] = dcell * fg;
                     }
                 }
             }

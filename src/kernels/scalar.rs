@@ -79,7 +79,11 @@ impl Scalar for f32 {
         // Adding and subtracting 1.5·2²³ rounds to the nearest integer without a library call.
         const ROUND: f32 = 12_582_912.0;
         let x = self.clamp(-87.0, 88.0);
-        let n = (x * core::f32::consts::LOG2_E + ROUND) - ROUND;
+        let shifted = x * core::f32::consts::LOG2_E + ROUND;
+        let n = shifted - ROUND;
+        // `shifted` is ROUND + n exactly (|n| ≤ 127 keeps its exponent): n is the difference of
+        // the bits, an integer subtraction that vectorizes (`n as i32` saturates, per value)
+        let whole = shifted.to_bits().wrapping_sub(ROUND.to_bits()) as i32;
         let r = (x - n * LN2_HI) - n * LN2_LO;
         let mut p = 1.0 / 5040.0;
         p = p * r + 1.0 / 720.0;
@@ -89,7 +93,7 @@ impl Scalar for f32 {
         p = p * r + 0.5;
         p = p * r + 1.0;
         p = p * r + 1.0;
-        let value = p * f32::from_bits(((n as i32 + 127) as u32) << 23);
+        let value = p * f32::from_bits((whole.wrapping_add(127) as u32) << 23);
         if self < -87.0 {
             0.0
         } else if self > 88.0 {
