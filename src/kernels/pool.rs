@@ -1,6 +1,7 @@
 //! Pooling kernels over `[C, H, W]` samples, windows of `k×k` with stride `s`, no padding.
 //! Max pooling finds each window's arg-max again in the backward pass.
 
+use super::simd::Level;
 use crate::Scalar;
 
 /// The geometry of a 2-D pooling over one sample.
@@ -107,13 +108,18 @@ pub fn max_pool_backward<E: Scalar>(
     dy: &[E],
     dx: &mut [E],
 ) {
-    dx[..n * g.in_len()].fill(E::zero());
+    let level = Level::detected();
+    let pairs = g.k == 2 && g.s == 2;
+    // Non-overlapping 2×2 windows over even sides write every input position: no fill.
+    if !(pairs && g.h % 2 == 0 && g.w % 2 == 0) {
+        dx[..n * g.in_len()].fill(E::zero());
+    }
     for s in 0..n {
         let x_s = &x[s * g.in_len()..(s + 1) * g.in_len()];
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
         let out = s * g.out_len()..(s + 1) * g.out_len();
         let (y_s, dy_s) = (&y[out.clone()], &dy[out]);
-        if g.k == 2 && g.s == 2 {
+        if pairs {
             // Non-overlapping 2×2 windows, row by row: route with selects instead of a search.
             for (c, (y_plane, dy_plane)) in y_s
                 .chunks_exact(g.oh * g.ow)
@@ -132,6 +138,10 @@ pub fn max_pool_backward<E: Scalar>(
                     );
                     let (dx_top, dx_rest) = dx_s[top..].split_at_mut(g.w);
                     let (dx_top, dx_bottom) = (&mut dx_top[..2 * g.ow], &mut dx_rest[..2 * g.ow]);
+                    let rows = [x_top, x_bottom];
+                    if E::max_pool_pairs_backward(level, rows, y_row, dy_row, dx_top, dx_bottom) {
+                        continue;
+                    }
                     let windows = x_top.chunks_exact(2).zip(x_bottom.chunks_exact(2));
                     let grads = dx_top
                         .chunks_exact_mut(2)

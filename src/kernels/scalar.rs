@@ -1,6 +1,7 @@
 //! The element type of a network: `f32` (the default) or `f64` (for gradient checks).
 
 use super::gemm::Gemm;
+use super::simd::Level;
 use core::fmt::Debug;
 use num_traits::Float;
 
@@ -33,9 +34,34 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     fn fast_exp(self) -> Self {
         self.exp()
     }
+    /// The 2×2 max-pooling backward pass over one pair of input rows by a SIMD kernel, where
+    /// this type and `level` have one ([`simd::max_pool_pairs_backward`](super::simd::max_pool_pairs_backward):
+    /// `f32` at AVX-512); `false` leaves it to the portable loop.
+    #[inline]
+    fn max_pool_pairs_backward(
+        _level: Level,
+        _rows: [&[Self]; 2],
+        _m: &[Self],
+        _d: &[Self],
+        _dt: &mut [Self],
+        _db: &mut [Self],
+    ) -> bool {
+        false
+    }
 }
 
 impl Scalar for f32 {
+    #[inline]
+    fn max_pool_pairs_backward(
+        level: Level,
+        rows: [&[f32]; 2],
+        m: &[f32],
+        d: &[f32],
+        dt: &mut [f32],
+        db: &mut [f32],
+    ) -> bool {
+        super::simd::max_pool_pairs_backward(level, rows, m, d, dt, db)
+    }
     #[inline]
     fn from_f64(value: f64) -> Self {
         value as f32

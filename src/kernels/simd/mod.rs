@@ -29,6 +29,10 @@ mod x86_gemm;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 pub(crate) mod sgemm;
 
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)] // the AVX-512 max-pooling backward pass: masked loads and stores
+mod x86_pool;
+
 /// An instruction-set level of the running CPU (see the [module docs](self)).
 ///
 /// ```
@@ -190,6 +194,40 @@ pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => x86::vectorized_512(level, f),
     }
+}
+
+/// The 2×2 max-pooling backward pass over one pair of input rows (`rows[0]` on top), `2·ow`
+/// values each, with the window maxima `m` and their gradients `d` (`ow` each): each gradient
+/// goes to the first position of its window (top left, top right, bottom left, bottom right)
+/// equal to its maximum, the other three get 0 (`dt`, `db`: the rows' gradients). Returns
+/// `false` (writing nothing) when `level` has no kernel for it (below AVX-512) or the lengths
+/// do not match, so the caller's loop runs instead; where it runs it gives that loop's values.
+///
+/// ```
+/// use stratanet::kernels::simd::{max_pool_pairs_backward, Level};
+/// let (top, bottom) = ([1.0f32, 5.0, 2.0, 2.0], [5.0f32, 0.0, 1.0, 2.0]);
+/// let (mut dt, mut db) = ([9.0f32; 4], [9.0f32; 4]);
+/// if max_pool_pairs_backward(Level::detected(), [&top, &bottom], &[5.0, 2.0], &[0.5, 0.25], &mut dt, &mut db) {
+///     assert_eq!((dt, db), ([0.0, 0.5, 0.25, 0.0], [0.0; 4]));
+/// }
+/// ```
+pub fn max_pool_pairs_backward(
+    level: Level,
+    rows: [&[f32]; 2],
+    m: &[f32],
+    d: &[f32],
+    dt: &mut [f32],
+    db: &mut [f32],
+) -> bool {
+    let ow = m.len();
+    let fits = d.len() == ow && dt.len() == 2 * ow && db.len() == 2 * ow;
+    #[cfg(target_arch = "x86_64")]
+    if x86_pool::has_kernel(level) && fits && rows.iter().all(|r| r.len() == 2 * ow) {
+        x86_pool::pairs_backward(level, rows, m, d, dt, db);
+        return true;
+    }
+    let _ = (level, rows, fits, dt, db);
+    false
 }
 
 /// Positions of one convolution tile ([`conv_tile`]): the patch block holds them side by side.

@@ -228,3 +228,61 @@ fn recurrent_loops_give_the_same_bits_on_every_level() {
         }
     }
 }
+
+#[test]
+fn max_pool_pairs_backward_agrees_with_the_loop_on_every_level() {
+    let mut rng = Rng::seed_from_u64(18);
+    let mut checked = 0;
+    for ow in 0..40 {
+        // few distinct values, so ties (and which one wins) are common; a NaN now and then
+        let mut value = || match index_below(&mut rng, 40) {
+            0 => f32::NAN,
+            1 => -0.0,
+            v => (v % 4) as f32,
+        };
+        let (top, bottom): (Vec<f32>, Vec<f32>) = (
+            (0..2 * ow).map(|_| value()).collect(),
+            (0..2 * ow).map(|_| value()).collect(),
+        );
+        let m: Vec<f32> = (0..ow)
+            .map(|j| [top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1]])
+            .map(|w| w.into_iter().fold(f32::NEG_INFINITY, f32::max))
+            .collect();
+        let d: Vec<f32> = (0..ow).map(|j| j as f32 + 0.5).collect();
+        // the loop's rule: the first of top left, top right, bottom left equal to the max,
+        // else bottom right
+        let (mut want_t, mut want_b) = (vec![0.0f32; 2 * ow], vec![0.0f32; 2 * ow]);
+        for j in 0..ow {
+            let hit = [
+                top[2 * j] == m[j],
+                top[2 * j + 1] == m[j],
+                bottom[2 * j] == m[j],
+            ];
+            let slot = hit.iter().position(|&h| h).unwrap_or(3);
+            let out = if slot < 2 { &mut want_t } else { &mut want_b };
+            out[2 * j + slot % 2] = d[j];
+        }
+        for level in Level::available() {
+            let (mut dt, mut db) = (vec![9.0f32; 2 * ow], vec![9.0f32; 2 * ow]);
+            if max_pool_pairs_backward(level, [&top, &bottom], &m, &d, &mut dt, &mut db) {
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&dt),
+                    bits(&want_t),
+                    "top, {ow} windows, {}",
+                    level.name()
+                );
+                assert_eq!(
+                    bits(&db),
+                    bits(&want_b),
+                    "bottom, {ow} windows, {}",
+                    level.name()
+                );
+                checked += 1;
+            }
+        }
+    }
+    // on a CPU with AVX-512 the kernel ran for every width
+    let with_kernel = Level::available().any(|l| l.name() == "avx512");
+    assert_eq!(checked, if with_kernel { 40 } else { 0 });
+}

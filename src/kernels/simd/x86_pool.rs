@@ -1,0 +1,95 @@
+//! The AVX-512 form of the 2×2 max-pooling backward pass over one pair of input rows
+//! ([`super::max_pool_pairs_backward`]): sixteen windows per step, the rows' even and odd
+//! columns separated by `vpermt2ps`, the first position holding the maximum chosen by mask
+//! arithmetic, the gradients interleaved back, short rows by masked loads and stores.
+
+use super::{Isa, Level};
+use core::arch::x86_64::*;
+
+/// Whether `level` has this kernel.
+pub(super) fn has_kernel(level: Level) -> bool {
+    level.0 == Isa::Avx512
+}
+
+/// See [`super::max_pool_pairs_backward`]; the caller checked the lengths (`top`, `bottom`,
+/// `dt`, `db`: `2·ow`; `m`, `d`: `ow`) and the level.
+pub(super) fn pairs_backward(
+    level: Level,
+    rows: [&[f32]; 2],
+    m: &[f32],
+    d: &[f32],
+    dt: &mut [f32],
+    db: &mut [f32],
+) {
+    let ow = m.len();
+    assert!(has_kernel(level) && d.len() == ow);
+    assert!(rows.iter().all(|r| r.len() == 2 * ow) && dt.len() == 2 * ow && db.len() == 2 * ow);
+    // SAFETY: detection found AVX-512F (the `Level`); the asserts prove the lengths every
+    // masked load and store stays within.
+    unsafe { pairs_avx512(ow, rows, m, d, dt, db) }
+}
+
+#[target_feature(enable = "avx512f")]
+unsafe fn pairs_avx512(
+    ow: usize,
+    rows: [&[f32]; 2],
+    m: &[f32],
+    d: &[f32],
+    dt: &mut [f32],
+    db: &mut [f32],
+) {
+    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    let low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    let high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    let zero = _mm512_setzero_ps();
+    for w0 in (0..ow).step_by(16) {
+        let count = (ow - w0).min(16);
+        let windows: __mmask16 = ((1u32 << count) - 1) as u16;
+        // the 2·count row values: the first 16 under `lo`, the rest under `hi`
+        let lo: __mmask16 = ((1u32 << (2 * count).min(16)) - 1) as u16;
+        let hi: __mmask16 = ((1u32 << (2 * count).saturating_sub(16)) - 1) as u16;
+        // SAFETY (every load and store below): window `w0 + t` for `t < count` reads values
+        // `2·(w0 + t)` and `2·(w0 + t) + 1` of a row (`< 2·ow`) and value `w0 + t` of `m`
+        // and `d` (`< ow`); the masks enable exactly those lanes.
+        // (a macro, not a closure: the intrinsics stay in this function's AVX-512 code)
+        macro_rules! split {
+            ($row:expr) => {{
+                let a = _mm512_maskz_loadu_ps(lo, $row.as_ptr().add(2 * w0));
+                let b = _mm512_maskz_loadu_ps(hi, $row.as_ptr().add(2 * w0 + 16));
+                (
+                    _mm512_permutex2var_ps(a, even, b),
+                    _mm512_permutex2var_ps(a, odd, b),
+                )
+            }};
+        }
+        let (t0, t1, b0, mv, dv) = unsafe {
+            let (t0, t1) = split!(rows[0]);
+            let (b0, _) = split!(rows[1]); // the bottom right takes what is left
+            let mv = _mm512_maskz_loadu_ps(windows, m.as_ptr().add(w0));
+            let dv = _mm512_maskz_loadu_ps(windows, d.as_ptr().add(w0));
+            (t0, t1, b0, mv, dv)
+        };
+        // the first position (top left, top right, bottom left, bottom right) equal to the max
+        let h0 = _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(t0, mv);
+        let h1 = _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(t1, mv) & !h0;
+        let h2 = _mm512_cmp_ps_mask::<_CMP_EQ_OQ>(b0, mv) & !(h0 | h1);
+        let h3 = !(h0 | h1 | h2);
+        let o0 = _mm512_mask_mov_ps(zero, h0 & windows, dv);
+        let o1 = _mm512_mask_mov_ps(zero, h1 & windows, dv);
+        let o2 = _mm512_mask_mov_ps(zero, h2 & windows, dv);
+        let o3 = _mm512_mask_mov_ps(zero, h3 & windows, dv);
+        macro_rules! join {
+            ($out:expr, $a:expr, $b:expr) => {{
+                let at = $out.as_mut_ptr().add(2 * w0);
+                _mm512_mask_storeu_ps(at, lo, _mm512_permutex2var_ps($a, low, $b));
+                _mm512_mask_storeu_ps(at.add(16), hi, _mm512_permutex2var_ps($a, high, $b));
+            }};
+        }
+        // SAFETY: as above, for the stores into `dt` and `db` (`2·ow` values each).
+        unsafe {
+            join!(dt, o0, o1);
+            join!(db, o2, o3);
+        }
+    }
+}
