@@ -111,7 +111,7 @@ pub fn max_pool_backward<E: Scalar>(
     let level = Level::detected();
     let pairs = g.k == 2 && g.s == 2;
     // Non-overlapping 2×2 windows over even sides write every input position: no fill.
-    if !(pairs && g.h % 2 == 0 && g.w % 2 == 0) {
+    if !(pairs && g.h.is_multiple_of(2) && g.w.is_multiple_of(2)) {
         dx[..n * g.in_len()].fill(E::zero());
     }
     for s in 0..n {
