@@ -83,6 +83,29 @@ pub trait Gemm: Sized + Copy {
         beta: Self,
         c: &mut [Self],
     );
+
+    /// `c = a·B` (`accumulate`: `c += a·B`) for a row `a` and a `B` whose columns are contiguous
+    /// (column `j` at `b[j·ldb..][..a.len()]`, `c.len()` columns) by the crate's own SIMD
+    /// kernel, where this type and the CPU have one (`f32` at AVX-512); `false` leaves the
+    /// product to the portable loops. Panics if `b` is too short.
+    ///
+    /// ```
+    /// use stratanet::kernels::gemm::Gemm;
+    /// let (a, b) = ([1.0f32, 2.0], [3.0f32, 4.0, 5.0, 6.0]); // columns (3, 4) and (5, 6)
+    /// let mut c = [0.0f32; 2];
+    /// if f32::row_times_columns(&a, &b, 2, false, &mut c) {
+    ///     assert_eq!(c, [11.0, 17.0]);
+    /// }
+    /// ```
+    fn row_times_columns(
+        _a: &[Self],
+        _b: &[Self],
+        _ldb: usize,
+        _accumulate: bool,
+        _c: &mut [Self],
+    ) -> bool {
+        false
+    }
 }
 
 fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'_, E>, c: &[E]) {
@@ -137,8 +160,18 @@ fn gemm_loops<E: num_traits::Float>(
 }
 
 macro_rules! impl_gemm {
-    ($t:ty, $f:path, $own:ident) => {
+    ($t:ty, $f:path, $own:ident, $own_row:ident) => {
         impl Gemm for $t {
+            fn row_times_columns(
+                a: &[Self],
+                b: &[Self],
+                ldb: usize,
+                accumulate: bool,
+                c: &mut [Self],
+            ) -> bool {
+                $own_row(a, b, ldb, accumulate, c)
+            }
+
             fn gemm(
                 m: usize,
                 k: usize,
@@ -182,8 +215,8 @@ macro_rules! impl_gemm {
     };
 }
 
-impl_gemm!(f32, sgemm, own_sgemm);
-impl_gemm!(f64, dgemm, no_own_kernel);
+impl_gemm!(f32, sgemm, own_sgemm, own_row_f32);
+impl_gemm!(f64, dgemm, no_own_kernel, no_own_row);
 
 /// Whether an `f32` product allocates: matrixmultiply allocates a packing buffer on every call;
 /// the crate's own kernel (where the CPU has it: AVX-512) packs into buffers each thread makes
@@ -224,6 +257,24 @@ fn own_sgemm(
         }
     }
     sgemm::sgemm(Level::detected(), m, k, n, alpha, view(a), view(b), beta, c)
+}
+
+/// The own row kernel for `f32` (see [`Gemm::row_times_columns`]).
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+fn own_row_f32(a: &[f32], b: &[f32], ldb: usize, accumulate: bool, c: &mut [f32]) -> bool {
+    use super::simd::{sgemm, Level};
+    sgemm::row_times_columns(Level::detected(), a, b, ldb, accumulate, c)
+}
+
+/// No own row kernel in this build.
+#[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+fn own_row_f32(_: &[f32], _: &[f32], _: usize, _: bool, _: &mut [f32]) -> bool {
+    false
+}
+
+/// `f64` has no own row kernel.
+fn no_own_row(_: &[f64], _: &[f64], _: usize, _: bool, _: &mut [f64]) -> bool {
+    false
 }
 
 /// No own kernel for this type or build: matrixmultiply (or the loops) multiply.

@@ -105,6 +105,17 @@ fn dot_form<E: Scalar>(
 ) {
     for (i, c_row) in c[..m * n].chunks_exact_mut(n).enumerate() {
         let a_row = &a.data[i * a.row_stride..i * a.row_stride + k];
+        if n > 0
+            && E::row_times_columns(
+                a_row,
+                &b.data[..(n - 1) * b.col_stride + k],
+                b.col_stride,
+                accumulate,
+                c_row,
+            )
+        {
+            continue;
+        }
         for (j, cv) in c_row.iter_mut().enumerate() {
             let value = dot(a_row, &b.data[j * b.col_stride..j * b.col_stride + k]);
             *cv = if accumulate { *cv + value } else { value };

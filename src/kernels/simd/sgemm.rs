@@ -42,6 +42,40 @@ pub(crate) fn applies(level: Level) -> bool {
     x86_gemm::has_kernel(level)
 }
 
+/// Sums at least this long go to the row kernel: below, its reductions cost more than the
+/// portable loop (the seed network's 5- and 10-input layers took twice as long).
+const ROW_FROM: usize = 32;
+
+/// `c = a·B` (`accumulate`: `c += a·B`) for one row `a` of `k` values and `B` k×n whose columns
+/// are contiguous (`B`'s column `j` at `b[j·ldb..][..k]`): a single sample's dense layer, eight
+/// columns per call of the row kernel. `false` (and `c` untouched) when `level` has none or
+/// the sum is shorter than [`ROW_FROM`].
+pub(crate) fn row_times_columns(
+    level: Level,
+    a: &[f32],
+    b: &[f32],
+    ldb: usize,
+    accumulate: bool,
+    c: &mut [f32],
+) -> bool {
+    let (k, n) = (a.len(), c.len());
+    if !applies(level) || k < ROW_FROM {
+        return false;
+    }
+    let column = |j: usize| &b[j * ldb..][..k];
+    let mut values = [0.0f32; x86_gemm::ROW];
+    for (g, out) in c.chunks_mut(x86_gemm::ROW).enumerate() {
+        let first = g * x86_gemm::ROW;
+        // past the last column: the first again, not written
+        let cols = core::array::from_fn(|t| column(if first + t < n { first + t } else { first }));
+        x86_gemm::row_dots(level, k, a, cols, &mut values);
+        for (o, &v) in out.iter_mut().zip(&values) {
+            *o = if accumulate { *o + v } else { v };
+        }
+    }
+    true
+}
+
 /// `C = alpha·A·B + beta·C` (`A` m×k, `B` k×n, `C` m×n row-major; `beta = 0` ignores what `C`
 /// held) with this level's microkernel; `false` (and `C` untouched) when the level has none.
 /// The caller has checked that the operands cover their matrices (indexing checks again).
@@ -381,6 +415,52 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn row_products_agree_with_f64() {
+        let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
+            return;
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+        for (k, n, ldb) in [
+            (32, 1, 32),
+            (33, 7, 40),
+            (100, 8, 100),
+            (784, 9, 790),
+            (47, 130, 47),
+        ] {
+            let mut random = |len: usize| -> Vec<f32> {
+                (0..len)
+                    .map(|_| index_below(&mut rng, 2001) as f32 / 1000.0 - 1.0)
+                    .collect()
+            };
+            let (a, b, start) = (random(k), random((n - 1) * ldb + k), random(n));
+            for accumulate in [false, true] {
+                let mut c = start.clone();
+                assert!(row_times_columns(level, &a, &b, ldb, accumulate, &mut c));
+                for (j, &got) in c.iter().enumerate() {
+                    let terms = (0..k).map(|p| f64::from(a[p]) * f64::from(b[j * ldb + p]));
+                    let (sum, scale) = terms.fold((0.0, 0.0), |(s, t), v| (s + v, t + v.abs()));
+                    let old = if accumulate { f64::from(start[j]) } else { 0.0 };
+                    let bound = (k as f64 + 2.0) * f64::from(f32::EPSILON) * (scale + old.abs());
+                    let want = sum + old;
+                    assert!(
+                        (f64::from(got) - want).abs() <= bound,
+                        "{k}×{n} at {j}: {got} vs {want}"
+                    );
+                }
+            }
+        }
+        // below `ROW_FROM` the portable loop multiplies
+        assert!(!row_times_columns(
+            level,
+            &[1.0; 31],
+            &[1.0; 31],
+            31,
+            false,
+            &mut [0.0]
+        ));
     }
 
     #[test]

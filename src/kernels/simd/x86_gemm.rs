@@ -244,3 +244,46 @@ unsafe fn gather_avx512(
         }
     }
 }
+
+/// Columns of a [`row_dots`] call.
+pub(super) const ROW: usize = 8;
+
+/// `out[c] = Σ_p a[p] · b[c][p]` over `p < k`: one row against eight columns, all contiguous
+/// along the sum (a single sample's dense layer), eight chains of sixteen-lane sums, the tail
+/// masked.
+///
+/// Panics unless `level` has the kernel and every slice holds `k` values.
+pub(super) fn row_dots(level: Level, k: usize, a: &[f32], b: [&[f32]; ROW], out: &mut [f32; ROW]) {
+    assert!(has_kernel(level) && a.len() >= k && b.iter().all(|s| s.len() >= k));
+    // SAFETY: detection found AVX-512F (the `Level`); the assert proves every slice holds the
+    // `k` values the kernel reads (the tail's masked loads touch only lanes below `k`).
+    unsafe { row_dots_avx512(k, a.as_ptr(), b.map(<[f32]>::as_ptr), out) }
+}
+
+#[target_feature(enable = "avx512f")]
+unsafe fn row_dots_avx512(k: usize, a: *const f32, b: [*const f32; ROW], out: &mut [f32; ROW]) {
+    let mut acc = [_mm512_setzero_ps(); ROW];
+    let full = k / 16 * 16;
+    for p in (0..full).step_by(16) {
+        // SAFETY: values `p..p + 16 ≤ k` of each slice (the caller's check).
+        unsafe {
+            let av = _mm512_loadu_ps(a.add(p));
+            for (acc, col) in acc.iter_mut().zip(b) {
+                *acc = _mm512_fmadd_ps(av, _mm512_loadu_ps(col.add(p)), *acc);
+            }
+        }
+    }
+    if full < k {
+        let mask = ((1u32 << (k - full)) - 1) as u16;
+        // SAFETY: the masked lanes are values `full..k` of each slice.
+        unsafe {
+            let av = _mm512_maskz_loadu_ps(mask, a.add(full));
+            for (acc, col) in acc.iter_mut().zip(b) {
+                *acc = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(mask, col.add(full)), *acc);
+            }
+        }
+    }
+    for (o, &v) in out.iter_mut().zip(&acc) {
+        *o = _mm512_reduce_add_ps(v);
+    }
+}
