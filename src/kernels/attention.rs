@@ -8,7 +8,9 @@
 //! softmax(S)` by rows (max subtracted first), `O = P·V`; the heads' outputs side by side are
 //! `o`, `[T, D]`.
 
+use super::matmul::dot;
 use super::rowwise::softmax_in_place;
+use super::simd::{vectorized, Level};
 use crate::Scalar;
 
 /// The shape of one attention call.
@@ -38,8 +40,12 @@ impl AttentionGeom {
     }
 }
 
-fn dot<E: Scalar>(a: &[E], b: &[E]) -> E {
-    a.iter().zip(b).fold(E::zero(), |s, (&u, &v)| s + u * v)
+/// `y += alpha·x`.
+#[inline(always)]
+fn axpy<E: Scalar>(y: &mut [E], alpha: E, x: &[E]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = *y + alpha * x;
+    }
 }
 
 /// One sequence forward: writes the attention weights `p` (`[H, T, T]`, zero where masked) and
@@ -55,6 +61,17 @@ fn dot<E: Scalar>(a: &[E], b: &[E]) -> E {
 /// assert_eq!(o, [3.0, 3.0]);
 /// ```
 pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o: &mut [E]) {
+    let level = Level::detected();
+    vectorized(
+        level,
+        #[inline(always)]
+        || forward_at(g, qkv, p, o),
+    );
+}
+
+/// [`attention_forward`]'s loops, inlined into [`vectorized`]'s code for the detected level.
+#[inline(always)]
+fn forward_at<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o: &mut [E]) {
     let (t, d, dh) = (g.steps, g.width, g.head());
     let scale = E::one() / E::from_f64(dh as f64).sqrt();
     o[..t * d].fill(E::zero());
@@ -71,10 +88,7 @@ pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o
             row[keys..].fill(E::zero());
             let out = &mut o[i * d + h * dh..i * d + (h + 1) * dh];
             for (j, &s) in row[..keys].iter().enumerate() {
-                let v = &qkv[j * 3 * d + vc..j * 3 * d + vc + dh];
-                for (acc, &vv) in out.iter_mut().zip(v) {
-                    *acc = *acc + s * vv;
-                }
+                axpy(out, s, &qkv[j * 3 * d + vc..j * 3 * d + vc + dh]);
             }
         }
     }
@@ -85,6 +99,24 @@ pub fn attention_forward<E: Scalar>(g: &AttentionGeom, qkv: &[E], p: &mut [E], o
 /// `dS[i, j] = P[i, j]·(dP[i, j] − Σ_j' P[i, j']·dP[i, j'])`; then `dQ_i = Σ_j dS[i, j]·K_j/√dh`,
 /// `dK_j = Σ_i dS[i, j]·Q_i/√dh`, `dV_j = Σ_i P[i, j]·dO_i`. `row` holds `T` values of scratch.
 pub fn attention_backward<E: Scalar>(
+    g: &AttentionGeom,
+    qkv: &[E],
+    p: &[E],
+    d_o: &[E],
+    row: &mut [E],
+    d_qkv: &mut [E],
+) {
+    let level = Level::detected();
+    vectorized(
+        level,
+        #[inline(always)]
+        || backward_at(g, qkv, p, d_o, row, d_qkv),
+    );
+}
+
+/// [`attention_backward`]'s loops, inlined into [`vectorized`]'s code for the detected level.
+#[inline(always)]
+fn backward_at<E: Scalar>(
     g: &AttentionGeom,
     qkv: &[E],
     p: &[E],
@@ -106,14 +138,15 @@ pub fn attention_backward<E: Scalar>(
                 row[j] = dot(d_out, &qkv[j * 3 * d + vc..j * 3 * d + vc + dh]);
                 weighted = weighted + weights[j] * row[j];
             }
+            // each update one slice of `d_qkv` against rows of `qkv` and `d_o`: loops over
+            // `dh` contiguous values, no index arithmetic per value
+            let at = |step: usize, column: usize| step * 3 * d + column..step * 3 * d + column + dh;
+            let q_i = &qkv[at(i, qc)];
             for j in 0..keys {
                 let ds = weights[j] * (row[j] - weighted) * scale;
-                for (c, &d_oc) in d_out.iter().enumerate() {
-                    let (qi, kj, vj) = (i * 3 * d + qc + c, j * 3 * d + kc + c, j * 3 * d + vc + c);
-                    d_qkv[qi] = d_qkv[qi] + ds * qkv[kj];
-                    d_qkv[kj] = d_qkv[kj] + ds * qkv[qi];
-                    d_qkv[vj] = d_qkv[vj] + weights[j] * d_oc;
-                }
+                axpy(&mut d_qkv[at(i, qc)], ds, &qkv[at(j, kc)]);
+                axpy(&mut d_qkv[at(j, kc)], ds, q_i);
+                axpy(&mut d_qkv[at(j, vc)], weights[j], d_out);
             }
         }
     }

@@ -124,6 +124,7 @@ fn dot_form<E: Scalar>(
 }
 
 /// `⟨x, y⟩` with eight independent partial sums, so the loop vectorizes without reassociation.
+#[inline(always)]
 pub fn dot<E: Scalar>(x: &[E], y: &[E]) -> E {
     const LANES: usize = 8;
     let mut acc = [E::zero(); LANES];
