@@ -254,7 +254,7 @@ fn pack_a(
                 step[rows..].fill(0.0);
             }
         } else if let Some(lanes) =
-            lane_offsets(|t| (t % MR) * a.row_stride + t / MR * a.col_stride)
+            lane_offsets(kc, |t| (t % MR) * a.row_stride + t / MR * a.col_stride)
         {
             // two steps of the sum per gather: lanes `r` and `MR + r` are row `r`
             let mask = (0..16)
@@ -321,7 +321,7 @@ fn pack_b(
                 step[..cols].copy_from_slice(&b.data[at..at + cols]);
                 step[cols..].fill(0.0);
             }
-        } else if let Some(lanes) = lane_offsets(|t| t * b.col_stride) {
+        } else if let Some(lanes) = lane_offsets(kc, |t| t * b.col_stride) {
             // sixteen columns per gather, one step of the sum each
             for half in 0..NR / 16 {
                 let mask = (0..16)
@@ -357,8 +357,12 @@ fn pack_b(
     }
 }
 
-/// The sixteen lane offsets `offset(t)` of a gather, when each fits an `i32`.
-fn lane_offsets(offset: impl Fn(usize) -> usize) -> Option<[i32; 16]> {
+/// The sixteen lane offsets `offset(t)` of a gather, when each fits an `i32` and the panel is
+/// `kc ≥ 16` steps long (shorter ones pack faster by plain loops than by setting gathers up).
+fn lane_offsets(kc: usize, offset: impl Fn(usize) -> usize) -> Option<[i32; 16]> {
+    if kc < 16 {
+        return None;
+    }
     let mut lanes = [0i32; 16];
     for (t, lane) in lanes.iter_mut().enumerate() {
         *lane = i32::try_from(offset(t)).ok()?;
