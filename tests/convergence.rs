@@ -94,7 +94,7 @@ fn digits_lstm_reaches_95_percent() {
 fn digits_resnet8_reaches_97_percent() {
     // The resnet8 example's network and settings.
     type Net = util::nets::Resnet8;
-    let accuracy = digits_image_accuracy::<Net>(12);
+    let accuracy = digits_image_accuracy::<Net>(12, 0.003);
     assert!(accuracy >= 0.97, "test accuracy {accuracy}");
 }
 
@@ -114,7 +114,10 @@ fn digits_separable_network_reaches_95_percent() {
         GlobalAvgPool2d,
         Dense<32, 10>,
     );
-    let accuracy = digits_image_accuracy::<Net>(25);
+    // At Adam's 0.003 for 25 epochs the test accuracy swung between 0.91 and 0.97 with the seed
+    // (six seeds, before and after a change of rounding); at 0.001 for 40 it stayed in
+    // 0.955–0.986.
+    let accuracy = digits_image_accuracy::<Net>(40, 0.001);
     assert!(accuracy >= 0.95, "test accuracy {accuracy}");
 }
 
@@ -122,11 +125,12 @@ fn digits_separable_network_reaches_95_percent() {
 /// 32, Adam 0.003, seed 42).
 fn digits_image_accuracy<Net: Module<Image<1, 8, 8>, f32, Output = Vector<10>>>(
     epochs: usize,
+    learning_rate: f64,
 ) -> f64 {
     let (train, test) = util::digits().unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-    let mut model =
-        Model::<Image<1, 8, 8>, Net>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::new(0.003));
+    let mut model = Model::<Image<1, 8, 8>, Net>::new(&mut rng)
+        .compile(SoftmaxCrossEntropy, Adam::new(learning_rate));
     model
         .fit(
             &train.x,

@@ -258,10 +258,10 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) 
     }
 }
 
-/// Forward pass over `n` samples: `cols` receives the batch's im2col matrix
-/// (`patch × n·positions`, kept for the backward pass), `z` (`c_out × n·positions`) the product
-/// `W·cols`, and `y` the outputs `[n, c_out, positions]` with the bias added.
-#[allow(clippy::too_many_arguments)]
+/// Forward pass over `n` samples, one product per sample: `cols` receives each sample's im2col
+/// matrix (`patch × positions`, sample after sample, kept for the backward pass) and `y` the
+/// outputs `[n, c_out, positions]`, the bias first and `W·cols` added onto it (so no layout
+/// change between the product and the outputs).
 pub fn conv_forward<E: Scalar>(
     g: &ConvGeom,
     n: usize,
@@ -269,45 +269,25 @@ pub fn conv_forward<E: Scalar>(
     w: &[E],
     b: &[E],
     cols: &mut [E],
-    z: &mut [E],
     y: &mut [E],
 ) {
     let (p, q) = (g.patch(), g.positions());
-    let ld = n * q;
     for s in 0..n {
-        im2col(
-            g,
-            &x[s * g.in_len()..(s + 1) * g.in_len()],
-            &mut cols[s * q..],
-            ld,
-        );
-    }
-    let z = &mut z[..g.c_out * ld];
-    matmul(
-        g.c_out,
-        p,
-        ld,
-        MatRef::row_major(w, p),
-        MatRef::row_major(&cols[..p * ld], ld),
-        false,
-        z,
-    );
-    for s in 0..n {
+        let cols_s = &mut cols[s * p * q..(s + 1) * p * q];
+        im2col(g, &x[s * g.in_len()..(s + 1) * g.in_len()], cols_s, q);
         let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
-        for (co, (row, &bias)) in y_s.chunks_exact_mut(q).zip(b).enumerate() {
-            for (out, &v) in row
-                .iter_mut()
-                .zip(&z[co * ld + s * q..co * ld + (s + 1) * q])
-            {
-                *out = v + bias;
-            }
+        for (row, &bias) in y_s.chunks_exact_mut(q).zip(b) {
+            row.fill(bias);
         }
+        let (w, cols_s) = (MatRef::row_major(w, p), MatRef::row_major(cols_s, q));
+        matmul(g.c_out, p, q, w, cols_s, true, y_s);
     }
 }
 
-/// Backward pass over `n` samples, given the forward's `cols`: with `dZ` the output gradients
-/// laid out like `Z` (gathered into `dz`), `dW += dZ·colsᵀ`, `db += row sums of dZ`, and when
-/// asked `dcols = Wᵀ·dZ`, which col2im adds back onto each sample's input positions.
+/// Backward pass over `n` samples, given the forward's `cols`, one sample at a time: with
+/// `dY_s` its output gradients (`c_out × positions`, as `dy` holds them), `dW += dY_s·cols_sᵀ`,
+/// `db += row sums of dY_s`, and when asked `dcols = Wᵀ·dY_s` (`patch × positions`, in
+/// `dcols`), which col2im adds back onto the sample's input positions.
 #[allow(clippy::too_many_arguments)]
 pub fn conv_backward<E: Scalar>(
     g: &ConvGeom,
@@ -315,49 +295,34 @@ pub fn conv_backward<E: Scalar>(
     cols: &[E],
     w: &[E],
     dy: &[E],
-    dx: Option<&mut [E]>,
+    mut dx: Option<&mut [E]>,
     dw: &mut [E],
     db: &mut [E],
-    dz: &mut [E],
     dcols: &mut [E],
 ) {
     let (p, q) = (g.patch(), g.positions());
-    let ld = n * q;
-    let dz = &mut dz[..g.c_out * ld];
+    let dcols = &mut dcols[..p * q];
     for s in 0..n {
         let dy_s = &dy[s * g.out_len()..(s + 1) * g.out_len()];
-        for (co, row) in dy_s.chunks_exact(q).enumerate() {
-            dz[co * ld + s * q..co * ld + (s + 1) * q].copy_from_slice(row);
-        }
-    }
-    let cols = &cols[..p * ld];
-    matmul(
-        g.c_out,
-        ld,
-        p,
-        MatRef::row_major(dz, ld),
-        MatRef::transposed(cols, ld),
-        true,
-        dw,
-    );
-    for (acc, row) in db.iter_mut().zip(dz.chunks_exact(ld)) {
-        *acc = row.iter().fold(*acc, |sum, &v| sum + v);
-    }
-    if let Some(dx) = dx {
-        let dcols = &mut dcols[..p * ld];
+        let cols_s = &cols[s * p * q..(s + 1) * p * q];
+        let d_out = MatRef::row_major(dy_s, q);
         matmul(
-            p,
             g.c_out,
-            ld,
-            MatRef::transposed(w, p),
-            MatRef::row_major(dz, ld),
-            false,
-            dcols,
+            q,
+            p,
+            d_out,
+            MatRef::transposed(cols_s, q),
+            true,
+            dw,
         );
-        for s in 0..n {
+        for (acc, row) in db.iter_mut().zip(dy_s.chunks_exact(q)) {
+            *acc = row.iter().fold(*acc, |sum, &v| sum + v);
+        }
+        if let Some(dx) = dx.as_deref_mut() {
+            matmul(p, g.c_out, q, MatRef::transposed(w, p), d_out, false, dcols);
             let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
             dx_s.fill(E::zero());
-            col2im_add(g, &dcols[s * q..], ld, dx_s);
+            col2im_add(g, dcols, q, dx_s);
         }
     }
 }
@@ -429,9 +394,8 @@ mod tests {
                 .collect();
             let b = [0.1, -0.2, 0.3];
             let mut cols = vec![0.0; g.patch() * g.positions()];
-            let mut z = vec![0.0; g.out_len()];
             let mut y = vec![0.0; g.out_len()];
-            conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut z, &mut y);
+            conv_forward(&g, 1, &x, &wt, &b, &mut cols, &mut y);
             let mut direct = vec![0.0; g.out_len()];
             conv_direct(&g, &x, &wt, &b, &mut direct);
             for ((a, d), e) in y.iter().zip(&direct).zip(naive(&g, &x, &wt, &b)) {

@@ -65,17 +65,16 @@ pub(crate) fn square_geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>(
 #[derive(Debug)]
 pub struct ConvWork<E> {
     cols: Vec<E>,
-    z: Vec<E>,
     dcols: Vec<E>,
 }
 
 #[cfg(feature = "alloc")]
 impl<E: Scalar> ConvWork<E> {
     pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
-        let columns = g.patch() * g.positions() * capacity;
+        // every sample's im2col matrix (kept for the backward pass); one sample's gradient of it
+        let columns = g.patch() * g.positions();
         Self {
-            cols: vec![E::zero(); columns],
-            z: vec![E::zero(); g.out_len() * capacity],
+            cols: vec![E::zero(); columns * capacity],
             dcols: vec![E::zero(); columns],
         }
     }
@@ -83,7 +82,7 @@ impl<E: Scalar> ConvWork<E> {
     /// Forward pass of the convolution `g` over `tensors` (weights, then `c_out` biases).
     pub(crate) fn forward(&mut self, g: &ConvGeom, n: usize, tensors: &[E], x: &[E], y: &mut [E]) {
         let (w, b) = tensors.split_at(tensors.len() - g.c_out);
-        conv_forward(g, n, x, w, b, &mut self.cols, &mut self.z, y);
+        conv_forward(g, n, x, w, b, &mut self.cols, y);
     }
 
     /// Backward pass after [`ConvWork::forward`]; adds the parameter gradients to `grads`.
@@ -98,18 +97,7 @@ impl<E: Scalar> ConvWork<E> {
     ) {
         let w = &tensors[..tensors.len() - g.c_out];
         let (dw, db) = grads.split_at_mut(grads.len() - g.c_out);
-        conv_backward(
-            g,
-            n,
-            &self.cols,
-            w,
-            dy,
-            dx,
-            dw,
-            db,
-            &mut self.z,
-            &mut self.dcols,
-        );
+        conv_backward(g, n, &self.cols, w, dy, dx, dw, db, &mut self.dcols);
     }
 }
 
