@@ -10,13 +10,18 @@
 //! The levels: portable, AVX2 (with FMA) and AVX-512 (AVX-512F with AVX2 and FMA). The
 //! environment variable `STRATANET_SIMD` (`portable`, `avx2` or `avx512`, read once) caps the level,
 //! so a test suite can run on every path of one machine; a level above what the CPU has is never
-//! chosen. Every kernel's SIMD form computes exactly what its portable form does (integer
-//! arithmetic, same wrapping): `kernels::simd::tests` compares them on ragged shapes.
+//! chosen. The int8 kernels' and the pooling kernel's SIMD forms compute exactly what their
+//! portable forms do (integer arithmetic, same wrapping; the same selections), and so do the
+//! loops run under [`vectorized`]: `kernels::simd::tests` compares them on ragged shapes. The
+//! `f32` matrix product (`sgemm`, AVX-512) sums in another order than matrixmultiply, with fused
+//! multiply-adds: its tests bound each element by `(k + 2)·ε·Σ|a||b|` against `f64`.
 //!
-//! `unsafe` lives only in the architecture module (`x86`), each block with the check that makes
-//! it sound. The kernel tests also run under AddressSanitizer (nightly only, so not in CI):
-//! `RUSTFLAGS=-Zsanitizer=address cargo +nightly test --lib --target x86_64-unknown-linux-gnu --
-//! kernels::` — clean, and a deliberate 16-byte read past an input is reported.
+//! `unsafe` lives only in the architecture modules (`x86`: the int8 kernels and `vectorized`;
+//! `x86_gemm`: the matrix-product microkernels and gathers; `x86_pool`: the pooling backward
+//! pass), each block with the check that makes it sound. The kernel tests also run under
+//! AddressSanitizer (nightly only, so not in CI): `RUSTFLAGS=-Zsanitizer=address cargo +nightly
+//! test --lib --target x86_64-unknown-linux-gnu -- kernels::` — clean, and a deliberate 16-byte
+//! read past an input is reported.
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)] // the AVX2 kernels: `#[target_feature]` functions and unaligned loads

@@ -229,7 +229,7 @@ fn blocks(
 }
 
 /// Rows `i0..i0 + mc` and columns `p0..p0 + kc` of A into panels of [`MR`] rows (zero rows
-/// past `mc`), reading along whichever stride is 1.
+/// past `mc`): a panel's lanes are rows, its steps columns.
 #[inline(always)]
 fn pack_a(
     level: Level,
@@ -244,60 +244,23 @@ fn pack_a(
         .chunks_exact_mut(MR * kc)
         .enumerate()
     {
-        let rows = MR.min(mc - ip * MR);
         let row0 = i0 + ip * MR;
-        if a.row_stride == 1 && a.col_stride != 1 {
-            // column-major: a step of the sum is MR consecutive values
-            for (p, step) in panel.chunks_exact_mut(MR).enumerate() {
-                let at = row0 + (p0 + p) * a.col_stride;
-                step[..rows].copy_from_slice(&a.data[at..at + rows]);
-                step[rows..].fill(0.0);
-            }
-        } else if let Some(lanes) =
-            lane_offsets(kc, |t| (t % MR) * a.row_stride + t / MR * a.col_stride)
-        {
-            // two steps of the sum per gather: lanes `r` and `MR + r` are row `r`
-            let mask = (0..16)
-                .filter(|t| t % MR < rows)
-                .fold(0u16, |m, t| m | 1 << t);
-            let base = row0 * a.row_stride + p0 * a.col_stride;
-            let pairs = kc / 2;
-            let step = 2 * a.col_stride;
-            x86_gemm::gather_steps(
-                level,
-                a.data,
-                base,
-                &lanes,
-                mask,
-                step,
-                pairs,
-                panel,
-                2 * MR,
-            );
-            if kc % 2 == 1 {
-                let (p, last) = (kc - 1, &mut panel[(kc - 1) * MR..]);
-                for (r, d) in last.iter_mut().enumerate() {
-                    let at = (row0 + r) * a.row_stride + (p0 + p) * a.col_stride;
-                    *d = if r < rows { a.data[at] } else { 0.0 };
-                }
-            }
-        } else {
-            for r in 0..MR {
-                if r >= rows {
-                    panel.iter_mut().skip(r).step_by(MR).for_each(|v| *v = 0.0);
-                    continue;
-                }
-                let at = (row0 + r) * a.row_stride + p0 * a.col_stride;
-                for (p, d) in panel.iter_mut().skip(r).step_by(MR).enumerate() {
-                    *d = a.data[at + p * a.col_stride];
-                }
-            }
-        }
+        let strides = (a.row_stride, a.col_stride);
+        let start = row0 * a.row_stride + p0 * a.col_stride;
+        pack::<MR>(
+            level,
+            a.data,
+            start,
+            strides,
+            MR.min(mc - ip * MR),
+            kc,
+            panel,
+        );
     }
 }
 
 /// Rows `p0..p0 + kc` and columns `j0..j0 + nc` of B into panels of [`NR`] columns (zero
-/// columns past `nc`), reading along whichever stride is 1.
+/// columns past `nc`): a panel's lanes are columns, its steps rows.
 #[inline(always)]
 fn pack_b(
     level: Level,
@@ -312,46 +275,87 @@ fn pack_b(
         .chunks_exact_mut(NR * kc)
         .enumerate()
     {
-        let cols = NR.min(nc - jp * NR);
         let col0 = j0 + jp * NR;
-        if b.col_stride == 1 {
-            // row-major: a step of the sum is NR consecutive values
-            for (p, step) in panel.chunks_exact_mut(NR).enumerate() {
-                let at = (p0 + p) * b.row_stride + col0;
-                step[..cols].copy_from_slice(&b.data[at..at + cols]);
-                step[cols..].fill(0.0);
+        let strides = (b.col_stride, b.row_stride);
+        let start = p0 * b.row_stride + col0 * b.col_stride;
+        pack::<NR>(
+            level,
+            b.data,
+            start,
+            strides,
+            NR.min(nc - jp * NR),
+            kc,
+            panel,
+        );
+    }
+}
+
+/// One panel of `W` lanes over `kc` steps: `panel[p·W + l] = data[start + l·lane + p·step]`
+/// for the `live` lanes (`strides = (lane, step)`), 0 for the others. Along whichever stride
+/// is 1: a copy per step when the lanes are contiguous, else gathers of sixteen values (two
+/// steps of eight lanes, or sixteen lanes of one step), else plain loops.
+#[inline(always)]
+fn pack<const W: usize>(
+    level: Level,
+    data: &[f32],
+    start: usize,
+    (lane, step): (usize, usize),
+    live: usize,
+    kc: usize,
+    panel: &mut [f32],
+) {
+    let group = W.min(16); // lanes per gather; 16 / group steps per gather
+    let per = 16 / group;
+    if lane == 1 {
+        for (p, out) in panel.chunks_exact_mut(W).enumerate() {
+            let at = start + p * step;
+            out[..live].copy_from_slice(&data[at..at + live]);
+            out[live..].fill(0.0);
+        }
+    } else if let Some(lanes) = lane_offsets(kc, |t| (t % group) * lane + t / group * step) {
+        for g in 0..W / group {
+            let mask = (0..16)
+                .filter(|t| g * group + t % group < live)
+                .fold(0u16, |m, t| m | 1 << t);
+            // a group with no live lane reads nothing (its start is only a bound to check)
+            let from = if mask == 0 {
+                0
+            } else {
+                start + g * group * lane
+            };
+            let (out, stride) = (&mut panel[g * group..], W * per);
+            x86_gemm::gather_steps(
+                level,
+                data,
+                from,
+                &lanes,
+                mask,
+                per * step,
+                kc / per,
+                out,
+                stride,
+            );
+        }
+        for p in kc / per * per..kc {
+            // the steps past the last whole gather (an odd one with eight lanes)
+            for (l, d) in panel[p * W..][..W].iter_mut().enumerate() {
+                *d = if l < live {
+                    data[start + l * lane + p * step]
+                } else {
+                    0.0
+                };
             }
-        } else if let Some(lanes) = lane_offsets(kc, |t| t * b.col_stride) {
-            // sixteen columns per gather, one step of the sum each
-            for half in 0..NR / 16 {
-                let mask = (0..16)
-                    .filter(|t| half * 16 + t < cols)
-                    .fold(0u16, |m, t| m | 1 << t);
-                let base = p0 * b.row_stride + (col0 + 16 * half) * b.col_stride;
-                let out = &mut panel[16 * half..];
-                let base = if mask == 0 { 0 } else { base };
-                x86_gemm::gather_steps(
-                    level,
-                    b.data,
-                    base,
-                    &lanes,
-                    mask,
-                    b.row_stride,
-                    kc,
-                    out,
-                    NR,
-                );
+        }
+    } else {
+        for l in 0..W {
+            let column = panel.iter_mut().skip(l).step_by(W);
+            if l >= live {
+                column.for_each(|v| *v = 0.0);
+                continue;
             }
-        } else {
-            for j in 0..NR {
-                if j >= cols {
-                    panel.iter_mut().skip(j).step_by(NR).for_each(|v| *v = 0.0);
-                    continue;
-                }
-                let at = p0 * b.row_stride + (col0 + j) * b.col_stride;
-                for (p, d) in panel.iter_mut().skip(j).step_by(NR).enumerate() {
-                    *d = b.data[at + p * b.row_stride];
-                }
+            let at = start + l * lane;
+            for (p, d) in column.enumerate() {
+                *d = data[at + p * step];
             }
         }
     }
