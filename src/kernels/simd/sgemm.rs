@@ -187,12 +187,16 @@ fn blocks(
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
-            pack_b(level, b, p0, kc, j0, nc, pb);
+            let b_first = p0 * b.row_stride + j0 * b.col_stride;
+            let strides = (b.col_stride, b.row_stride); // B's lanes are columns
+            pack_panels::<NR>(level, b.data, b_first, strides, nc, kc, pb);
             // the first block of the sum applies beta, the others add
             let first = p0 == 0;
             for i0 in (0..m).step_by(MC) {
                 let mc = MC.min(m - i0);
-                pack_a(level, a, i0, mc, p0, kc, pa);
+                let a_first = i0 * a.row_stride + p0 * a.col_stride;
+                let strides = (a.row_stride, a.col_stride); // A's lanes are rows
+                pack_panels::<MR>(level, a.data, a_first, strides, mc, kc, pa);
                 for (jp, jr) in (0..nc).step_by(NR).enumerate() {
                     let b_panel = &pb[jp * kc * NR..][..kc * NR];
                     for (ip, ir) in (0..mc).step_by(MR).enumerate() {
@@ -228,62 +232,30 @@ fn blocks(
     }
 }
 
-/// Rows `i0..i0 + mc` and columns `p0..p0 + kc` of A into panels of [`MR`] rows (zero rows
-/// past `mc`): a panel's lanes are rows, its steps columns.
+/// `count` lanes (rows of A, or columns of B) over `kc` steps of the sum into panels of `W`
+/// lanes (zero lanes past `count`); lane 0 of step 0 at `data[first]`, `strides = (lane,
+/// step)`.
 #[inline(always)]
-fn pack_a(
+fn pack_panels<const W: usize>(
     level: Level,
-    a: Operand<'_>,
-    i0: usize,
-    mc: usize,
-    p0: usize,
+    data: &[f32],
+    first: usize,
+    strides: (usize, usize),
+    count: usize,
     kc: usize,
-    pa: &mut [f32],
+    out: &mut [f32],
 ) {
-    for (ip, panel) in pa[..mc.div_ceil(MR) * MR * kc]
-        .chunks_exact_mut(MR * kc)
+    for (q, panel) in out[..count.div_ceil(W) * W * kc]
+        .chunks_exact_mut(W * kc)
         .enumerate()
     {
-        let row0 = i0 + ip * MR;
-        let strides = (a.row_stride, a.col_stride);
-        let start = row0 * a.row_stride + p0 * a.col_stride;
-        pack::<MR>(
+        let live = W.min(count - q * W);
+        pack::<W>(
             level,
-            a.data,
-            start,
+            data,
+            first + q * W * strides.0,
             strides,
-            MR.min(mc - ip * MR),
-            kc,
-            panel,
-        );
-    }
-}
-
-/// Rows `p0..p0 + kc` and columns `j0..j0 + nc` of B into panels of [`NR`] columns (zero
-/// columns past `nc`): a panel's lanes are columns, its steps rows.
-#[inline(always)]
-fn pack_b(
-    level: Level,
-    b: Operand<'_>,
-    p0: usize,
-    kc: usize,
-    j0: usize,
-    nc: usize,
-    pb: &mut [f32],
-) {
-    for (jp, panel) in pb[..nc.div_ceil(NR) * NR * kc]
-        .chunks_exact_mut(NR * kc)
-        .enumerate()
-    {
-        let col0 = j0 + jp * NR;
-        let strides = (b.col_stride, b.row_stride);
-        let start = p0 * b.row_stride + col0 * b.col_stride;
-        pack::<NR>(
-            level,
-            b.data,
-            start,
-            strides,
-            NR.min(nc - jp * NR),
+            live,
             kc,
             panel,
         );
