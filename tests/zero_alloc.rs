@@ -106,9 +106,9 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
         "allocations in 10 single-sample steps (cross-entropy, SGD)"
     );
 
-    // A CNN: a convolution runs one product per pass for the whole batch (the forward pass, the
-    // weight gradient and, except in the first layer, the input gradient), each through
-    // matrixmultiply; everything else in the step is allocation-free.
+    // A CNN: a convolution runs one product per sample and pass (the forward pass, the weight
+    // gradient and, except in the first layer, the input gradient), `per_product` allocations
+    // each; everything else in the step is allocation-free.
     type Cnn = (
         Conv2d<1, 4, 3, 1, 1>,
         Relu,
@@ -126,8 +126,9 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
             cnn.train_on_batch(&x[..4 * 64], &labels[..4]).unwrap();
         }
     });
-    // conv 1 (the first layer: no input gradient), conv 2, and the dense layer (batched: 3).
-    let per_step = 2 + 3 + 3;
+    // A convolution runs its products per sample: conv 1 (the first layer: no input gradient)
+    // two for each of the 4 samples, conv 2 three, and the dense layer (batched) three.
+    let per_step = 4 * 2 + 4 * 3 + 3;
     assert_eq!(
         steps,
         5 * per_step * per_product,
@@ -196,7 +197,7 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
 
     // Graph blocks and the direct convolution kernels: depthwise, transposed, resampling and
     // every block allocate nothing; the separable convolution's 1×1 step (forward, weight and
-    // input gradient) and the dense layer (the same three) go to matrixmultiply.
+    // input gradient, per sample) and the dense layer (the same three) are matrix products.
     type Graph = (
         ZeroPadding2d<1>,
         DepthwiseConv2d<1, 3, 1, 0, 4>, // 4 × 8 × 8
@@ -223,7 +224,7 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
     });
     assert_eq!(
         steps,
-        5 * (3 + 3) * per_product,
+        5 * (4 * 3 + 3) * per_product,
         "allocations in 5 graph-block steps of 4 samples"
     );
 
