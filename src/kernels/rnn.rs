@@ -53,9 +53,6 @@ pub struct RnnBuffers<E> {
     dc: alloc::vec::Vec<E>,
     /// Input gradients `[T, n, F]`.
     dxt: alloc::vec::Vec<E>,
-    /// `W_hhᵀ` `[H, G·H]`, made once per forward pass: each step's product then reads its
-    /// right operand row by row (a copy where it is packed, not a gather).
-    w_hh_t: alloc::vec::Vec<E>,
 }
 
 #[cfg(feature = "alloc")]
@@ -75,7 +72,6 @@ impl<E: Scalar> RnnBuffers<E> {
             dh: zeros(capacity * h),
             dc: zeros(capacity * h),
             dxt: zeros(capacity * t * g.features),
-            w_hh_t: zeros(h * w),
         }
     }
 }
@@ -336,13 +332,6 @@ pub(crate) fn forward_at<E: Scalar>(
         gates,
     );
     buf.hs[..n * h].fill(E::zero());
-    // `W_hh` is `[G·H, H]`: its transpose, row-major, is every step's right operand
-    for (j, row) in p.w_hh.chunks_exact(h).enumerate() {
-        for (i, &v) in row.iter().enumerate() {
-            buf.w_hh_t[i * w + j] = v;
-        }
-    }
-    let w_hh_t = MatRef::row_major(&buf.w_hh_t[..h * w], w);
     buf.aux[..n * h].fill(E::zero());
 
     for step in 0..t {
@@ -356,7 +345,15 @@ pub(crate) fn forward_at<E: Scalar>(
             for row in rec.chunks_exact_mut(w) {
                 row.copy_from_slice(p.b_hh);
             }
-            matmul(n, h, w, MatRef::row_major(h_prev, h), w_hh_t, true, rec);
+            matmul(
+                n,
+                h,
+                w,
+                MatRef::row_major(h_prev, h),
+                MatRef::transposed(p.w_hh, h),
+                true,
+                rec,
+            );
             let m = &mut buf.aux[step * n * h..(step + 1) * n * h];
             for s in 0..n {
                 let rows = s * h..(s + 1) * h;
@@ -372,7 +369,15 @@ pub(crate) fn forward_at<E: Scalar>(
             }
         } else {
             // pre += h_prev · W_hhᵀ, then the nonlinearities in place.
-            matmul(n, h, w, MatRef::row_major(h_prev, h), w_hh_t, true, pre);
+            matmul(
+                n,
+                h,
+                w,
+                MatRef::row_major(h_prev, h),
+                MatRef::transposed(p.w_hh, h),
+                true,
+                pre,
+            );
             if cell == Cell::Tanh {
                 for (hv, a) in h_next.iter_mut().zip(pre.iter_mut()) {
                     *a = a.fast_tanh();
@@ -451,7 +456,6 @@ pub(crate) fn backward_at<E: Scalar>(
         dh,
         dc,
         dxt,
-        w_hh_t: _,
     } = buf;
     let (dh, dc) = (&mut dh[..n * h], &mut dc[..n * h]);
     dh.fill(E::zero());
