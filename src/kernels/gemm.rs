@@ -106,6 +106,23 @@ pub trait Gemm: Sized + Copy {
     ) -> bool {
         false
     }
+
+    /// [`Gemm::gemm`] by the crate's own kernel, where this type and the CPU have one (`f32`
+    /// at AVX-512: `simd::sgemm`, per-thread packing buffers made once); `false` (and `C`
+    /// untouched) leaves the product to matrixmultiply. Called by `gemm` after its checks.
+    #[allow(clippy::too_many_arguments)]
+    fn own_gemm(
+        _m: usize,
+        _k: usize,
+        _n: usize,
+        _alpha: Self,
+        _a: MatRef<'_, Self>,
+        _b: MatRef<'_, Self>,
+        _beta: Self,
+        _c: &mut [Self],
+    ) -> bool {
+        false
+    }
 }
 
 fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'_, E>, c: &[E]) {
@@ -160,17 +177,9 @@ fn gemm_loops<E: num_traits::Float>(
 }
 
 macro_rules! impl_gemm {
-    ($t:ty, $f:path, $own:ident, $own_row:ident) => {
+    ($t:ty, $f:path $(, $own:item)*) => {
         impl Gemm for $t {
-            fn row_times_columns(
-                a: &[Self],
-                b: &[Self],
-                ldb: usize,
-                accumulate: bool,
-                c: &mut [Self],
-            ) -> bool {
-                $own_row(a, b, ldb, accumulate, c)
-            }
+            $($own)*
 
             fn gemm(
                 m: usize,
@@ -183,7 +192,7 @@ macro_rules! impl_gemm {
                 c: &mut [Self],
             ) {
                 check_shapes(m, k, n, &a, &b, c);
-                if m == 0 || n == 0 || $own(m, k, n, alpha, a, b, beta, c) {
+                if m == 0 || n == 0 || Self::own_gemm(m, k, n, alpha, a, b, beta, c) {
                     return;
                 }
                 #[cfg(not(feature = "alloc"))]
@@ -215,8 +224,47 @@ macro_rules! impl_gemm {
     };
 }
 
-impl_gemm!(f32, sgemm, own_sgemm, own_row_f32);
-impl_gemm!(f64, dgemm, no_own_kernel, no_own_row);
+// f32 has the own kernels where they are built (std, x86-64; the CPU is asked at run time).
+impl_gemm!(
+    f32,
+    sgemm,
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    fn row_times_columns(
+        a: &[f32],
+        b: &[f32],
+        ldb: usize,
+        accumulate: bool,
+        c: &mut [f32],
+    ) -> bool {
+        use super::simd::{sgemm, Level};
+        sgemm::row_times_columns(Level::detected(), a, b, ldb, accumulate, c)
+    },
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    fn own_gemm(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: f32,
+        a: MatRef<'_, f32>,
+        b: MatRef<'_, f32>,
+        beta: f32,
+        c: &mut [f32],
+    ) -> bool {
+        use super::simd::{sgemm, Level};
+        let a = sgemm::Operand {
+            data: a.data,
+            row_stride: a.row_stride,
+            col_stride: a.col_stride,
+        };
+        let b = sgemm::Operand {
+            data: b.data,
+            row_stride: b.row_stride,
+            col_stride: b.col_stride,
+        };
+        sgemm::sgemm(Level::detected(), m, k, n, alpha, a, b, beta, c)
+    }
+);
+impl_gemm!(f64, dgemm);
 
 /// Whether an `f32` product allocates: matrixmultiply allocates a packing buffer on every call;
 /// the crate's own kernel (where the CPU has it: AVX-512) packs into buffers each thread makes
@@ -232,80 +280,6 @@ pub fn f32_products_allocate() -> bool {
     #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
     let own = false;
     cfg!(feature = "alloc") && !own
-}
-
-/// The crate's own `f32` product where the CPU has its microkernel (see
-/// `simd::sgemm`); `false` leaves the product to matrixmultiply.
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-#[allow(clippy::too_many_arguments)]
-fn own_sgemm(
-    m: usize,
-    k: usize,
-    n: usize,
-    alpha: f32,
-    a: MatRef<'_, f32>,
-    b: MatRef<'_, f32>,
-    beta: f32,
-    c: &mut [f32],
-) -> bool {
-    use super::simd::{sgemm, Level};
-    fn view<'a>(v: MatRef<'a, f32>) -> sgemm::Operand<'a> {
-        sgemm::Operand {
-            data: v.data,
-            row_stride: v.row_stride,
-            col_stride: v.col_stride,
-        }
-    }
-    sgemm::sgemm(Level::detected(), m, k, n, alpha, view(a), view(b), beta, c)
-}
-
-/// The own row kernel for `f32` (see [`Gemm::row_times_columns`]).
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-fn own_row_f32(a: &[f32], b: &[f32], ldb: usize, accumulate: bool, c: &mut [f32]) -> bool {
-    use super::simd::{sgemm, Level};
-    sgemm::row_times_columns(Level::detected(), a, b, ldb, accumulate, c)
-}
-
-/// No own row kernel in this build.
-#[cfg(not(all(feature = "std", target_arch = "x86_64")))]
-fn own_row_f32(_: &[f32], _: &[f32], _: usize, _: bool, _: &mut [f32]) -> bool {
-    false
-}
-
-/// `f64` has no own row kernel.
-fn no_own_row(_: &[f64], _: &[f64], _: usize, _: bool, _: &mut [f64]) -> bool {
-    false
-}
-
-/// No own kernel for this type or build: matrixmultiply (or the loops) multiply.
-#[cfg(not(all(feature = "std", target_arch = "x86_64")))]
-#[allow(clippy::too_many_arguments)]
-fn own_sgemm(
-    _: usize,
-    _: usize,
-    _: usize,
-    _: f32,
-    _: MatRef<'_, f32>,
-    _: MatRef<'_, f32>,
-    _: f32,
-    _: &mut [f32],
-) -> bool {
-    false
-}
-
-/// `f64` has no own kernel: matrixmultiply multiplies.
-#[allow(clippy::too_many_arguments)]
-fn no_own_kernel(
-    _: usize,
-    _: usize,
-    _: usize,
-    _: f64,
-    _: MatRef<'_, f64>,
-    _: MatRef<'_, f64>,
-    _: f64,
-    _: &mut [f64],
-) -> bool {
-    false
 }
 
 #[cfg(test)]
