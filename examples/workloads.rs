@@ -63,6 +63,21 @@ where
     weights
 }
 
+/// `model` with its training steps on up to `threads` threads (the `threading` feature).
+#[cfg(feature = "threading")]
+macro_rules! on_threads {
+    ($model:expr, $threads:expr) => {
+        $model.threads($threads)
+    };
+}
+#[cfg(not(feature = "threading"))]
+macro_rules! on_threads {
+    ($model:expr, $threads:expr) => {{
+        let _one: usize = $threads;
+        $model
+    }};
+}
+
 /// Runs and prints a workload unless `--only` names another.
 fn run(only: Option<&str>, name: &str, k: usize, step: impl FnMut()) {
     if only.is_none_or(|o| o == name) {
@@ -72,16 +87,16 @@ fn run(only: Option<&str>, name: &str, k: usize, step: impl FnMut()) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    let mut threads = 1;
     if let Some(at) = args.iter().position(|a| a == "--threads") {
-        let threads = args.get(at + 1).ok_or("--threads needs a number")?;
+        let arg = args.get(at + 1).ok_or("--threads needs a number")?;
         if !cfg!(feature = "threading") {
             return Err(
                 "--threads needs the `threading` feature (cargo run --features threading ...)"
                     .into(),
             );
         }
-        // matrixmultiply reads this once, at its first product.
-        std::env::set_var("MATMUL_NUM_THREADS", threads);
+        threads = arg.parse()?;
     }
     let only = args
         .iter()
@@ -95,33 +110,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let y: Vec<f32> = (0..32)
         .map(|_| f32::from(u8::from(unit_uniform(&mut rng) > 0.5)))
         .collect();
-    let mut seed = Model::<Vector<5>, SeedMlp>::new(&mut rng).compile(Mse, Adam::default());
+    let mut seed = on_threads!(
+        Model::<Vector<5>, SeedMlp>::new(&mut rng).compile(Mse, Adam::default()),
+        threads
+    );
     run(only, "seed_mlp_train_b32", 2000, || {
         drop(black_box(seed.train_on_batch(&x, &y)))
     });
 
     let x = normal(64 * 784, &mut rng);
-    let mut mnist =
-        Model::<Vector<784>, MnistMlp>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    let mut mnist = on_threads!(
+        Model::<Vector<784>, MnistMlp>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default()),
+        threads
+    );
     run(only, "mnist_mlp_train_b64", 200, || {
         drop(black_box(mnist.train_on_batch(&x, &labels)))
     });
 
-    let mut cnn =
-        Model::<Image<1, 28, 28>, Cnn>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    let mut cnn = on_threads!(
+        Model::<Image<1, 28, 28>, Cnn>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default()),
+        threads
+    );
     run(only, "cnn_train_b64", 50, || {
         drop(black_box(cnn.train_on_batch(&x, &labels)))
     });
 
-    let mut lstm =
-        Model::<Seq<28, 28>, LstmNet>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());
+    let mut lstm = on_threads!(
+        Model::<Seq<28, 28>, LstmNet>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default()),
+        threads
+    );
     run(only, "lstm_train_b64", 30, || {
         drop(black_box(lstm.train_on_batch(&x, &labels)))
     });
 
     let sequences = normal(64 * 32 * 64, &mut rng);
-    let mut transformer = Model::<Seq<32, 64>, TransformerNet>::new(&mut rng)
-        .compile(SoftmaxCrossEntropy, Adam::default());
+    let mut transformer = on_threads!(
+        Model::<Seq<32, 64>, TransformerNet>::new(&mut rng)
+            .compile(SoftmaxCrossEntropy, Adam::default()),
+        threads
+    );
     run(only, "transformer_train_b64", 10, || {
         drop(black_box(transformer.train_on_batch(&sequences, &labels)))
     });

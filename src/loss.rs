@@ -32,7 +32,7 @@ use num_traits::Float;
     label = "loss and output shape do not fit",
     note = "`SoftmaxCrossEntropy` needs a `Vector<C>` output of logits"
 )]
-pub trait Loss<Out: Shape, E: Scalar> {
+pub trait Loss<Out: Shape, E: Scalar>: Clone + Send + Sync + 'static {
     /// One label value: a float target, or a class index.
     type Label: Copy + Default + Debug + Send + Sync + 'static;
     /// What the loss trains for ([`Classification`] or [`Regression`]): which metrics apply.
@@ -84,7 +84,7 @@ pub trait Loss<Out: Shape, E: Scalar> {
 
 /// A loss that is the mean of a function of (prediction, target) over elements.
 /// Implementing it gives [`Loss`] for every output shape.
-pub trait ElementLoss: 'static {
+pub trait ElementLoss: Clone + Send + Sync + 'static {
     /// [`Regression`], or [`Classification`] for a loss on probabilities or logits.
     type Task: Task;
     /// Where a 1-wide output splits the two classes (0.5 for probabilities, 0 for logits).

@@ -103,6 +103,9 @@ where
 {
     type Work = BatchNormWork<E>;
 
+    // Training normalizes by the batch's statistics.
+    const BATCH_COUPLED: bool = true;
+
     fn work(capacity: usize) -> Self::Work {
         let zeros = |len: usize| vec![E::zero(); len];
         BatchNormWork {

@@ -66,6 +66,9 @@ where
 {
     type Work = ();
 
+    // One product of the weights per input row.
+    const COST: usize = In::NUMEL / I::USIZE * I::USIZE * O::USIZE;
+
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {

@@ -96,6 +96,8 @@ where
 {
     type Work = M::Work;
 
+    const COST: usize = T::USIZE * M::COST;
+
     fn work(capacity: usize) -> Self::Work {
         M::work(capacity * T::USIZE)
     }

@@ -143,9 +143,20 @@ pub struct Backward<'a, E> {
     note = "each layer's input must be the previous layer's output: `Dense<I, O>` takes `Vector<I>`, `Conv2d<CI, ..>` takes `Image<CI, H, W>`, `Conv1d<CI, ..>` takes `Signal<CI, L>`"
 )]
 #[cfg(feature = "alloc")]
-pub trait Module<In: Shape, E: Scalar>: Layer<In> + TensorLayout {
+pub trait Module<In: Shape, E: Scalar>: Layer<In> + TensorLayout + 'static {
     /// Buffers this module keeps between forward and backward (intermediate activations).
-    type Work;
+    /// `Send`, so a training step can run shards of a batch on other threads.
+    type Work: Send + 'static;
+
+    /// About how many multiply-adds one sample's forward pass takes: what a training step
+    /// weighs to decide how many threads its batch is worth (never what it computes). The
+    /// default, parameters plus outputs, fits a dense layer over one vector and element-wise
+    /// layers; layers that reuse their weights across positions override it.
+    const COST: usize = <Self as TensorLayout>::PARAMS + <Self::Output as Shape>::NUMEL;
+
+    /// Whether a sample's output depends on the other samples of its batch in training
+    /// (batch normalization's statistics): such a network's step never splits its batch.
+    const BATCH_COUPLED: bool = false;
 
     /// Buffers for batches of up to `capacity` samples.
     fn work(capacity: usize) -> Self::Work;

@@ -114,6 +114,8 @@ pub(crate) const fn max_of(values: &[usize]) -> usize {
 impl<In: Shape, E: Scalar, M0: Module<In, E>> Module<In, E> for (M0,) {
     type Work = M0::Work;
     const SOFTMAX_OUTPUT: bool = M0::SOFTMAX_OUTPUT;
+    const COST: usize = M0::COST;
+    const BATCH_COUPLED: bool = M0::BATCH_COUPLED;
     fn work(capacity: usize) -> Self::Work {
         M0::work(capacity)
     }
@@ -211,6 +213,8 @@ macro_rules! tuple_module {
             type Work = ChainWork<($F::Work, $($M::Work,)* $L::Work), E>;
 
             const SOFTMAX_OUTPUT: bool = $L::SOFTMAX_OUTPUT;
+            const COST: usize = $F::COST $(+ $M::COST)* + $L::COST;
+            const BATCH_COUPLED: bool = $F::BATCH_COUPLED $(|| $M::BATCH_COUPLED)* || $L::BATCH_COUPLED;
 
             fn work(capacity: usize) -> Self::Work {
                 let sizes = [<$S1 as Shape>::NUMEL $(, <$S as Shape>::NUMEL)*];

@@ -14,6 +14,8 @@ mod fit;
 mod history;
 mod metrics;
 mod model;
+#[cfg(feature = "threading")]
+mod parallel;
 pub mod plot;
 #[cfg(feature = "std")]
 mod progress;

@@ -180,6 +180,10 @@ where
 {
     type Work = AttentionWork<E>;
 
+    // The projections once per step, then scores and mixing: two T × T × D products.
+    const COST: usize = In::NUMEL / D::USIZE * <Self as TensorLayout>::PARAMS
+        + 2 * In::NUMEL / D::USIZE * In::NUMEL;
+
     fn work(capacity: usize) -> Self::Work {
         let g = geometry::<In, H, M>();
         let (t, d) = (g.steps, g.width);

@@ -104,6 +104,8 @@ where
 {
     type Work = <Inner<D, H, FF, A> as Module<In, E>>::Work;
 
+    const COST: usize = <Inner<D, H, FF, A> as Module<In, E>>::COST;
+
     fn work(capacity: usize) -> Self::Work {
         <Inner<D, H, FF, A>>::work(capacity)
     }

@@ -99,6 +99,9 @@ where
 {
     type Work = ();
 
+    // Every weight once per input position.
+    const COST: usize = In::NUMEL / CI::USIZE * <Self as TensorLayout>::PARAMS;
+
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {

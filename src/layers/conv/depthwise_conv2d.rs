@@ -100,6 +100,10 @@ where
 {
     type Work = ();
 
+    // Every weight once per output position.
+    const COST: usize =
+        <Output<Self, In> as Shape>::NUMEL / (C::USIZE * M::USIZE) * <Self as TensorLayout>::PARAMS;
+
     fn work(_capacity: usize) -> Self::Work {}
 
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], _work: &mut ()) {

@@ -138,6 +138,11 @@ macro_rules! conv_module {
         {
             type Work = $crate::layers::conv::ConvWork<E>;
 
+            // Every weight once per output position.
+            const COST: usize = <$crate::module::Output<Self, In> as $crate::shape::Shape>::NUMEL
+                / CO::USIZE
+                * <Self as $crate::module::TensorLayout>::PARAMS;
+
             fn work(capacity: usize) -> Self::Work {
                 let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
                 $crate::layers::conv::ConvWork::new(&g, capacity)

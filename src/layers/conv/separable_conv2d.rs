@@ -150,6 +150,10 @@ where
 {
     type Work = SeparableWork<E>;
 
+    // Every weight once per output position.
+    const COST: usize =
+        <Output<Self, In> as Shape>::NUMEL / CO::USIZE * <Self as TensorLayout>::PARAMS;
+
     fn work(capacity: usize) -> Self::Work {
         let (dg, pg) = geometries::<In, Output<Self, In>, K, S, P>();
         SeparableWork {

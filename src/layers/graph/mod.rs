@@ -235,6 +235,9 @@ macro_rules! branches_module {
         {
             type Work = $crate::layers::graph::BranchWork<($($B::Work,)+), E>;
 
+            const COST: usize = 0 $(+ $B::COST)+ + <Self::Output as $crate::shape::Shape>::NUMEL;
+            const BATCH_COUPLED: bool = false $(|| $B::BATCH_COUPLED)+;
+
             fn work(capacity: usize) -> Self::Work {
                 let lens = [$(<$crate::module::Output<$B, In> as $crate::shape::Shape>::NUMEL),+];
                 let buffers = || -> alloc::vec::Vec<alloc::vec::Vec<E>> {

@@ -88,6 +88,9 @@ where
 {
     type Work = ResidualWork<F::Work, E>;
 
+    const COST: usize = F::COST + In::NUMEL;
+    const BATCH_COUPLED: bool = F::BATCH_COUPLED;
+
     fn work(capacity: usize) -> Self::Work {
         ResidualWork {
             branch: F::work(capacity),

@@ -203,6 +203,9 @@ where
 {
     type Work = BidirectionalWork<<RecurrentT<C, F, H, R> as Module<In, E>>::Work, E>;
 
+    // Every weight of both directions once per step.
+    const COST: usize = In::NUMEL / F::USIZE * <Self as TensorLayout>::PARAMS;
+
     fn work(capacity: usize) -> Self::Work {
         let out = <Output<RecurrentT<C, F, H, R>, In> as Shape>::NUMEL * capacity;
         let input = In::NUMEL * capacity;

@@ -281,6 +281,9 @@ where
 {
     type Work = RnnBuffers<E>;
 
+    // Every weight once per step.
+    const COST: usize = In::NUMEL / F::USIZE * <Self as TensorLayout>::PARAMS;
+
     fn work(capacity: usize) -> Self::Work {
         RnnBuffers::new(&Self::geometry(steps::<In>()), capacity)
     }

@@ -34,7 +34,7 @@ macro_rules! copy_through_module {
         where
             In: $crate::shape::Shape,
             E: $crate::Scalar,
-            Self: $crate::module::Layer<In>,
+            Self: $crate::module::Layer<In> + 'static,
         {
             type Work = ();
 
