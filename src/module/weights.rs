@@ -101,17 +101,11 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
         &mut self.values
     }
 
-    /// Moves the values out, leaving none, for a step that lends them to other threads;
-    /// [`Weights::restore_values`] puts them back.
+    /// The values' allocation, for a step that lends it to other threads by swapping it out
+    /// and back.
     #[cfg(feature = "threading")]
-    pub(crate) fn take_values(&mut self) -> Box<[E]> {
-        core::mem::take(&mut self.values)
-    }
-
-    /// Puts back what [`Weights::take_values`] took.
-    #[cfg(feature = "threading")]
-    pub(crate) fn restore_values(&mut self, values: Box<[E]>) {
-        self.values = values;
+    pub(crate) fn values_mut(&mut self) -> &mut Box<[E]> {
+        &mut self.values
     }
 
     /// The range of [`Weights::as_slice`] of each tensor the optimizer trains, in order (empty
