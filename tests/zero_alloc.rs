@@ -272,6 +272,32 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
         "allocations in Frozen inference of 32 sequences"
     );
 
+    // Data-parallel steps (feature `threading`): after the first sharded step has started the
+    // helper thread and sized its buffers, a step on two threads allocates nothing of its own;
+    // each shard runs its own products (`per_product` allocations each, on either thread).
+    #[cfg(feature = "threading")]
+    {
+        type Wide = (Dense<784, 128>, Relu, Dense<128, 10>);
+        let mut wide = Model::<Vector<784>, Wide>::new(&mut rng)
+            .compile(SoftmaxCrossEntropy, Adam::default())
+            .threads(2);
+        let x: Vec<f32> = (0..64 * 784).map(|i| (i as f32 * 0.01).sin()).collect();
+        let labels: Vec<usize> = (0..64).map(|i| i % 10).collect();
+        assert_eq!((wide.threads_for(64), wide.threads_for(50)), (2, 2));
+        wide.train_on_batch(&x, &labels).unwrap();
+        let steps = allocations_during(|| {
+            for _ in 0..10 {
+                wide.train_on_batch(&x, &labels).unwrap();
+                wide.train_on_batch(&x[..50 * 784], &labels[..50]).unwrap();
+            }
+        });
+        assert_eq!(
+            steps,
+            20 * 2 * products_per_step(2) * per_product,
+            "allocations in 20 steps on two threads"
+        );
+    }
+
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =
         Model::<Vector<64>, Logits>::new(&mut rng).compile(SoftmaxCrossEntropy, Adam::default());

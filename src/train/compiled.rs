@@ -216,6 +216,25 @@ where
         self
     }
 
+    /// How many threads a training step over `batch` samples uses: 1 without the `threading`
+    /// feature, for a network with batch normalization, or when the batch's work (its
+    /// `Module::COST` times `batch`) is too small to share; else at most `threads` (its builder).
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let tiny = Model::<Vector<4>, Dense<4, 2>>::seeded(1).compile(Mse, Sgd::new(0.1));
+    /// assert_eq!(tiny.threads_for(64), 1);
+    /// ```
+    pub fn threads_for(&self, batch: usize) -> usize {
+        #[cfg(feature = "threading")]
+        return self.shards(batch);
+        #[cfg(not(feature = "threading"))]
+        {
+            let _one_thread = batch;
+            1
+        }
+    }
+
     /// Optimizer steps taken so far.
     pub fn steps(&self) -> u64 {
         self.steps

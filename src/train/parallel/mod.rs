@@ -7,7 +7,8 @@
 //! Nothing is copied to the helpers and nothing is allocated per step: the model's weights and
 //! the workspace's batch are moved (three words each) into locks the helpers read, and moved
 //! back after the step. How many threads a step uses follows its work: the network's
-//! [`Module::COST`] times the batch, at least [`COST_PER_THREAD`] per thread, so a small
+//! [`Module::COST`] times the batch must give every thread a shard worth more than what a
+//! thread costs ([`SHARD_MIN_WORK`] plus [`SHARD_WORK_PER_VALUE`] per stored value), so a small
 //! network never waits for a helper; a network whose samples depend on each other in training
 //! ([`Module::BATCH_COUPLED`], batch normalization) never splits its batch.
 //!
@@ -33,11 +34,18 @@ use std::thread::JoinHandle;
 use std::vec;
 use std::vec::Vec;
 
-/// The least work (in [`Module::COST`] units, about multiply-adds of the forward pass) a
-/// thread's shard must have for the step to use that thread. Not yet calibrated by a sweep: it
-/// keeps the seed MLP's step (181 per sample, 5,792 per batch of 32) on one thread and splits the benchmark's
-/// MNIST, CNN, LSTM and transformer steps, which were measured faster on two threads.
-pub const COST_PER_THREAD: usize = 64 * 1024;
+/// What one more thread costs a step, in [`Module::COST`] units (about multiply-adds of the
+/// forward pass), before its share of the stored values: waking the helper and waiting for it
+/// (10–30 µs on a 2-core EPYC, where a dense layer's step runs about 20 units a nanosecond).
+/// A thread is used only if every shard's work exceeds this plus [`SHARD_WORK_PER_VALUE`] per
+/// stored value. Calibrated by `examples/thread_sweep.rs` (see `benches/BENCHMARKS.md`).
+const SHARD_MIN_WORK: usize = 400_000;
+
+/// What each stored value (weight or state) adds to a thread's cost, in [`Module::COST`]
+/// units: the helper reads the weights from the training thread's cache, its gradients come
+/// back through the reduction, and the update then writes lines both cores held (about 1 ns a
+/// value on the same machine: the MNIST MLP's 101,770 values cost a split about 90 µs).
+const SHARD_WORK_PER_VALUE: usize = 20;
 
 /// What the training thread lends the helpers for one step.
 struct Lent<E, Y> {
@@ -220,7 +228,8 @@ impl<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>, E: Scalar> Pool<In,
         if Net::BATCH_COUPLED {
             return 1;
         }
-        let by_work = n.saturating_mul(Net::COST) / COST_PER_THREAD;
+        let per_thread = SHARD_MIN_WORK + SHARD_WORK_PER_VALUE * Net::STORED;
+        let by_work = n.saturating_mul(Net::COST) / per_thread;
         self.threads.min(by_work).min(n).max(1)
     }
 
