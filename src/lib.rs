@@ -31,6 +31,11 @@
 //! crate needs no allocator at all and keeps the layer types, the shapes and allocation-free
 //! single-sample inference ([`infer::Frozen`]) over weights in a `static` or on the stack.
 //!
+//! The `threading` feature splits a training step's batch over threads (the training thread
+//! and persistent helpers, `CompiledModel::threads`), when the batch is worth it
+//! (`CompiledModel::threads_for`); the gradients are summed in a fixed order, so a given
+//! thread count gives the same bits on every run.
+//!
 //! A trained network also deploys in int8 ([`quant`]): post-training quantization with a
 //! calibration set, integer-only inference ([`quant::QuantFrozen`], no allocator, no floating
 //! point), and a quantized weights file checked against the network's type.
@@ -40,8 +45,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![warn(missing_debug_implementations)]
-// `unsafe` is allowed only in `kernels::gemm`, the wrapper over matrixmultiply; the compiler
-// holds every other module to this.
+// `unsafe` is allowed only in `kernels::gemm` (the wrapper over matrixmultiply) and in the
+// intrinsics files of `kernels::simd`; the compiler holds every other module to this.
 #![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]

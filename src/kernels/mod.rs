@@ -13,7 +13,7 @@ pub mod dense;
 pub mod depthwise;
 pub mod elementwise;
 pub mod embedding;
-#[allow(unsafe_code)] // the wrapper over matrixmultiply, the crate's one `unsafe` site
+#[allow(unsafe_code)] // the wrapper over matrixmultiply (the other `unsafe` files are in `simd`)
 pub mod gemm;
 pub mod int8;
 pub mod matmul;
