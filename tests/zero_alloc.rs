@@ -231,8 +231,9 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
     // A transformer: every projection over all `n·T` steps is one matrixmultiply product per
     // pass (the step-wise input projection: forward and weight gradient; per encoder block the
     // attention's in- and out-projection and the two feed-forward layers: forward, weight and
-    // input gradient; the head: the same three); attention, layer norm, the residual paths and
-    // the mean over time allocate nothing. Its `Frozen` inference allocates nothing at all.
+    // input gradient; the head: the same three) and so is each head's attention of each
+    // sequence (two products forward, four backward); layer norm, the residual paths and the
+    // mean over time allocate nothing. Its `Frozen` inference allocates nothing at all.
     type Transformer = (
         TimeDistributed<Dense<8, 16>>,
         TransformerEncoder<16, 2, 32>,
@@ -253,7 +254,7 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
     });
     assert_eq!(
         steps,
-        5 * (2 + 4 * 3 + 3) * per_product,
+        5 * (2 + 4 * 3 + 3 + 4 * 2 * 6) * per_product,
         "allocations in 5 transformer steps of 4 sequences"
     );
     let file = transformer.model().save_weights();

@@ -58,7 +58,7 @@ pub fn softmax_in_place<E: Scalar>(row: &mut [E]) {
     let max = row.iter().fold(E::neg_infinity(), |m, &v| m.max(v));
     let mut sum = E::zero();
     for v in row.iter_mut() {
-        *v = (*v - max).exp();
+        *v = (*v - max).fast_exp();
         sum = sum + *v;
     }
     for v in row.iter_mut() {

@@ -17,7 +17,9 @@ use core::marker::PhantomData;
 use typenum::{Mod, U0};
 #[cfg(feature = "alloc")]
 use {
-    crate::kernels::attention::attention_backward,
+    crate::kernels::attention::{
+        attention_backward_products, attention_forward_products, attention_scratch,
+    },
     crate::kernels::dense::dense_backward,
     crate::module::{Backward, Module},
     alloc::vec,
@@ -169,7 +171,8 @@ pub struct AttentionWork<E> {
     o: Vec<E>,
     d_o: Vec<E>,
     d_qkv: Vec<E>,
-    row: Vec<E>,
+    /// One sequence's scratch for the products ([`attention_scratch`]).
+    scratch: Vec<E>,
 }
 
 #[cfg(feature = "alloc")]
@@ -193,11 +196,12 @@ where
             o: vec![E::zero(); t * d * capacity],
             d_o: vec![E::zero(); t * d * capacity],
             d_qkv: vec![E::zero(); 3 * t * d * capacity],
-            row: vec![E::zero(); t],
+            scratch: vec![E::zero(); attention_scratch(&g)],
         }
     }
 
-    // The projections over all `n·T` steps at once; attention sequence by sequence.
+    // The projections over all `n·T` steps at once; attention sequence by sequence, each head
+    // as two products (`attention_forward_products`).
     fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
         let g = geometry::<In, H, M>();
         let (t, d) = (g.steps, g.width);
@@ -209,13 +213,13 @@ where
             .zip(work.p.chunks_exact_mut(g.heads * t * t))
             .zip(work.o.chunks_exact_mut(t * d));
         for ((qkv, p), o) in sequences.take(n) {
-            attention_forward(&g, qkv, p, o);
+            attention_forward_products(&g, qkv, p, o, &mut work.scratch);
         }
         dense_forward(n * t, d, d, &work.o, w_out, b_out, y);
     }
 
     // Back through the out-projection (a dense layer over steps), each sequence's attention
-    // (see `attention_backward`), and the in-projection.
+    // (four products a head, see `attention_backward_products`), and the in-projection.
     fn backward(pass: Backward<'_, E>, work: &mut Self::Work) {
         let g = geometry::<In, H, M>();
         let (t, d, n) = (g.steps, g.width, pass.n);
@@ -233,7 +237,7 @@ where
             .zip(work.d_o.chunks_exact(t * d))
             .zip(work.d_qkv.chunks_exact_mut(3 * t * d));
         for (((qkv, p), d_o), d_qkv) in sequences.take(n) {
-            attention_backward(&g, qkv, p, d_o, &mut work.row, d_qkv);
+            attention_backward_products(&g, qkv, p, d_o, &mut work.scratch, d_qkv);
         }
         let d_qkv = &work.d_qkv[..3 * n * t * d];
         dense_backward(n * t, d, 3 * d, pass.x, w_in, d_qkv, pass.dx, dw_in, db_in);

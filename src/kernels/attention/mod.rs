@@ -8,6 +8,10 @@
 //! softmax(S)` by rows (max subtracted first), `O = P·V`; the heads' outputs side by side are
 //! `o`, `[T, D]`.
 
+mod products;
+
+pub use products::{attention_backward_products, attention_forward_products, attention_scratch};
+
 use super::matmul::dot;
 use super::rowwise::softmax_in_place;
 use super::simd::{vectorized, Level};
