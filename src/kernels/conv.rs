@@ -8,7 +8,8 @@
 //! Conv1d is the case `H = KH = 1`.
 
 use super::gemm::MatRef;
-use super::matmul::matmul;
+use super::matmul::{matmul, sum};
+use super::simd::{vectorized, Level};
 use crate::Scalar;
 
 /// The geometry of a 2-D convolution over one sample (sizes are element counts).
@@ -185,6 +186,7 @@ pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
 }
 
 /// [`im2col`] for the output rows `out_rows` only: the block has `out_rows.len() · ow` columns.
+#[inline(always)] // into the callers' vectorized code
 fn im2col_rows<E: Scalar>(
     g: &ConvGeom,
     x: &[E],
@@ -224,6 +226,7 @@ fn im2col_rows<E: Scalar>(
 
 /// Adds one sample's column block (`patch × positions`, row `r` at `cols[r · ld]`) back into its
 /// input gradient `dx` (the adjoint of [`im2col`]).
+#[inline(always)] // into the callers' vectorized code
 pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) {
     let q = g.positions();
     for ki in 0..g.kh {
@@ -271,6 +274,24 @@ pub fn conv_forward<E: Scalar>(
     cols: &mut [E],
     y: &mut [E],
 ) {
+    vectorized(
+        Level::detected(),
+        #[inline(always)]
+        || forward_at(g, n, x, w, b, cols, y),
+    );
+}
+
+/// [`conv_forward`]'s loops, compiled for the detected level (the products dispatch again).
+#[inline(always)]
+fn forward_at<E: Scalar>(
+    g: &ConvGeom,
+    n: usize,
+    x: &[E],
+    w: &[E],
+    b: &[E],
+    cols: &mut [E],
+    y: &mut [E],
+) {
     let (p, q) = (g.patch(), g.positions());
     for s in 0..n {
         let cols_s = &mut cols[s * p * q..(s + 1) * p * q];
@@ -290,6 +311,27 @@ pub fn conv_forward<E: Scalar>(
 /// `dcols`), which col2im adds back onto the sample's input positions.
 #[allow(clippy::too_many_arguments)]
 pub fn conv_backward<E: Scalar>(
+    g: &ConvGeom,
+    n: usize,
+    cols: &[E],
+    w: &[E],
+    dy: &[E],
+    dx: Option<&mut [E]>,
+    dw: &mut [E],
+    db: &mut [E],
+    dcols: &mut [E],
+) {
+    vectorized(
+        Level::detected(),
+        #[inline(always)]
+        || backward_at(g, n, cols, w, dy, dx, dw, db, dcols),
+    );
+}
+
+/// [`conv_backward`]'s loops (bias sums, col2im), compiled for the detected level.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn backward_at<E: Scalar>(
     g: &ConvGeom,
     n: usize,
     cols: &[E],
@@ -316,7 +358,7 @@ pub fn conv_backward<E: Scalar>(
             dw,
         );
         for (acc, row) in db.iter_mut().zip(dy_s.chunks_exact(q)) {
-            *acc = row.iter().fold(*acc, |sum, &v| sum + v);
+            *acc = *acc + sum(row);
         }
         if let Some(dx) = dx.as_deref_mut() {
             matmul(p, g.c_out, q, MatRef::transposed(w, p), d_out, false, dcols);

@@ -28,6 +28,7 @@ pub use silu::Silu;
 pub use softmax::Softmax;
 pub use tanh::Tanh;
 
+use crate::kernels::simd::{vectorized, Level};
 use crate::Scalar;
 
 /// An element-wise function with its derivative. Implement it and call
@@ -122,16 +123,29 @@ macro_rules! activation_train {
     ($($anything:tt)*) => {};
 }
 
-/// `y = f(x)` element-wise.
+/// `y = f(x)` element-wise, compiled for the CPU's vector level (the values are the same at
+/// every level: no operation is reordered or fused).
 pub fn apply_all<A: Activation, E: Scalar>(x: &[E], y: &mut [E]) {
-    for (out, &v) in y.iter_mut().zip(x) {
-        *out = A::apply(v);
-    }
+    vectorized(
+        Level::detected(),
+        #[inline(always)]
+        || {
+            for (out, &v) in y.iter_mut().zip(x) {
+                *out = A::apply(v);
+            }
+        },
+    );
 }
 
-/// `dx = dy ⊙ f'(x)` element-wise.
+/// `dx = dy ⊙ f'(x)` element-wise, compiled for the CPU's vector level as [`apply_all`].
 pub fn backward_all<A: Activation, E: Scalar>(x: &[E], y: &[E], dy: &[E], dx: &mut [E]) {
-    for (((d, &g), &xv), &yv) in dx.iter_mut().zip(dy).zip(x).zip(y) {
-        *d = g * A::derivative(xv, yv);
-    }
+    vectorized(
+        Level::detected(),
+        #[inline(always)]
+        || {
+            for (((d, &g), &xv), &yv) in dx.iter_mut().zip(dy).zip(x).zip(y) {
+                *d = g * A::derivative(xv, yv);
+            }
+        },
+    );
 }
