@@ -10,6 +10,8 @@
 //! agree within `(k + 2)·ε·Σ|a||b|` per element, the bound `simd::sgemm`'s test checks.
 
 #[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+#[cfg(feature = "alloc")]
 use matrixmultiply::{dgemm, sgemm};
 
 /// A matrix view over a slice: `rows`×`cols`, element `(i, j)` at `i * row_stride + j * col_stride`.
@@ -123,6 +125,62 @@ pub trait Gemm: Sized + Copy {
     ) -> bool {
         false
     }
+
+    /// [`Gemm::gemm`] for a `B` several products share (the same weights at every time step):
+    /// where this type has its own kernel, B's packed panels are kept in `packed` — packed
+    /// from `b` first when `fresh`, else reused as an earlier call with the same `b` left
+    /// them; elsewhere it is [`Gemm::gemm`]. Panics as `gemm` does.
+    ///
+    /// ```
+    /// use stratanet::kernels::gemm::{Gemm, MatRef};
+    /// let (a, b) = ([1.0f32; 6], [2.0f32; 6]); // 2×3 and 3×2
+    /// let (mut c, mut packed) = ([0.0f32; 4], Vec::new());
+    /// for fresh in [true, false] {
+    ///     let (a, b) = (MatRef::row_major(&a, 3), MatRef::row_major(&b, 2));
+    ///     f32::gemm_shared_b(2, 3, 2, 1.0, a, b, 0.0, &mut c, &mut packed, fresh);
+    ///     assert_eq!(c, [6.0; 4]);
+    /// }
+    /// ```
+    #[cfg(feature = "alloc")]
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_shared_b(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: MatRef<'_, Self>,
+        b: MatRef<'_, Self>,
+        beta: Self,
+        c: &mut [Self],
+        packed: &mut Vec<Self>,
+        fresh: bool,
+    ) {
+        check_shapes(m, k, n, &a, &b, c);
+        let shared = (packed, fresh);
+        if m == 0 || n == 0 || Self::own_gemm_shared_b(m, k, n, alpha, a, b, beta, c, shared) {
+            return;
+        }
+        Self::gemm(m, k, n, alpha, a, b, beta, c);
+    }
+
+    /// [`Gemm::gemm_shared_b`] by the crate's own kernel, where this type and the CPU have
+    /// one (`f32` at AVX-512); `false` (nothing touched) leaves it to [`Gemm::gemm`]. Called
+    /// after the shapes were checked.
+    #[cfg(feature = "alloc")]
+    #[allow(clippy::too_many_arguments)]
+    fn own_gemm_shared_b(
+        _m: usize,
+        _k: usize,
+        _n: usize,
+        _alpha: Self,
+        _a: MatRef<'_, Self>,
+        _b: MatRef<'_, Self>,
+        _beta: Self,
+        _c: &mut [Self],
+        _shared: (&mut Vec<Self>, bool),
+    ) -> bool {
+        false
+    }
 }
 
 fn check_shapes<E>(m: usize, k: usize, n: usize, a: &MatRef<'_, E>, b: &MatRef<'_, E>, c: &[E]) {
@@ -224,6 +282,16 @@ macro_rules! impl_gemm {
     };
 }
 
+/// A view as the own kernel's operand.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+fn operand(v: MatRef<'_, f32>) -> super::simd::sgemm::Operand<'_> {
+    super::simd::sgemm::Operand {
+        data: v.data,
+        row_stride: v.row_stride,
+        col_stride: v.col_stride,
+    }
+}
+
 // f32 has the own kernels where they are built (std, x86-64; the CPU is asked at run time).
 impl_gemm!(
     f32,
@@ -251,17 +319,24 @@ impl_gemm!(
         c: &mut [f32],
     ) -> bool {
         use super::simd::{sgemm, Level};
-        let a = sgemm::Operand {
-            data: a.data,
-            row_stride: a.row_stride,
-            col_stride: a.col_stride,
-        };
-        let b = sgemm::Operand {
-            data: b.data,
-            row_stride: b.row_stride,
-            col_stride: b.col_stride,
-        };
+        let (a, b) = (operand(a), operand(b));
         sgemm::sgemm(Level::detected(), m, k, n, alpha, a, b, beta, c)
+    },
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    fn own_gemm_shared_b(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: f32,
+        a: MatRef<'_, f32>,
+        b: MatRef<'_, f32>,
+        beta: f32,
+        c: &mut [f32],
+        shared: (&mut Vec<f32>, bool),
+    ) -> bool {
+        use super::simd::{sgemm, Level};
+        let (a, b) = (operand(a), operand(b));
+        sgemm::sgemm_packed_b(Level::detected(), (m, k, n), alpha, a, b, beta, c, shared)
     }
 );
 impl_gemm!(f64, dgemm);

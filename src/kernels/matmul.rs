@@ -14,6 +14,8 @@
 
 use super::gemm::MatRef;
 use crate::Scalar;
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
 
 /// `C = A·B` (`accumulate = false`) or `C += A·B` (`accumulate = true`), with `A` m×k, `B` k×n
 /// and `C` row-major m×n. Direct loops when `m`, `k` or `n` is 1, else `matrixmultiply`.
@@ -38,6 +40,66 @@ pub fn matmul<E: Scalar>(
     if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
         let beta = if accumulate { E::one() } else { E::zero() };
         E::gemm(m, k, n, E::one(), a, b, beta, c);
+    }
+}
+
+/// A `B` that several products share, packed once ([`matmul_shared_b`]): the recurrent
+/// weights of every time step of a pass. [`SharedB::forget`] before the weights change.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Default)]
+pub struct SharedB<E> {
+    panels: Vec<E>,
+    holds: bool,
+}
+
+#[cfg(feature = "alloc")]
+impl<E> SharedB<E> {
+    /// Empty: the first product packs.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            panels: Vec::new(),
+            holds: false,
+        }
+    }
+
+    /// The next product packs afresh (its buffer is kept).
+    pub fn forget(&mut self) {
+        self.holds = false;
+    }
+}
+
+/// [`matmul`] for a `B` that `shared` keeps packed across calls: the first call after
+/// [`SharedB::new`] or [`SharedB::forget`] packs it, the others reuse its panels (so every
+/// call must pass the same `B` until it is forgotten).
+///
+/// ```
+/// use stratanet::kernels::{gemm::MatRef, matmul::{matmul_shared_b, SharedB}};
+/// let (w, mut shared) = ([0.5f32; 6], SharedB::new()); // 3×2
+/// for x in [[1.0f32; 6], [2.0; 6]] { // 2×3 each
+///     let mut c = [0.0f32; 4];
+///     matmul_shared_b(2, 3, 2, MatRef::row_major(&x, 3), MatRef::row_major(&w, 2), false, &mut c, &mut shared);
+///     assert_eq!(c, [1.5 * x[0]; 4]);
+/// }
+/// ```
+#[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_shared_b<E: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    accumulate: bool,
+    c: &mut [E],
+    shared: &mut SharedB<E>,
+) {
+    let vector_product = m == 1 || k == 1 || n == 1;
+    if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
+        let beta = if accumulate { E::one() } else { E::zero() };
+        let fresh = !shared.holds;
+        E::gemm_shared_b(m, k, n, E::one(), a, b, beta, c, &mut shared.panels, fresh);
+        shared.holds = true;
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{transpose_batch_time, Cell, RnnBuffers, RnnGeom, RnnGrads, RnnWeights};
 use crate::kernels::gemm::MatRef;
-use crate::kernels::matmul::matmul;
+use crate::kernels::matmul::{matmul, matmul_shared_b};
 use crate::kernels::simd::{vectorized, Level};
 use crate::Scalar;
 
@@ -53,7 +53,10 @@ pub(crate) fn backward_at<E: Scalar>(
         dh,
         dc,
         dxt,
+        w_hh_t: _,
+        w_hh,
     } = buf;
+    w_hh.forget(); // the weights changed since the last pass
     let (dh, dc) = (&mut dh[..n * h], &mut dc[..n * h]);
     dh.fill(E::zero());
     dc.fill(E::zero());
@@ -155,7 +158,7 @@ pub(crate) fn backward_at<E: Scalar>(
                 }
             }
         }
-        matmul(
+        matmul_shared_b(
             n,
             w,
             h,
@@ -163,6 +166,7 @@ pub(crate) fn backward_at<E: Scalar>(
             MatRef::row_major(p.w_hh, h),
             cell == Cell::Gru,
             dh,
+            w_hh,
         );
     }
 

@@ -8,6 +8,8 @@
 use super::gemm::MatRef;
 use super::matmul::matmul;
 #[cfg(feature = "alloc")]
+use super::matmul::{matmul_shared_b, SharedB};
+#[cfg(feature = "alloc")]
 use super::simd::{vectorized, Level};
 use crate::Scalar;
 
@@ -60,6 +62,10 @@ pub struct RnnBuffers<E> {
     dc: alloc::vec::Vec<E>,
     /// Input gradients `[T, n, F]`.
     dxt: alloc::vec::Vec<E>,
+    /// `W_hhᵀ` packed once per forward pass for every step's product, and `W_hh` once per
+    /// backward pass.
+    w_hh_t: SharedB<E>,
+    w_hh: SharedB<E>,
 }
 
 #[cfg(feature = "alloc")]
@@ -79,6 +85,8 @@ impl<E: Scalar> RnnBuffers<E> {
             dh: zeros(capacity * h),
             dc: zeros(capacity * h),
             dxt: zeros(capacity * t * g.features),
+            w_hh_t: SharedB::new(),
+            w_hh: SharedB::new(),
         }
     }
 }
@@ -340,6 +348,7 @@ pub(crate) fn forward_at<E: Scalar>(
     );
     buf.hs[..n * h].fill(E::zero());
     buf.aux[..n * h].fill(E::zero());
+    buf.w_hh_t.forget(); // the weights changed since the last pass
 
     for step in 0..t {
         let (h_done, h_rest) = buf.hs.split_at_mut((step + 1) * n * h);
@@ -352,7 +361,7 @@ pub(crate) fn forward_at<E: Scalar>(
             for row in rec.chunks_exact_mut(w) {
                 row.copy_from_slice(p.b_hh);
             }
-            matmul(
+            matmul_shared_b(
                 n,
                 h,
                 w,
@@ -360,6 +369,7 @@ pub(crate) fn forward_at<E: Scalar>(
                 MatRef::transposed(p.w_hh, h),
                 true,
                 rec,
+                &mut buf.w_hh_t,
             );
             let m = &mut buf.aux[step * n * h..(step + 1) * n * h];
             for s in 0..n {
@@ -376,7 +386,7 @@ pub(crate) fn forward_at<E: Scalar>(
             }
         } else {
             // pre += h_prev · W_hhᵀ, then the nonlinearities in place.
-            matmul(
+            matmul_shared_b(
                 n,
                 h,
                 w,
@@ -384,6 +394,7 @@ pub(crate) fn forward_at<E: Scalar>(
                 MatRef::transposed(p.w_hh, h),
                 true,
                 pre,
+                &mut buf.w_hh_t,
             );
             if cell == Cell::Tanh {
                 for (hv, a) in h_next.iter_mut().zip(pre.iter_mut()) {

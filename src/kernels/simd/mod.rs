@@ -34,6 +34,9 @@ mod x86_gemm;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 pub(crate) mod sgemm;
 
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod pack;
+
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)] // the AVX-512 max-pooling backward pass: masked loads and stores
 mod x86_pool;

@@ -8,6 +8,7 @@
 //! values per step of the sum); a panel of B [`NR`] columns, row by row. Rows and columns past
 //! the matrix are zero in the panels and never written back.
 
+use super::pack::pack_panels;
 use super::x86_gemm::{Combine, DOT};
 use super::{vectorized, x86_gemm, Level};
 use alloc::vec::Vec;
@@ -115,7 +116,7 @@ pub(crate) fn sgemm(
         vectorized(
             level,
             #[inline(always)]
-            || blocks(level, m, k, n, alpha, a, b, beta, c, pa, pb),
+            || blocks(level, m, k, n, alpha, a, Panels::Pack(b, pb), beta, c, pa),
         );
     });
     true
@@ -176,20 +177,27 @@ fn blocks(
     n: usize,
     alpha: f32,
     a: Operand<'_>,
-    b: Operand<'_>,
+    mut b: Panels<'_>,
     beta: f32,
     c: &mut [f32],
     pa: &mut [f32],
-    pb: &mut [f32],
 ) {
     let mut tile = [0.0f32; MR * NR];
+    let mut packed_at = 0; // where this block's panels start in a `Panels::Packed`
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
-            let b_first = p0 * b.row_stride + j0 * b.col_stride;
-            let strides = (b.col_stride, b.row_stride); // B's lanes are columns
-            pack_panels::<NR>(level, b.data, b_first, strides, nc, kc, pb);
+            let pb: &[f32] = match &mut b {
+                Panels::Pack(b, pb) => {
+                    let b_first = p0 * b.row_stride + j0 * b.col_stride;
+                    let strides = (b.col_stride, b.row_stride); // B's lanes are columns
+                    pack_panels::<NR>(level, b.data, b_first, strides, nc, kc, pb);
+                    pb
+                }
+                Panels::Packed(all) => &all[packed_at..],
+            };
+            packed_at += nc.div_ceil(NR) * NR * kc;
             // the first block of the sum applies beta, the others add
             let first = p0 == 0;
             for i0 in (0..m).step_by(MC) {
@@ -232,118 +240,83 @@ fn blocks(
     }
 }
 
-/// `count` lanes (rows of A, or columns of B) over `kc` steps of the sum into panels of `W`
-/// lanes (zero lanes past `count`); lane 0 of step 0 at `data[first]`, `strides = (lane,
-/// step)`.
-#[inline(always)]
-fn pack_panels<const W: usize>(
-    level: Level,
-    data: &[f32],
-    first: usize,
-    strides: (usize, usize),
-    count: usize,
-    kc: usize,
-    out: &mut [f32],
-) {
-    for (q, panel) in out[..count.div_ceil(W) * W * kc]
-        .chunks_exact_mut(W * kc)
-        .enumerate()
-    {
-        let live = W.min(count - q * W);
-        pack::<W>(
-            level,
-            data,
-            first + q * W * strides.0,
-            strides,
-            live,
-            kc,
-            panel,
-        );
-    }
+/// Where [`blocks`] takes B's panels from.
+enum Panels<'a> {
+    /// Packs each block of B into the buffer as it comes.
+    Pack(Operand<'a>, &'a mut [f32]),
+    /// Every block already packed, in the order `blocks` visits them ([`pack_b`]).
+    Packed(&'a [f32]),
 }
 
-/// One panel of `W` lanes over `kc` steps: `panel[p·W + l] = data[start + l·lane + p·step]`
-/// for the `live` lanes (`strides = (lane, step)`), 0 for the others. Along whichever stride
-/// is 1: a copy per step when the lanes are contiguous, else gathers of sixteen values (two
-/// steps of eight lanes, or sixteen lanes of one step), else plain loops.
-#[inline(always)]
-fn pack<const W: usize>(
-    level: Level,
-    data: &[f32],
-    start: usize,
-    (lane, step): (usize, usize),
-    live: usize,
-    kc: usize,
-    panel: &mut [f32],
-) {
-    let group = W.min(16); // lanes per gather; 16 / group steps per gather
-    let per = 16 / group;
-    if lane == 1 {
-        for (p, out) in panel.chunks_exact_mut(W).enumerate() {
-            let at = start + p * step;
-            out[..live].copy_from_slice(&data[at..at + live]);
-            out[live..].fill(0.0);
-        }
-    } else if let Some(lanes) = lane_offsets(kc, |t| (t % group) * lane + t / group * step) {
-        for g in 0..W / group {
-            let mask = (0..16)
-                .filter(|t| g * group + t % group < live)
-                .fold(0u16, |m, t| m | 1 << t);
-            // a group with no live lane reads nothing (its start is only a bound to check)
-            let from = if mask == 0 {
-                0
-            } else {
-                start + g * group * lane
-            };
-            let (out, stride) = (&mut panel[g * group..], W * per);
-            x86_gemm::gather_steps(
+/// Packs all of B (k×n) into `out` (grown when shorter, never shrunk): its blocks in the order
+/// [`blocks`] visits them, for [`sgemm_packed_b`] to reuse across products with the same B
+/// (the recurrent weights of every time step).
+fn pack_b(level: Level, k: usize, n: usize, b: Operand<'_>, out: &mut Vec<f32>) {
+    let blocks = |j0: usize, p0: usize| (NC.min(n - j0), KC.min(k - p0));
+    let len: usize = (0..n)
+        .step_by(NC)
+        .flat_map(|j0| (0..k).step_by(KC).map(move |p0| blocks(j0, p0)))
+        .map(|(nc, kc)| nc.div_ceil(NR) * NR * kc)
+        .sum();
+    if out.len() < len {
+        out.resize(len, 0.0);
+    }
+    let mut at = 0;
+    for j0 in (0..n).step_by(NC) {
+        for p0 in (0..k).step_by(KC) {
+            let (nc, kc) = blocks(j0, p0);
+            let first = p0 * b.row_stride + j0 * b.col_stride;
+            let strides = (b.col_stride, b.row_stride);
+            let panels = &mut out[at..at + nc.div_ceil(NR) * NR * kc];
+            vectorized(
                 level,
-                data,
-                from,
-                &lanes,
-                mask,
-                per * step,
-                kc / per,
-                out,
-                stride,
+                #[inline(always)]
+                || pack_panels::<NR>(level, b.data, first, strides, nc, kc, panels),
             );
-        }
-        for p in kc / per * per..kc {
-            // the steps past the last whole gather (an odd one with eight lanes)
-            for (l, d) in panel[p * W..][..W].iter_mut().enumerate() {
-                *d = if l < live {
-                    data[start + l * lane + p * step]
-                } else {
-                    0.0
-                };
-            }
-        }
-    } else {
-        for l in 0..W {
-            let column = panel.iter_mut().skip(l).step_by(W);
-            if l >= live {
-                column.for_each(|v| *v = 0.0);
-                continue;
-            }
-            let at = start + l * lane;
-            for (p, d) in column.enumerate() {
-                *d = data[at + p * step];
-            }
+            at += panels.len();
         }
     }
 }
 
-/// The sixteen lane offsets `offset(t)` of a gather, when each fits an `i32` and the panel is
-/// `kc ≥ 16` steps long (shorter ones pack faster by plain loops than by setting gathers up).
-fn lane_offsets(kc: usize, offset: impl Fn(usize) -> usize) -> Option<[i32; 16]> {
-    if kc < 16 {
-        return None;
+/// [`sgemm`] with B's panels kept in `packed` for the next product with the same B: packed
+/// from `b` first when `fresh`, else read as an earlier call with this `b` left them (`b` then
+/// only decides the path). Products that pack no B (dot-product tiles, `k = 0`) run as
+/// [`sgemm`]. `false` (nothing touched) when the level has no microkernel.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sgemm_packed_b(
+    level: Level,
+    (m, k, n): (usize, usize, usize),
+    alpha: f32,
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+    (packed, fresh): (&mut Vec<f32>, bool),
+) -> bool {
+    if !applies(level) {
+        return false;
     }
-    let mut lanes = [0i32; 16];
-    for (t, lane) in lanes.iter_mut().enumerate() {
-        *lane = i32::try_from(offset(t)).ok()?;
+    if k == 0 || (a.col_stride == 1 && b.row_stride == 1 && k >= DOT_FROM) {
+        return sgemm(level, m, k, n, alpha, a, b, beta, c);
     }
-    Some(lanes)
+    if fresh {
+        pack_b(level, k, n, b, packed);
+    }
+    let c = &mut c[..m * n];
+    PANELS.with(|panels| {
+        let (pa, _) = &mut *panels.borrow_mut();
+        let a_len = MC.div_ceil(MR) * MR * KC;
+        if pa.len() < a_len {
+            pa.resize(a_len, 0.0);
+        }
+        let b = Panels::Packed(packed);
+        vectorized(
+            level,
+            #[inline(always)]
+            || blocks(level, m, k, n, alpha, a, b, beta, c, pa),
+        );
+    });
+    true
 }
 
 /// The `rows × cols` corner of a tile (rows `stride` apart) into `c` (rows `ldc` apart): `alpha·t + beta·c` for the
@@ -379,6 +352,7 @@ fn write_back(
 mod tests {
     use super::*;
     use crate::init::index_below;
+    use alloc::vec;
     use rand::SeedableRng;
 
     /// The product in `f64` and, per element, `Σ |a|·|b|` (the scale of its rounding error).
@@ -493,9 +467,25 @@ mod tests {
                     },
                 };
                 let want = reference(m, k, n, a, b);
+                let mut packed = vec![7.0; 3]; // stale and short: packing grows it
                 for (alpha, beta) in [(1.0, 0.0), (0.5, 2.0)] {
                     let mut c = start.clone();
                     assert!(sgemm(level, m, k, n, alpha, a, b, beta, &mut c));
+                    // B packed once (the first pass), then reused: the same bits as `sgemm`
+                    let fresh = alpha == 1.0;
+                    let mut shared = start.clone();
+                    let (shape, reuse) = ((m, k, n), (&mut packed, fresh));
+                    assert!(sgemm_packed_b(
+                        level,
+                        shape,
+                        alpha,
+                        a,
+                        b,
+                        beta,
+                        &mut shared,
+                        reuse
+                    ));
+                    assert_eq!(shared, c, "{m}×{k}×{n} {ta} {tb}, B packed once");
                     for (idx, (&got, &(sum, scale))) in c.iter().zip(&want).enumerate() {
                         let old = if beta == 0.0 {
                             0.0
