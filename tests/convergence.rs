@@ -94,7 +94,7 @@ fn digits_lstm_reaches_95_percent() {
 fn digits_resnet8_reaches_97_percent() {
     // The resnet8 example's network and settings.
     type Net = util::nets::Resnet8;
-    let accuracy = digits_image_accuracy::<Net>(12, 0.003);
+    let accuracy = digits_image_accuracy::<Net>(12, 0.003, 42);
     assert!(accuracy >= 0.97, "test accuracy {accuracy}");
 }
 
@@ -116,19 +116,24 @@ fn digits_separable_network_reaches_95_percent() {
     );
     // At Adam's 0.003 for 25 epochs the test accuracy swung between 0.91 and 0.97 with the seed
     // (six seeds, before and after a change of rounding); at 0.001 for 40 it stayed in
-    // 0.955–0.986.
-    let accuracy = digits_image_accuracy::<Net>(40, 0.001);
-    assert!(accuracy >= 0.95, "test accuracy {accuracy}");
+    // 0.955–0.986, and after other changes of rounding (the convolution's bias sums, the
+    // softmax's exponential) in
+    // 0.950–0.986 over eight seeds, seed 42 the lowest. One seed sits on the line, so the
+    // median of three is held to it.
+    let mut accuracies = [42, 1, 2].map(|seed| digits_image_accuracy::<Net>(40, 0.001, seed));
+    accuracies.sort_by(f64::total_cmp);
+    assert!(accuracies[1] >= 0.95, "test accuracies {accuracies:?}");
 }
 
 /// Test accuracy of network `Net` on the bundled digits as images after `epochs` epochs (batch
-/// 32, Adam 0.003, seed 42).
+/// 32, Adam at `learning_rate`, initialized and shuffled from `seed`).
 fn digits_image_accuracy<Net: Module<Image<1, 8, 8>, f32, Output = Vector<10>>>(
     epochs: usize,
     learning_rate: f64,
+    seed: u64,
 ) -> f64 {
     let (train, test) = util::digits().unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut model = Model::<Image<1, 8, 8>, Net>::new(&mut rng)
         .compile(SoftmaxCrossEntropy, Adam::new(learning_rate));
     model
