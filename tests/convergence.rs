@@ -117,9 +117,8 @@ fn digits_separable_network_reaches_95_percent() {
     // At Adam's 0.003 for 25 epochs the test accuracy swung between 0.91 and 0.97 with the seed
     // (six seeds, before and after a change of rounding); at 0.001 for 40 it stayed in
     // 0.955–0.986, and after other changes of rounding (the convolution's bias sums, the
-    // softmax's exponential) in
-    // 0.950–0.986 over eight seeds, seed 42 the lowest. One seed sits on the line, so the
-    // median of three is held to it.
+    // softmax's exponential) in 0.950–0.986 over eight seeds, seed 42 the lowest. One seed
+    // sits on the line, so the median of three is held to it.
     let mut accuracies = [42, 1, 2].map(|seed| digits_image_accuracy::<Net>(40, 0.001, seed));
     accuracies.sort_by(f64::total_cmp);
     assert!(accuracies[1] >= 0.95, "test accuracies {accuracies:?}");

@@ -69,7 +69,9 @@ impl Level {
 
     /// The level kernels use: the best the CPU has, capped by `STRATANET_SIMD` (with `std`;
     /// without it, the best the build targets). Detected once, then cached; when the variable
-    /// is set, that first call allocates its value (`std::env::var`).
+    /// is set, that first call allocates its value (`std::env::var`). Inlined, so that without
+    /// `std` (a constant level) the dispatch of [`vectorized`] folds away.
+    #[inline]
     pub fn detected() -> Level {
         detect::cached()
     }
@@ -171,6 +173,7 @@ mod detect {
 mod detect {
     use super::{Isa, Level};
 
+    #[inline(always)]
     pub(super) fn best() -> Isa {
         #[cfg(all(
             target_arch = "x86_64",
@@ -189,6 +192,7 @@ mod detect {
         Isa::Portable
     }
 
+    #[inline(always)]
     pub(super) fn cached() -> Level {
         Level(best())
     }

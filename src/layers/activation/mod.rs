@@ -73,7 +73,7 @@ macro_rules! activation_module {
             $crate::module::Infer<S, E> for $t
         {
             fn infer(_tensors: &[E], x: &[E], y: &mut [E], _scratch: &mut [E]) {
-                $crate::layers::activation::apply_all::<$t, E>(x, y);
+                $crate::layers::activation::apply_each::<$t, E>(x, y);
             }
         }
 
@@ -123,17 +123,22 @@ macro_rules! activation_train {
     ($($anything:tt)*) => {};
 }
 
-/// `y = f(x)` element-wise, compiled for the CPU's vector level (the values are the same at
-/// every level: no operation is reordered or fused).
+/// `y = f(x)` element-wise, as the build's target compiles it: one sample's inference (no
+/// dispatch, so a no_std binary holds one copy of the loop).
+#[inline(always)]
+pub fn apply_each<A: Activation, E: Scalar>(x: &[E], y: &mut [E]) {
+    for (out, &v) in y.iter_mut().zip(x) {
+        *out = A::apply(v);
+    }
+}
+
+/// [`apply_each`] compiled for the CPU's vector level: a batch in training (the values are the
+/// same at every level: no operation is reordered or fused).
 pub fn apply_all<A: Activation, E: Scalar>(x: &[E], y: &mut [E]) {
     vectorized(
         Level::detected(),
         #[inline(always)]
-        || {
-            for (out, &v) in y.iter_mut().zip(x) {
-                *out = A::apply(v);
-            }
-        },
+        || apply_each::<A, E>(x, y),
     );
 }
 
