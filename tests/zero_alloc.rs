@@ -2,7 +2,8 @@
 //! Where the CPU has the crate's own `f32` matrix-product kernel (AVX-512), that holds for
 //! batched steps too; elsewhere products go to `matrixmultiply`, which allocates a packing
 //! buffer on every call, and this test counts those exactly.
-//! Allocation-free inference (`Frozen`) is checked to allocate nothing at all.
+//! Inference through the training workspace (`predict_into`) is counted the same way, and
+//! allocation-free inference (`Frozen`) is checked to allocate nothing at all.
 //! (One test in this binary, so no other test thread allocates while it counts.)
 
 use rand::SeedableRng;
@@ -298,6 +299,44 @@ fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplie
             "allocations in 20 steps on two threads"
         );
     }
+
+    // Inference through the training workspace (`predict_into`): after a first call, only the
+    // forward pass's matrix products allocate (`per_product` each): a batch's dense layers, a
+    // convolution's product per sample, the LSTM's input projection over all steps, the
+    // transformer's projections over all steps and its attention's two products per sequence
+    // and head; one sample's dense layers and recurrent steps are vector products (none).
+    let mut out = vec![0.0f32; 32 * 10];
+    let mut predict = |run: &mut dyn FnMut(&mut [f32])| {
+        run(&mut out);
+        allocations_during(|| run(&mut out))
+    };
+    let counts = [
+        predict(&mut |out| model.predict_into(&x, out).unwrap()),
+        predict(&mut |out| model.predict_into(&x[..64], &mut out[..10]).unwrap()),
+        predict(&mut |out| cnn.predict_into(&x[..4 * 64], &mut out[..40]).unwrap()),
+        predict(&mut |out| cnn.predict_into(&x[..64], &mut out[..10]).unwrap()),
+        predict(&mut |out| lstm.predict_into(&x[..64], &mut out[..10]).unwrap()),
+        predict(&mut |out| {
+            transformer
+                .predict_into(&x[..4 * 64], &mut out[..40])
+                .unwrap()
+        }),
+        predict(&mut |out| transformer.predict_into(&x[..64], &mut out[..10]).unwrap()),
+    ];
+    let products = [
+        2,
+        0,
+        4 + 4 + 1,
+        1 + 1,
+        1,
+        1 + 4 + 4 * 2 * 2 + 1,
+        1 + 4 + 2 * 2,
+    ];
+    assert_eq!(
+        counts,
+        products.map(|p| p * per_product),
+        "allocations in predict_into: MLP 32 and 1, CNN 4 and 1, LSTM 1, transformer 4 and 1"
+    );
 
     // The counter does count: a fresh model's first step builds its workspace.
     let mut fresh =

@@ -132,7 +132,17 @@ where
     }
 
     /// Runs the network on `x` in inference mode into `out` (`n · Output::NUMEL` values),
-    /// reusing the training workspace: no allocation once the workspace exists.
+    /// reusing the training workspace: no allocation once the workspace exists (but
+    /// matrixmultiply's packing, below AVX-512; `tests/zero_alloc.rs` counts it).
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// let mut model = Model::<Vector<2>, Dense<2, 3>>::seeded(0).compile(Mse, Adam::default());
+    /// let mut out = [0.0f32; 6];
+    /// model.predict_into(&[1.0, 2.0, 3.0, 4.0], &mut out)?;
+    /// assert!(model.predict_into(&[1.0, 2.0], &mut out).is_err()); // one sample, six values
+    /// # Ok::<(), stratanet::Error>(())
+    /// ```
     pub fn predict_into(&mut self, x: &[E], out: &mut [E]) -> Result<()> {
         let n = check_inputs::<In, Net, E>("inputs", x)?;
         let expected = n * Net::Output::NUMEL;
