@@ -36,28 +36,11 @@ pub fn matmul<E: Scalar>(
     accumulate: bool,
     c: &mut [E],
 ) {
-    if let Some(beta) = direct_or_beta(m, k, n, a, b, accumulate, c) {
+    let vector_product = m == 1 || k == 1 || n == 1;
+    if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
+        let beta = if accumulate { E::one() } else { E::zero() };
         E::gemm(m, k, n, E::one(), a, b, beta, c);
     }
-}
-
-/// Runs a vector product (`m`, `k` or `n` is 1) by [`matmul_direct`] and returns `None`;
-/// otherwise returns the `beta` the packed product takes (`accumulate`: 1, else 0).
-#[inline(always)]
-fn direct_or_beta<E: Scalar>(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: MatRef<'_, E>,
-    b: MatRef<'_, E>,
-    accumulate: bool,
-    c: &mut [E],
-) -> Option<E> {
-    let vector_product = m == 1 || k == 1 || n == 1;
-    if vector_product && matmul_direct(m, k, n, a, b, accumulate, c) {
-        return None;
-    }
-    Some(if accumulate { E::one() } else { E::zero() })
 }
 
 /// A `B` that several products share, packed once ([`matmul_shared_b`]): the recurrent
@@ -111,7 +94,9 @@ pub fn matmul_shared_b<E: Scalar>(
     c: &mut [E],
     shared: &mut SharedB<E>,
 ) {
-    if let Some(beta) = direct_or_beta(m, k, n, a, b, accumulate, c) {
+    let vector_product = m == 1 || k == 1 || n == 1;
+    if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
+        let beta = if accumulate { E::one() } else { E::zero() };
         let fresh = !shared.holds;
         E::gemm_shared_b(m, k, n, E::one(), a, b, beta, c, &mut shared.panels, fresh);
         shared.holds = true;
