@@ -8,7 +8,7 @@
 
 use super::AttentionGeom;
 use crate::kernels::gemm::MatRef;
-use crate::kernels::matmul::matmul;
+use crate::kernels::matmul::{dot, matmul};
 use crate::kernels::rowwise::softmax_in_place;
 use crate::kernels::simd::{vectorized, Level};
 use crate::Scalar;
@@ -141,10 +141,7 @@ fn backward_at<E: Scalar>(
         let d_out = view(d_o, h * dh, d);
         matmul(t, dh, t, d_out, view_t(qkv, vc, 3 * d), false, d_s);
         for (weights, row) in p_h.chunks_exact(t).zip(d_s.chunks_exact_mut(t)) {
-            let mut weighted = E::zero();
-            for (&w, &dp) in weights.iter().zip(row.iter()) {
-                weighted = weighted + w * dp;
-            }
+            let weighted = dot(weights, row);
             for (ds, &w) in row.iter_mut().zip(weights) {
                 *ds = w * (*ds - weighted) * scale;
             }

@@ -106,19 +106,7 @@ pub(crate) fn sgemm(
         dot_tiles(level, m, k, n, alpha, a, b, beta, c);
         return true;
     }
-    PANELS.with(|panels| {
-        let (pa, pb) = &mut *panels.borrow_mut();
-        let (a_len, b_len) = (MC.div_ceil(MR) * MR * KC, NC.div_ceil(NR) * NR * KC);
-        if pa.len() < a_len || pb.len() < b_len {
-            pa.resize(a_len, 0.0);
-            pb.resize(b_len, 0.0);
-        }
-        vectorized(
-            level,
-            #[inline(always)]
-            || blocks(level, m, k, n, alpha, a, Panels::Pack(b, pb), beta, c, pa),
-        );
-    });
+    run_blocks(level, (m, k, n), alpha, a, Panels::Pack(b), beta, c);
     true
 }
 
@@ -177,10 +165,11 @@ fn blocks(
     n: usize,
     alpha: f32,
     a: Operand<'_>,
-    mut b: Panels<'_>,
+    b: Panels<'_>,
     beta: f32,
     c: &mut [f32],
     pa: &mut [f32],
+    pb: &mut [f32],
 ) {
     let mut tile = [0.0f32; MR * NR];
     let mut packed_at = 0; // where this block's panels start in a `Panels::Packed`
@@ -188,8 +177,8 @@ fn blocks(
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
             let kc = KC.min(k - p0);
-            let pb: &[f32] = match &mut b {
-                Panels::Pack(b, pb) => {
+            let pb: &[f32] = match b {
+                Panels::Pack(b) => {
                     let b_first = p0 * b.row_stride + j0 * b.col_stride;
                     let strides = (b.col_stride, b.row_stride); // B's lanes are columns
                     pack_panels::<NR>(level, b.data, b_first, strides, nc, kc, pb);
@@ -241,11 +230,41 @@ fn blocks(
 }
 
 /// Where [`blocks`] takes B's panels from.
+#[derive(Clone, Copy)]
 enum Panels<'a> {
-    /// Packs each block of B into the buffer as it comes.
-    Pack(Operand<'a>, &'a mut [f32]),
+    /// Packs each block of B into this thread's buffer as it comes.
+    Pack(Operand<'a>),
     /// Every block already packed, in the order `blocks` visits them ([`pack_b`]).
     Packed(&'a [f32]),
+}
+
+/// [`blocks`] with this thread's packing buffers (grown once to their largest size; B's only
+/// when it is packed here).
+fn run_blocks(
+    level: Level,
+    (m, k, n): (usize, usize, usize),
+    alpha: f32,
+    a: Operand<'_>,
+    b: Panels<'_>,
+    beta: f32,
+    c: &mut [f32],
+) {
+    PANELS.with(|panels| {
+        let (pa, pb) = &mut *panels.borrow_mut();
+        let a_len = MC.div_ceil(MR) * MR * KC;
+        if pa.len() < a_len {
+            pa.resize(a_len, 0.0);
+        }
+        let b_len = NC.div_ceil(NR) * NR * KC;
+        if matches!(b, Panels::Pack(_)) && pb.len() < b_len {
+            pb.resize(b_len, 0.0);
+        }
+        vectorized(
+            level,
+            #[inline(always)]
+            || blocks(level, m, k, n, alpha, a, b, beta, c, pa, pb),
+        );
+    });
 }
 
 /// Packs all of B (k×n) into `out` (grown when shorter, never shrunk): its blocks in the order
@@ -302,20 +321,15 @@ pub(crate) fn sgemm_packed_b(
     if fresh {
         pack_b(level, k, n, b, packed);
     }
-    let c = &mut c[..m * n];
-    PANELS.with(|panels| {
-        let (pa, _) = &mut *panels.borrow_mut();
-        let a_len = MC.div_ceil(MR) * MR * KC;
-        if pa.len() < a_len {
-            pa.resize(a_len, 0.0);
-        }
-        let b = Panels::Packed(packed);
-        vectorized(
-            level,
-            #[inline(always)]
-            || blocks(level, m, k, n, alpha, a, b, beta, c, pa),
-        );
-    });
+    run_blocks(
+        level,
+        (m, k, n),
+        alpha,
+        a,
+        Panels::Packed(packed),
+        beta,
+        &mut c[..m * n],
+    );
     true
 }
 
