@@ -68,11 +68,14 @@ pub fn dense_backward<E: Scalar>(
         true,
         dw,
     );
-    for row in dy.chunks_exact(o) {
-        for (acc, g) in db.iter_mut().zip(row) {
-            *acc = *acc + *g;
-        }
-    }
+    // db += 1ᵀ·dy: a row of ones (one value, strides 0) times the batch's output gradients
+    let ones = [E::one()];
+    let ones = MatRef {
+        data: &ones[..],
+        row_stride: 0,
+        col_stride: 0,
+    };
+    matmul(1, n, o, ones, MatRef::row_major(dy, o), true, db);
     if let Some(dx) = dx {
         matmul(
             n,

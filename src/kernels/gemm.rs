@@ -109,6 +109,33 @@ pub trait Gemm: Sized + Copy {
         false
     }
 
+    /// `c = A·B` (`accumulate`: `c += A·B`) for a matrix–vector product of a batch (`m`, `k`
+    /// or `n` is 1, so [`matmul`](super::matmul::matmul) would run it as plain loops) by the
+    /// crate's own small-product kernel, where this type and the CPU have one (`f32` at
+    /// AVX-512) and the product is small and not one sample's pass through transposed weights;
+    /// `false` (and `c` untouched) leaves it to the loops. Panics if a view is too short.
+    ///
+    /// ```
+    /// use stratanet::kernels::gemm::{Gemm, MatRef};
+    /// let (x, w) = ([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [0.5f32, 1.0]); // 4×2, 2×1
+    /// let mut c = [0.0f32; 4];
+    /// if f32::own_vector_product(4, 2, 1, MatRef::row_major(&x, 2), MatRef::row_major(&w, 1), false, &mut c) {
+    ///     assert_eq!(c, [2.5, 5.5, 8.5, 11.5]);
+    /// }
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    fn own_vector_product(
+        _m: usize,
+        _k: usize,
+        _n: usize,
+        _a: MatRef<'_, Self>,
+        _b: MatRef<'_, Self>,
+        _accumulate: bool,
+        _c: &mut [Self],
+    ) -> bool {
+        false
+    }
+
     /// [`Gemm::gemm`] by the crate's own kernel, where this type and the CPU have one (`f32`
     /// at AVX-512: `simd::sgemm`, per-thread packing buffers made once); `false` (and `C`
     /// untouched) leaves the product to matrixmultiply. Called by `gemm` after its checks.
@@ -297,6 +324,7 @@ impl_gemm!(
     f32,
     sgemm,
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    #[inline]
     fn row_times_columns(
         a: &[f32],
         b: &[f32],
@@ -305,7 +333,25 @@ impl_gemm!(
         c: &mut [f32],
     ) -> bool {
         use super::simd::{sgemm, Level};
-        sgemm::row_times_columns(Level::detected(), a, b, ldb, accumulate, c)
+        // the length first: one sample's small layers return here without asking the level
+        a.len() >= sgemm::ROW_FROM
+            && sgemm::row_times_columns(Level::detected(), a, b, ldb, accumulate, c)
+    },
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    #[inline]
+    fn own_vector_product(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: MatRef<'_, f32>,
+        b: MatRef<'_, f32>,
+        accumulate: bool,
+        c: &mut [f32],
+    ) -> bool {
+        use super::simd::{sgemm, Level};
+        let (a, b, beta) = (operand(a), operand(b), if accumulate { 1.0 } else { 0.0 });
+        sgemm::fits_vector_product(m, k, n, b)
+            && sgemm::vector_product(Level::detected(), (m, k, n), a, b, beta, c)
     },
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     fn own_gemm(

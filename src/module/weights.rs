@@ -115,14 +115,28 @@ impl<Net: TensorLayout, E: Scalar> Weights<Net, E> {
         &self.trainable
     }
 
-    /// Calls `f` with each trainable tensor of `self` and the same tensor of `other` (parameters
-    /// and their gradients), in order.
-    pub fn zip_trainable(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
-        for range in &self.trainable {
-            f(
-                &mut self.values[range.clone()],
-                &other.values[range.clone()],
-            );
+    /// Calls `f` with each run of adjacent trainable tensors of `self` (as one slice) and the
+    /// same run of `other` (parameters and their gradients), in order: an element-wise optimizer
+    /// updates a network without running statistics in one call.
+    ///
+    /// ```
+    /// use stratanet::prelude::*;
+    /// use rand::SeedableRng;
+    /// type Net = (Dense<2, 3>, BatchNorm<3>, Dense<3, 1>);
+    /// let mut w = Weights::<Net>::init(&mut rand::rngs::StdRng::seed_from_u64(0));
+    /// let grads = w.clone();
+    /// let mut runs = Vec::new();
+    /// w.zip_trainable_runs(&grads, &mut |p, _| runs.push(p.len()));
+    /// assert_eq!(runs, [6 + 3 + 3 + 3, 3 + 1]); // the running mean and variance split them
+    /// ```
+    pub fn zip_trainable_runs(&mut self, other: &Self, f: &mut dyn FnMut(&mut [E], &[E])) {
+        let mut ranges = self.trainable.iter().peekable();
+        while let Some(first) = ranges.next() {
+            let mut run = first.clone();
+            while let Some(next) = ranges.next_if(|next| next.start == run.end) {
+                run.end = next.end;
+            }
+            f(&mut self.values[run.clone()], &other.values[run]);
         }
     }
 

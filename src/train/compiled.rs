@@ -357,7 +357,7 @@ where
         let slots = O::STATE_PER_PARAM;
         let mut offset = 0;
         let weights = &mut self.model.weights;
-        weights.zip_trainable(&self.grads, &mut |p: &mut [E], g: &[E]| {
+        weights.zip_trainable_runs(&self.grads, &mut |p: &mut [E], g: &[E]| {
             let len = p.len();
             let state = &mut state[offset * slots..(offset + len) * slots];
             match scratch.as_deref_mut() {

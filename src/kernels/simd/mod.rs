@@ -17,8 +17,8 @@
 //! multiply-adds: its tests bound each element by `(k + 2)·ε·Σ|a||b|` against `f64`.
 //!
 //! `unsafe` lives only in the architecture modules (`x86`: the int8 kernels and `vectorized`;
-//! `x86_gemm`: the matrix-product microkernels and gathers; `x86_pool`: the pooling backward
-//! pass), each block with the check that makes it sound. The kernel tests also run under
+//! `x86_gemm`: the matrix-product microkernels and gathers; `x86_small`: the unpacked kernel of
+//! small products; `x86_pool`: the pooling backward pass), each block with the check that makes it sound. The kernel tests also run under
 //! AddressSanitizer (nightly only, so not in CI): `RUSTFLAGS=-Zsanitizer=address cargo +nightly
 //! test --lib --target x86_64-unknown-linux-gnu -- kernels::` — clean, and a deliberate 16-byte
 //! read past an input is reported.
@@ -30,6 +30,10 @@ mod x86;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 #[allow(unsafe_code)] // the AVX-512 matrix-product microkernel
 mod x86_gemm;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[allow(unsafe_code)] // the AVX-512 kernel of small products: masked loads and stores
+mod x86_small;
 
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 pub(crate) mod sgemm;

@@ -10,6 +10,7 @@
 
 use super::pack::pack_panels;
 use super::x86_gemm::{Combine, DOT};
+use super::x86_small::{self, Strided};
 use super::{vectorized, x86_gemm, Level};
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -45,7 +46,7 @@ pub(crate) fn applies(level: Level) -> bool {
 
 /// Sums at least this long go to the row kernel: below, its reductions cost more than the
 /// portable loop (the seed network's 5- and 10-input layers took twice as long).
-const ROW_FROM: usize = 32;
+pub(crate) const ROW_FROM: usize = 32;
 
 /// `c = a·B` (`accumulate`: `c += a·B`) for one row `a` of `k` values and `B` k×n whose columns
 /// are contiguous (`B`'s column `j` at `b[j·ldb..][..k]`): a single sample's dense layer, eight
@@ -106,8 +107,91 @@ pub(crate) fn sgemm(
         dot_tiles(level, m, k, n, alpha, a, b, beta, c);
         return true;
     }
+    if is_small(m, k, n, b) {
+        small(level, (m, k, n), alpha, a, b, beta, c);
+        return true;
+    }
     run_blocks(level, (m, k, n), alpha, a, Panels::Pack(b), beta, c);
     true
+}
+
+/// Products of at most this many multiply-adds and [`x86_small::MAX_N`] columns run unpacked
+/// ([`small`]): packing would cost more than the product.
+const SMALL_WORK: usize = 1 << 18;
+
+/// The most values of a `B` whose rows are strided that [`small`] copies row by row.
+const SMALL_COPY: usize = 4096;
+
+/// Whether [`sgemm`] multiplies `A` m×k by `B` k×n unpacked ([`small`]).
+fn is_small(m: usize, k: usize, n: usize, b: Operand<'_>) -> bool {
+    n <= x86_small::MAX_N
+        && m.saturating_mul(k).saturating_mul(n) <= SMALL_WORK
+        && (b.col_stride == 1 || k * n <= SMALL_COPY)
+}
+
+/// Whether [`vector_product`] takes a matrix–vector product of this shape: small
+/// ([`is_small`]) and not one row through a strided `B` (copying `B` would cost as much as the
+/// product). Checked first, before the level is asked: one sample's layers never get here.
+#[inline]
+pub(crate) fn fits_vector_product(m: usize, k: usize, n: usize, b: Operand<'_>) -> bool {
+    (b.col_stride == 1 || m >= 4) && m > 0 && k > 0 && n > 0 && is_small(m, k, n, b)
+}
+
+/// `C = A·B + beta·C` for a matrix–vector product (`m`, `k` or `n` is 1) that
+/// [`fits_vector_product`], by [`small`]; `false` (and `C` untouched) when `level` has no
+/// kernel.
+pub(crate) fn vector_product(
+    level: Level,
+    (m, k, n): (usize, usize, usize),
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+) -> bool {
+    if !applies(level) {
+        return false;
+    }
+    small(level, (m, k, n), 1.0, a, b, beta, c);
+    true
+}
+
+/// A small product (`1 ≤ k`, [`is_small`]) by [`x86_small::product`]: `A` read where it lies,
+/// `B` too when its rows are contiguous, else first copied row by row into this thread's
+/// B buffer (a dense layer's forward pass reads its `[out, in]` weights transposed).
+#[allow(clippy::too_many_arguments)]
+fn small(
+    level: Level,
+    (m, k, n): (usize, usize, usize),
+    alpha: f32,
+    a: Operand<'_>,
+    b: Operand<'_>,
+    beta: f32,
+    c: &mut [f32],
+) {
+    let a = Strided {
+        data: a.data,
+        row_stride: a.row_stride,
+        col_stride: a.col_stride,
+    };
+    if b.col_stride == 1 {
+        let rows = (b.data, b.row_stride);
+        x86_small::product(level, (m, k, n), alpha, a, rows, beta, c);
+        return;
+    }
+    PANELS.with(|panels| {
+        let pb = &mut panels.borrow_mut().1;
+        if pb.len() < k * n {
+            pb.resize(k * n, 0.0);
+        }
+        let rows = &mut pb[..k * n];
+        for j in 0..n {
+            let column = &b.data[j * b.col_stride..];
+            for (p, row) in rows.chunks_exact_mut(n).enumerate() {
+                row[j] = column[p * b.row_stride];
+            }
+        }
+        x86_small::product(level, (m, k, n), alpha, a, (rows, n), beta, c);
+    });
 }
 
 /// Sums at least this long, with both operands contiguous along them, run as dot products
@@ -315,7 +399,8 @@ pub(crate) fn sgemm_packed_b(
     if !applies(level) {
         return false;
     }
-    if k == 0 || (a.col_stride == 1 && b.row_stride == 1 && k >= DOT_FROM) {
+    let dots = a.col_stride == 1 && b.row_stride == 1 && k >= DOT_FROM;
+    if k == 0 || dots || is_small(m, k, n, b) {
         return sgemm(level, m, k, n, alpha, a, b, beta, c);
     }
     if fresh {
@@ -432,6 +517,80 @@ mod tests {
     }
 
     #[test]
+    fn vector_products_agree_with_f64_where_the_small_kernel_takes_them() {
+        let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
+            return;
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(23);
+        let ones = [1.0f32];
+        // (m, k, n, B transposed, A a row of ones): a dense layer's one-output forward pass
+        // (B strided), its weight and bias gradients (m = 1), its input gradient (k = 1)
+        let cases = [
+            (32, 10, 1, true, false),
+            (7, 3, 1, true, false),
+            (1, 32, 10, false, false),
+            (1, 64, 64, false, true),
+            (1, 5, 17, false, true),
+            (32, 1, 10, false, false),
+            (5, 1, 49, false, false),
+        ];
+        for (m, k, n, tb, ones_a) in cases {
+            let mut random = |len: usize| -> Vec<f32> {
+                (0..len)
+                    .map(|_| index_below(&mut rng, 2001) as f32 / 1000.0 - 1.0)
+                    .collect()
+            };
+            let (a_data, b_data, start) = (random(m * k), random(k * n), random(m * n));
+            let a = match ones_a {
+                false => Operand {
+                    data: &a_data,
+                    row_stride: k,
+                    col_stride: 1,
+                },
+                true => Operand {
+                    data: &ones,
+                    row_stride: 0,
+                    col_stride: 0,
+                },
+            };
+            let (row_stride, col_stride) = if tb { (1, k) } else { (n, 1) };
+            let b = Operand {
+                data: &b_data,
+                row_stride,
+                col_stride,
+            };
+            assert!(fits_vector_product(m, k, n, b), "{m}×{k}×{n}");
+            let want = reference(m, k, n, a, b);
+            for beta in [0.0, 1.0] {
+                let mut c = start.clone();
+                assert!(vector_product(level, (m, k, n), a, b, beta, &mut c));
+                for (idx, (&got, &(sum, scale))) in c.iter().zip(&want).enumerate() {
+                    let old = f64::from(beta * start[idx]);
+                    let bound = (k as f64 + 2.0) * f64::from(f32::EPSILON) * (scale + old.abs());
+                    let expected = sum + old;
+                    assert!(
+                        (f64::from(got) - expected).abs() <= bound,
+                        "{m}×{k}×{n} at {idx}: {got} vs {expected}"
+                    );
+                }
+            }
+        }
+        // one sample through transposed weights, and wide rows, stay with the plain loops
+        let b = Operand {
+            data: &[0.0; 50],
+            row_stride: 1,
+            col_stride: 5,
+        };
+        assert!(!fits_vector_product(1, 5, 10, b));
+        let wide = Operand {
+            data: &[0.0; 65],
+            row_stride: 65,
+            col_stride: 1,
+        };
+        assert!(!fits_vector_product(1, 1, 65, wide));
+    }
+
+    #[test]
     fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
         let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
             return; // no microkernel on this CPU: matrixmultiply multiplies (its tests cover it)
@@ -441,6 +600,12 @@ mod tests {
         let shapes = [
             (1, 1, 1),
             (7, 5, 33),
+            (32, 5, 10),
+            (5, 32, 16),
+            (13, 10, 17),
+            (6, 31, 64),
+            (64, 64, 10),
+            (1, 40, 49),
             (9, 300, 31),
             (97, 17, 65),
             (64, 784, 128),
