@@ -4,7 +4,8 @@
 //! buffer on every call, and this test counts those exactly.
 //! Inference through the training workspace (`predict_into`) is counted the same way, and
 //! allocation-free inference (`Frozen`) is checked to allocate nothing at all.
-//! (One test in this binary, so no other test thread allocates while it counts.)
+//! The binary has no test harness (`harness = false`): `main` runs the checks on the only
+//! thread, so no other thread allocates while it counts.
 
 use rand::SeedableRng;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -44,7 +45,11 @@ fn products_per_step(layers: usize) -> usize {
     3 * layers - 1
 }
 
-#[test]
+fn main() {
+    training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplies();
+    println!("zero_alloc: every counted step and inference allocated what it should");
+}
+
 fn training_steps_allocate_nothing_but_matrixmultiply_packing_where_it_multiplies() {
     // The SIMD level is detected once per process; when `STRATANET_SIMD` is set (as `.ci/run`
     // does to run the suite on each level), reading it allocates its value that once.
