@@ -115,8 +115,8 @@ pub(crate) fn sgemm(
     true
 }
 
-/// Products of at most this many multiply-adds and [`x86_small::MAX_N`] columns run unpacked
-/// ([`small`]): packing would cost more than the product.
+/// Products of at most this many multiply-adds run unpacked ([`small`]): packing would cost
+/// more than the product (a small layer's, or one sample's convolution).
 const SMALL_WORK: usize = 1 << 18;
 
 /// The most values of a `B` whose rows are strided that [`small`] copies row by row.
@@ -124,8 +124,7 @@ const SMALL_COPY: usize = 4096;
 
 /// Whether [`sgemm`] multiplies `A` m×k by `B` k×n unpacked ([`small`]).
 fn is_small(m: usize, k: usize, n: usize, b: Operand<'_>) -> bool {
-    n <= x86_small::MAX_N
-        && m.saturating_mul(k).saturating_mul(n) <= SMALL_WORK
+    m.saturating_mul(k).saturating_mul(n) <= SMALL_WORK
         && (b.col_stride == 1 || k * n <= SMALL_COPY)
 }
 
@@ -155,9 +154,10 @@ pub(crate) fn vector_product(
     true
 }
 
-/// A small product (`1 ≤ k`, [`is_small`]) by [`x86_small::product`]: `A` read where it lies,
-/// `B` too when its rows are contiguous, else first copied row by row into this thread's
-/// B buffer (a dense layer's forward pass reads its `[out, in]` weights transposed).
+/// A small product (`1 ≤ k`, [`is_small`]) by [`x86_small::product`], [`x86_small::MAX_N`]
+/// columns at a time: `A` read where it lies, `B` too when its rows are contiguous, else first
+/// copied row by row into this thread's B buffer (a dense layer's forward pass reads its
+/// `[out, in]` weights transposed).
 #[allow(clippy::too_many_arguments)]
 fn small(
     level: Level,
@@ -173,9 +173,15 @@ fn small(
         row_stride: a.row_stride,
         col_stride: a.col_stride,
     };
+    let columns = |b: &[f32], ldb: usize, c: &mut [f32]| {
+        for j0 in (0..n).step_by(x86_small::MAX_N) {
+            let width = x86_small::MAX_N.min(n - j0);
+            let (b, c) = ((&b[j0..], ldb), (&mut c[j0..], n));
+            x86_small::product(level, (m, k, width), alpha, a, b, beta, c);
+        }
+    };
     if b.col_stride == 1 {
-        let rows = (b.data, b.row_stride);
-        x86_small::product(level, (m, k, n), alpha, a, rows, beta, c);
+        columns(b.data, b.row_stride, c);
         return;
     }
     PANELS.with(|panels| {
@@ -190,7 +196,7 @@ fn small(
                 row[j] = column[p * b.row_stride];
             }
         }
-        x86_small::product(level, (m, k, n), alpha, a, (rows, n), beta, c);
+        columns(rows, n, c);
     });
 }
 
@@ -575,19 +581,19 @@ mod tests {
                 }
             }
         }
-        // one sample through transposed weights, and wide rows, stay with the plain loops
+        // one sample through transposed weights, and large products, stay with the plain loops
         let b = Operand {
             data: &[0.0; 50],
             row_stride: 1,
             col_stride: 5,
         };
         assert!(!fits_vector_product(1, 5, 10, b));
-        let wide = Operand {
-            data: &[0.0; 65],
-            row_stride: 65,
+        let large = Operand {
+            data: &[0.0; 1],
+            row_stride: 0,
             col_stride: 1,
         };
-        assert!(!fits_vector_product(1, 1, 65, wide));
+        assert!(!fits_vector_product(1, 1024, 512, large));
     }
 
     #[test]
@@ -605,6 +611,8 @@ mod tests {
             (13, 10, 17),
             (6, 31, 64),
             (64, 64, 10),
+            (16, 72, 196),
+            (3, 9, 131),
             (1, 40, 49),
             (9, 300, 31),
             (97, 17, 65),

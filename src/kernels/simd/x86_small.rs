@@ -24,7 +24,7 @@ pub(super) struct Strided<'a> {
 }
 
 /// `C = alpha·A·B + beta·C` (`beta = 0` ignores what `C` held) for `A` m×k (strided), `B`
-/// k×n with row `p` contiguous at `b[p·ldb..][..n]`, `C` m×n row-major.
+/// k×n with row `p` contiguous at `b[p·ldb..][..n]`, `C` m×n with row `i` at `c[i·ldc..][..n]`.
 ///
 /// Panics unless `level` has the kernel, `1 ≤ n ≤ MAX_N`, `m, k ≥ 1` and the slices hold
 /// their matrices.
@@ -35,7 +35,7 @@ pub(super) fn product(
     a: Strided<'_>,
     (b, ldb): (&[f32], usize),
     beta: f32,
-    c: &mut [f32],
+    (c, ldc): (&mut [f32], usize),
 ) {
     assert!(has_kernel(level) && (1..=MAX_N).contains(&n) && m >= 1 && k >= 1);
     let a_last = (m - 1) * a.row_stride + (k - 1) * a.col_stride;
@@ -43,20 +43,21 @@ pub(super) fn product(
         a_last < a.data.len(),
         "small product: A does not cover {m}x{k}"
     );
-    assert!(ldb >= n && (k - 1) * ldb + n <= b.len() && m * n <= c.len());
+    assert!(ldb >= n && (k - 1) * ldb + n <= b.len());
+    assert!(ldc >= n && (m - 1) * ldc + n <= c.len());
     let (a_at, strides) = (a.data.as_ptr(), (a.row_stride, a.col_stride));
     let (b_at, c_at) = (b.as_ptr(), c.as_mut_ptr());
     // SAFETY: a `Level` of AVX-512 is made only after detection found AVX-512F. The asserts
     // above prove every access: rows `i < m` and steps `p < k` of A (its last element is in
-    // the slice, strides are non-negative), `n` values of each row `p < k` of B, and `m` rows
-    // of `n` values of C, which the caller borrows mutably.
+    // the slice, strides are non-negative), `n` values of each row `p < k` of B, and `n`
+    // values of each row `i < m` of C, which the caller borrows mutably.
     unsafe {
-        let (shape, b) = ((m, k, n), (b_at, ldb));
+        let (shape, b, c) = ((m, k, n), (b_at, ldb), (c_at, ldc));
         match n.div_ceil(16) {
-            1 => product_avx512::<1, 8>(shape, alpha, a_at, strides, b, beta, c_at),
-            2 => product_avx512::<2, 8>(shape, alpha, a_at, strides, b, beta, c_at),
-            3 => product_avx512::<3, 4>(shape, alpha, a_at, strides, b, beta, c_at),
-            _ => product_avx512::<4, 4>(shape, alpha, a_at, strides, b, beta, c_at),
+            1 => product_avx512::<1, 8>(shape, alpha, a_at, strides, b, beta, c),
+            2 => product_avx512::<2, 8>(shape, alpha, a_at, strides, b, beta, c),
+            3 => product_avx512::<3, 4>(shape, alpha, a_at, strides, b, beta, c),
+            _ => product_avx512::<4, 4>(shape, alpha, a_at, strides, b, beta, c),
         }
     }
 }
@@ -66,7 +67,8 @@ pub(super) fn product(
 ///
 /// # Safety
 /// AVX-512F is available; `a` covers `m` rows and `k` steps at `strides`, `b` holds `k` rows
-/// of `n` values `ldb` apart, `c` holds `m·n` values the caller borrows mutably; `n` is in
+/// of `n` values `ldb` apart, `c` `m` rows of `n` values `ldc` apart, borrowed mutably by the
+/// caller; `n` is in
 /// `16·(NV − 1) + 1 ..= 16·NV`.
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
@@ -77,7 +79,7 @@ unsafe fn product_avx512<const NV: usize, const ROWS: usize>(
     (row_stride, col_stride): (usize, usize),
     (b, ldb): (*const f32, usize),
     beta: f32,
-    c: *mut f32,
+    (c, ldc): (*mut f32, usize),
 ) {
     let tail = n - 16 * (NV - 1); // 1..=16 lanes of the last vector
     let mut masks = [0xffff_u16; NV];
@@ -100,7 +102,7 @@ unsafe fn product_avx512<const NV: usize, const ROWS: usize>(
                 for (v, acc) in acc.iter_mut().enumerate() {
                     // SAFETY: the masked lanes of row `i0 + r < m` of C, values `16·v..` of `n`.
                     let old =
-                        unsafe { _mm512_maskz_loadu_ps(masks[v], c.add((i0 + r) * n + 16 * v)) };
+                        unsafe { _mm512_maskz_loadu_ps(masks[v], c.add((i0 + r) * ldc + 16 * v)) };
                     *acc = _mm512_mul_ps(beta_v, old);
                 }
             }
@@ -123,7 +125,7 @@ unsafe fn product_avx512<const NV: usize, const ROWS: usize>(
             for (v, &t) in acc.iter().enumerate() {
                 // SAFETY: the masked lanes of row `i0 + r < m` of C, values `16·v..` of `n`.
                 unsafe {
-                    let at = c.add((i0 + r) * n + 16 * v);
+                    let at = c.add((i0 + r) * ldc + 16 * v);
                     let mut out = if unit_alpha {
                         t
                     } else {
