@@ -56,12 +56,53 @@ impl PoolGeom {
 /// assert_eq!(y, [4.0]);
 /// ```
 pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
+    each_sample(g, n, x, y, |g, x, y| max_pool_sample(g, x, y, E::max));
+}
+
+/// [`max_pool_forward`] compiled for the detected level ([`vectorized`]): the path of training
+/// and batch inference. Allocation-free inference keeps the plain loop: dispatching there
+/// would grow a no_std binary's code.
+///
+/// ```
+/// use stratanet::kernels::pool::{max_pool_forward_dispatched, PoolGeom};
+/// let g = PoolGeom { c: 1, h: 2, w: 4, k: 2, s: 2, oh: 1, ow: 2 };
+/// let mut y = [0.0f32; 2];
+/// max_pool_forward_dispatched(&g, 1, &[1.0, 4.0, 0.0, 5.0, 3.0, 2.0, 7.0, 6.0], &mut y);
+/// assert_eq!(y, [4.0, 7.0]);
+/// ```
+#[cfg(feature = "alloc")]
+pub fn max_pool_forward_dispatched<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
+    super::simd::vectorized(
+        Level::detected(),
+        #[inline(always)]
+        || {
+            each_sample(
+                g,
+                n,
+                x,
+                y,
+                #[inline(always)]
+                |g, x, y| max_pool_sample_at(g, x, y, E::max),
+            );
+        },
+    );
+}
+
+/// `pool(g, x_s, y_s)` on each of the first `n` samples.
+#[inline(always)]
+fn each_sample<E>(
+    g: &PoolGeom,
+    n: usize,
+    x: &[E],
+    y: &mut [E],
+    pool: impl Fn(&PoolGeom, &[E], &mut [E]),
+) {
     for (x_s, y_s) in x
         .chunks_exact(g.in_len())
         .zip(y.chunks_exact_mut(g.out_len()))
         .take(n)
     {
-        max_pool_sample(g, x_s, y_s, E::max);
+        pool(g, x_s, y_s);
     }
 }
 
@@ -73,6 +114,13 @@ pub(crate) fn max_pool_sample<T: Copy>(
     y: &mut [T],
     max: impl Fn(T, T) -> T,
 ) {
+    max_pool_sample_at(g, x, y, max);
+}
+
+/// [`max_pool_sample`]'s loops, inlined where [`max_pool_forward_dispatched`] compiles them for
+/// a level (the plain callers keep one out-of-line copy).
+#[inline(always)]
+fn max_pool_sample_at<T: Copy>(g: &PoolGeom, x: &[T], y: &mut [T], max: impl Fn(T, T) -> T) {
     // Row by row: each input row of a window band updates the whole output row at once.
     for (c, y_plane) in y[..g.out_len()].chunks_exact_mut(g.oh * g.ow).enumerate() {
         for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
@@ -299,6 +347,37 @@ pub fn step_means_backward<E: Scalar>(steps: usize, f: usize, n: usize, dy: &[E]
             for (d, &g) in row.iter_mut().zip(dy) {
                 *d = g * scale;
             }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use alloc::{vec, vec::Vec};
+
+    #[test]
+    fn dispatched_max_pooling_gives_the_plain_loops_bits() {
+        // 2×2 over even and odd sides, overlapping 3×3 windows with stride 2, two samples
+        for (c, h, w, k, s) in [(3, 8, 6, 2, 2), (2, 7, 9, 2, 2), (2, 9, 8, 3, 2)] {
+            let (oh, ow) = ((h - k) / s + 1, (w - k) / s + 1);
+            let g = PoolGeom {
+                c,
+                h,
+                w,
+                k,
+                s,
+                oh,
+                ow,
+            };
+            let x: Vec<f32> = (0..2 * g.in_len())
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) * 0.25)
+                .collect();
+            let (mut plain, mut dispatched) =
+                (vec![0.0; 2 * g.out_len()], vec![1.0; 2 * g.out_len()]);
+            max_pool_forward(&g, 2, &x, &mut plain);
+            max_pool_forward_dispatched(&g, 2, &x, &mut dispatched);
+            assert_eq!(plain, dispatched, "{g:?}");
         }
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! PyTorch: `nn.MaxPool2d(K, stride=S)`; Keras: `layers.MaxPooling2D(K, strides=S)`.
 
-#[cfg(feature = "alloc")]
-use crate::kernels::pool::max_pool_backward;
 use crate::kernels::pool::max_pool_forward;
+#[cfg(feature = "alloc")]
+use crate::kernels::pool::{max_pool_backward, max_pool_forward_dispatched};
 use crate::shape::Dim;
 use core::marker::PhantomData;
 
@@ -27,6 +27,7 @@ pub type MaxPool2d<const K: usize, const S: usize = K> = MaxPool2dT<Dim<K>, Dim<
 super::pool2d_module!(
     MaxPool2dT,
     forward = max_pool_forward,
+    batch_forward = max_pool_forward_dispatched,
     backward = max_pool_backward
 );
 

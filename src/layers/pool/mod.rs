@@ -43,6 +43,19 @@ pub(crate) fn pool_geometry<In: Shape, Out: Shape, K: DimT, S: DimT>() -> PoolGe
 /// `$forward(g, n, x, y)` and `$backward(g, n, x, y, dy, dx)` are the kernels.
 macro_rules! pool2d_module {
     ($layer:ident, forward = $forward:expr, backward = $backward:expr) => {
+        $crate::layers::pool::pool2d_module!(
+            $layer,
+            forward = $forward,
+            batch_forward = $forward,
+            backward = $backward
+        );
+    };
+    (
+        $layer:ident,
+        forward = $forward:expr,
+        batch_forward = $batch_forward:expr,
+        backward = $backward:expr
+    ) => {
         impl<K, S> $crate::module::TensorLayout for $layer<K, S> {
             const LAYOUT: $crate::module::Layout = $crate::module::Layout::Tensors(&[]);
         }
@@ -107,7 +120,7 @@ macro_rules! pool2d_module {
                     K,
                     S,
                 >();
-                ($forward)(&geometry, n, x, y);
+                ($batch_forward)(&geometry, n, x, y);
             }
 
             fn backward(pass: $crate::module::Backward<'_, E>, _work: &mut ()) {
