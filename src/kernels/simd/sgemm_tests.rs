@@ -221,3 +221,19 @@ fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
         }
     }
 }
+
+#[test]
+#[should_panic(expected = "A does not cover")]
+fn the_small_kernel_refuses_an_a_whose_last_index_wraps() {
+    let Some(level) = Level::available().find(|&l| x86_small::has_kernel(l)) else {
+        panic!("A does not cover: no AVX-512 here, nothing to check");
+    };
+    // row 1 at usize::MAX: (m − 1)·row_stride + (k − 1) wraps to 0 in unchecked arithmetic
+    let a = Strided {
+        data: &[1.0; 4],
+        row_stride: usize::MAX,
+        col_stride: 1,
+    };
+    let mut c = [0.0f32; 2];
+    x86_small::product(level, (2, 2, 1), 1.0, a, (&[1.0; 2], 1), 0.0, (&mut c, 1));
+}

@@ -1,8 +1,8 @@
 //! The AVX-512 kernel of [`sgemm`](super::sgemm)'s small products (a layer of a few dozen
-//! units): `C = alpha·A·B + beta·C` without packing. Four or eight rows of `A` at a time, each value
-//! broadcast where it lies (any strides), times `B`'s rows read in place as up to four 16-lane
-//! vectors (the last one masked), summed in registers; the products the seed network's dense
-//! layers make spent two thirds of a training step packing panels for a handful of tiles.
+//! units): `C = alpha·A·B + beta·C` without packing. Four or eight rows of `A` at a time, each
+//! value broadcast where it lies (any strides), times `B`'s rows read in place as up to four
+//! 16-lane vectors (the last one masked), summed in registers; the products the seed network's
+//! dense layers make spent two thirds of a training step packing panels for a handful of tiles.
 
 use super::{Isa, Level};
 use core::arch::x86_64::*;
@@ -38,13 +38,25 @@ pub(super) fn product(
     (c, ldc): (&mut [f32], usize),
 ) {
     assert!(has_kernel(level) && (1..=MAX_N).contains(&n) && m >= 1 && k >= 1);
-    let a_last = (m - 1) * a.row_stride + (k - 1) * a.col_stride;
+    // the last element's index, in checked arithmetic (a wrapped index would pass the check)
+    let last = |rows: usize, stride: usize, cols: usize, col_stride: usize| {
+        let along = (cols - 1).checked_mul(col_stride)?;
+        (rows - 1).checked_mul(stride)?.checked_add(along)
+    };
+    let a_last = last(m, a.row_stride, k, a.col_stride);
+    let covers = |last: Option<usize>, len: usize| matches!(last, Some(at) if at < len);
     assert!(
-        a_last < a.data.len(),
+        covers(a_last, a.data.len()),
         "small product: A does not cover {m}x{k}"
     );
-    assert!(ldb >= n && (k - 1) * ldb + n <= b.len());
-    assert!(ldc >= n && (m - 1) * ldc + n <= c.len());
+    assert!(
+        ldb >= n && covers(last(k, ldb, n, 1), b.len()),
+        "small product: B too short"
+    );
+    assert!(
+        ldc >= n && covers(last(m, ldc, n, 1), c.len()),
+        "small product: C too short"
+    );
     let (a_at, strides) = (a.data.as_ptr(), (a.row_stride, a.col_stride));
     let (b_at, c_at) = (b.as_ptr(), c.as_mut_ptr());
     // SAFETY: a `Level` of AVX-512 is made only after detection found AVX-512F. The asserts
