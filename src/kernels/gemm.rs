@@ -1,6 +1,7 @@
 //! The matrix product: safe, length-checked wrappers over `matrixmultiply` (this module's
 //! `unsafe`), and over the crate's own `f32` kernel where the CPU has it
-//! (`simd::sgemm`: AVX-512, per-thread packing buffers made once).
+//! (`simd::sgemm`: AVX-512, per-thread packing buffers made once; products of at most 2^20
+//! multiply-adds unpacked).
 //!
 //! A matrix operand is a slice plus its row and column strides, so a transpose is a stride swap
 //! and no copy is made. Without the `alloc` feature there is no matrixmultiply (it allocates a

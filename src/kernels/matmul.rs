@@ -11,6 +11,10 @@
 //! both sides of the product are wider than a vector. The two direct layouts:
 //! - "axpy" form, when `B`'s rows are contiguous: `C[i,:] += A[i,p] · B[p,:]`;
 //! - "dot" form, when `A`'s rows and `B`'s columns are contiguous: `C[i,j] = ⟨A[i,:], B[:,j]⟩`.
+//!
+//! Where the type and CPU have the crate's own small-product kernel (`f32` at AVX-512, `std`),
+//! a batch's matrix–vector products go to it instead ([`Gemm::own_vector_product`](super::gemm::Gemm::own_vector_product)): the seed
+//! network's one-output layer and every dense layer's bias gradient (`1ᵀ·dy`).
 
 use super::gemm::MatRef;
 use crate::Scalar;
@@ -18,7 +22,8 @@ use crate::Scalar;
 use alloc::vec::Vec;
 
 /// `C = A·B` (`accumulate = false`) or `C += A·B` (`accumulate = true`), with `A` m×k, `B` k×n
-/// and `C` row-major m×n. Direct loops when `m`, `k` or `n` is 1, else `matrixmultiply`.
+/// and `C` row-major m×n. Direct loops (or the own small-product kernel) when `m`, `k` or `n`
+/// is 1, else [`Gemm::gemm`](super::gemm::Gemm::gemm) (the own kernels or `matrixmultiply`).
 ///
 /// ```
 /// use stratanet::kernels::{gemm::MatRef, matmul::matmul};

@@ -59,9 +59,10 @@ pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E])
     each_sample(g, n, x, y, |g, x, y| max_pool_sample(g, x, y, E::max));
 }
 
-/// [`max_pool_forward`] compiled for the detected level ([`vectorized`]): the path of training
-/// and batch inference. Allocation-free inference keeps the plain loop: dispatching there
-/// would grow a no_std binary's code.
+/// [`max_pool_forward`] compiled for the detected level
+/// ([`vectorized`](super::simd::vectorized)): the path of training and batch inference.
+/// Allocation-free inference keeps the plain loop: dispatching there would grow a no_std
+/// binary's code.
 ///
 /// ```
 /// use stratanet::kernels::pool::{max_pool_forward_dispatched, PoolGeom};

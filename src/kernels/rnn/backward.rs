@@ -7,7 +7,7 @@ use crate::kernels::matmul::{matmul, matmul_shared_b};
 use crate::kernels::simd::{vectorized, Level};
 use crate::Scalar;
 
-/// Backward pass through time after [`rnn_forward`] on the same inputs. `dy` is `[n, T, H]`
+/// Backward pass through time after [`rnn_forward`](super::rnn_forward) on the same inputs. `dy` is `[n, T, H]`
 /// when `all_steps`, else `[n, H]` (the last step only). Adds parameter gradients to `grads`
 /// and writes `∂L/∂x` (`[n, T, F]`) when asked.
 #[allow(clippy::too_many_arguments)]
