@@ -13,8 +13,9 @@
 //! - "dot" form, when `A`'s rows and `B`'s columns are contiguous: `C[i,j] = ⟨A[i,:], B[:,j]⟩`.
 //!
 //! Where the type and CPU have the crate's own small-product kernel (`f32` at AVX-512, `std`),
-//! a batch's matrix–vector products go to it instead ([`Gemm::own_vector_product`](super::gemm::Gemm::own_vector_product)): the seed
-//! network's one-output layer and every dense layer's bias gradient (`1ᵀ·dy`).
+//! a batch's matrix–vector products go to it instead
+//! ([`Gemm::own_vector_product`](super::gemm::Gemm::own_vector_product)): the seed network's
+//! one-output layer and every dense layer's bias gradient (`1ᵀ·dy`).
 
 use super::gemm::MatRef;
 use crate::Scalar;
@@ -41,15 +42,7 @@ pub fn matmul<E: Scalar>(
     accumulate: bool,
     c: &mut [E],
 ) {
-    let vector_product = m == 1 || k == 1 || n == 1;
-    // Only `std` builds have an own kernel for these (`Gemm::own_vector_product`); the check
-    // is left out of the others, where it cost inlining and grew the no_std proof's inference
-    // code 6,748 -> 8,791 B although it always returned false.
-    #[cfg(feature = "std")]
-    if vector_product && E::own_vector_product(m, k, n, a, b, accumulate, c) {
-        return;
-    }
-    if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
+    if !vector_product(m, k, n, a, b, accumulate, c) {
         let beta = if accumulate { E::one() } else { E::zero() };
         E::gemm(m, k, n, E::one(), a, b, beta, c);
     }
@@ -106,20 +99,37 @@ pub fn matmul_shared_b<E: Scalar>(
     c: &mut [E],
     shared: &mut SharedB<E>,
 ) {
-    let vector_product = m == 1 || k == 1 || n == 1;
-    // Only `std` builds have an own kernel for these (`Gemm::own_vector_product`); the check
-    // is left out of the others, where it cost inlining and grew the no_std proof's inference
-    // code 6,748 -> 8,791 B although it always returned false.
-    #[cfg(feature = "std")]
-    if vector_product && E::own_vector_product(m, k, n, a, b, accumulate, c) {
-        return;
-    }
-    if !(vector_product && matmul_direct(m, k, n, a, b, accumulate, c)) {
+    if !vector_product(m, k, n, a, b, accumulate, c) {
         let beta = if accumulate { E::one() } else { E::zero() };
         let fresh = !shared.holds;
         E::gemm_shared_b(m, k, n, E::one(), a, b, beta, c, &mut shared.panels, fresh);
         shared.holds = true;
     }
+}
+
+/// [`matmul`]'s product when `m`, `k` or `n` is 1: by the own small-product kernel where the
+/// build has one ([`Gemm::own_vector_product`](super::gemm::Gemm::own_vector_product)), else
+/// by [`matmul_direct`]; `false` for any other shape, or a layout neither takes.
+#[inline(always)]
+fn vector_product<E: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: MatRef<'_, E>,
+    b: MatRef<'_, E>,
+    accumulate: bool,
+    c: &mut [E],
+) -> bool {
+    if !(m == 1 || k == 1 || n == 1) {
+        return false;
+    }
+    // Only `std` builds have an own kernel for these: asked elsewhere, the always-false hook
+    // cost inlining and grew the no_std proof's inference code 6,748 -> 8,791 B.
+    #[cfg(feature = "std")]
+    if E::own_vector_product(m, k, n, a, b, accumulate, c) {
+        return true;
+    }
+    matmul_direct(m, k, n, a, b, accumulate, c)
 }
 
 /// The direct loops of [`matmul`] at any size; returns `false` (and does nothing) when neither

@@ -10,7 +10,8 @@
 
 use super::pack::pack_panels;
 use super::x86_gemm::{Combine, DOT};
-use super::x86_small::{self, Strided};
+use super::x86_small;
+pub(crate) use super::x86_small::Operand;
 use super::{vectorized, x86_gemm, Level};
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -29,14 +30,6 @@ const NC: usize = 512;
 std::thread_local! {
     /// This thread's packed blocks of A and B, grown to their largest size once.
     static PANELS: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// A matrix operand: element `(i, j)` at `data[i·row_stride + j·col_stride]`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Operand<'a> {
-    pub(crate) data: &'a [f32],
-    pub(crate) row_stride: usize,
-    pub(crate) col_stride: usize,
 }
 
 /// Whether [`sgemm`] multiplies at `level` (the level has a microkernel).
@@ -170,11 +163,6 @@ fn small(
     beta: f32,
     c: &mut [f32],
 ) {
-    let a = Strided {
-        data: a.data,
-        row_stride: a.row_stride,
-        col_stride: a.col_stride,
-    };
     let columns = |b: &[f32], ldb: usize, c: &mut [f32]| {
         for j0 in (0..n).step_by(x86_small::MAX_N) {
             let width = x86_small::MAX_N.min(n - j0);

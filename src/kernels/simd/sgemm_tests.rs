@@ -229,7 +229,7 @@ fn the_small_kernel_refuses_an_a_whose_last_index_wraps() {
         panic!("A does not cover: no AVX-512 here, nothing to check");
     };
     // row 1 at usize::MAX: (m − 1)·row_stride + (k − 1) wraps to 0 in unchecked arithmetic
-    let a = Strided {
+    let a = Operand {
         data: &[1.0; 4],
         row_stride: usize::MAX,
         col_stride: 1,

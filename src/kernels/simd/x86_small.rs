@@ -15,12 +15,13 @@ pub(super) fn has_kernel(level: Level) -> bool {
     level.0 == Isa::Avx512
 }
 
-/// `A` as `product` reads it: element `(i, p)` at `data[i·row_stride + p·col_stride]`.
+/// A matrix operand of the own `f32` products (this kernel's `A`, and every operand of
+/// [`sgemm`](super::sgemm)): element `(i, j)` at `data[i·row_stride + j·col_stride]`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Strided<'a> {
-    pub(super) data: &'a [f32],
-    pub(super) row_stride: usize,
-    pub(super) col_stride: usize,
+pub(crate) struct Operand<'a> {
+    pub(crate) data: &'a [f32],
+    pub(crate) row_stride: usize,
+    pub(crate) col_stride: usize,
 }
 
 /// `C = alpha·A·B + beta·C` (`beta = 0` ignores what `C` held) for `A` m×k (strided), `B`
@@ -32,7 +33,7 @@ pub(super) fn product(
     level: Level,
     (m, k, n): (usize, usize, usize),
     alpha: f32,
-    a: Strided<'_>,
+    a: Operand<'_>,
     (b, ldb): (&[f32], usize),
     beta: f32,
     (c, ldc): (&mut [f32], usize),
