@@ -1,5 +1,6 @@
 //! Row-wise kernels: softmax over the last dimension, and the arg-max of a row.
 
+use super::matmul::sum;
 use crate::Scalar;
 
 /// Index of the first largest value of `row`: the class a classifier's output picks. `None` for
@@ -55,15 +56,35 @@ pub fn softmax_rows<E: Scalar>(x: &[E], len: usize, y: &mut [E]) {
 /// assert_eq!(row, [0.5, 0.5]);
 /// ```
 pub fn softmax_in_place<E: Scalar>(row: &mut [E]) {
-    let max = row.iter().fold(E::neg_infinity(), |m, &v| m.max(v));
-    let mut sum = E::zero();
+    let max = max_of(row);
+    // Three passes, none carrying a value from one element to the next but the sum (in eight
+    // partial sums), so each vectorizes where the caller is compiled for a wider level.
     for v in row.iter_mut() {
         *v = (*v - max).fast_exp();
-        sum = sum + *v;
     }
+    let total = sum(row);
     for v in row.iter_mut() {
-        *v = *v / sum;
+        *v = *v / total;
     }
+}
+
+/// The largest value of `row` (−∞ for an empty one), in sixteen partial maxima so the loop
+/// vectorizes; a NaN is passed over here and makes the softmax NaN through its exponential.
+#[inline(always)]
+fn max_of<E: Scalar>(row: &[E]) -> E {
+    const LANES: usize = 16;
+    let larger = |m: E, v: E| if v > m { v } else { m };
+    let mut acc = [E::neg_infinity(); LANES];
+    let chunks = row.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for lane in 0..LANES {
+            acc[lane] = larger(acc[lane], c[lane]);
+        }
+    }
+    acc.iter()
+        .chain(tail)
+        .fold(E::neg_infinity(), |m, &v| larger(m, v))
 }
 
 /// Backward of [`softmax_rows`]: `dx = y ⊙ (dy − Σ dy⊙y)` per row (the softmax Jacobian
