@@ -55,6 +55,7 @@ pub fn softmax_rows<E: Scalar>(x: &[E], len: usize, y: &mut [E]) {
 /// softmax_in_place(&mut row);
 /// assert_eq!(row, [0.5, 0.5]);
 /// ```
+#[inline(always)]
 pub fn softmax_in_place<E: Scalar>(row: &mut [E]) {
     let max = max_of(row);
     // Three passes, none carrying a value from one element to the next but the sum (in eight
