@@ -73,8 +73,9 @@ pub fn max_pool_forward<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E])
 /// ```
 #[cfg(feature = "alloc")]
 pub fn max_pool_forward_dispatched<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y: &mut [E]) {
+    let level = Level::detected();
     super::simd::vectorized(
-        Level::detected(),
+        level,
         #[inline(always)]
         || {
             each_sample(
@@ -83,10 +84,35 @@ pub fn max_pool_forward_dispatched<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y
                 x,
                 y,
                 #[inline(always)]
-                |g, x, y| max_pool_sample_at(g, x, y, E::max),
+                |g, x, y| {
+                    if !pairs_forward(level, g, x, y) {
+                        max_pool_sample_at(g, x, y, E::max);
+                    }
+                },
             );
         },
     );
+}
+
+/// One sample's 2×2 pooling row pair by row pair through the SIMD kernel
+/// ([`Scalar::max_pool_pairs_forward`]); `false` (nothing written) for other windows, or where
+/// the type and level have no kernel (it answers the same for every row pair).
+#[cfg(feature = "alloc")]
+#[inline(always)]
+fn pairs_forward<E: Scalar>(level: Level, g: &PoolGeom, x: &[E], y: &mut [E]) -> bool {
+    if !(g.k == 2 && g.s == 2) {
+        return false;
+    }
+    for (c, y_plane) in y[..g.out_len()].chunks_exact_mut(g.oh * g.ow).enumerate() {
+        for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
+            let top = (c * g.h + 2 * oy) * g.w;
+            let rows = [&x[top..top + 2 * g.ow], &x[top + g.w..top + g.w + 2 * g.ow]];
+            if !E::max_pool_pairs_forward(level, rows, y_row) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// `pool(g, x_s, y_s)` on each of the first `n` samples.

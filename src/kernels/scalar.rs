@@ -34,6 +34,13 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     fn fast_exp(self) -> Self {
         self.exp()
     }
+    /// The 2×2 max-pooling forward pass over one pair of input rows by a SIMD kernel, where
+    /// this type and `level` have one ([`simd::max_pool_pairs_forward`](super::simd::max_pool_pairs_forward):
+    /// `f32` at AVX-512); `false` leaves it to the portable loop.
+    #[inline]
+    fn max_pool_pairs_forward(_level: Level, _rows: [&[Self]; 2], _m: &mut [Self]) -> bool {
+        false
+    }
     /// The 2×2 max-pooling backward pass over one pair of input rows by a SIMD kernel, where
     /// this type and `level` have one ([`simd::max_pool_pairs_backward`](super::simd::max_pool_pairs_backward):
     /// `f32` at AVX-512); `false` leaves it to the portable loop.
@@ -51,6 +58,10 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
 }
 
 impl Scalar for f32 {
+    #[inline]
+    fn max_pool_pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) -> bool {
+        super::simd::max_pool_pairs_forward(level, rows, m)
+    }
     #[inline]
     fn max_pool_pairs_backward(
         level: Level,

@@ -230,6 +230,30 @@ pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// The 2×2 max-pooling forward pass over one pair of input rows (`rows[0]` on top), `2·ow`
+/// values each: `m[j]` = the largest of the window's four values, taken as the portable loop
+/// takes them (`f32::max` of the top pair's and the bottom pair's maxima; a NaN is passed
+/// over). Returns `false` (writing nothing) when `level` has no kernel for it (below AVX-512)
+/// or the lengths do not match, so the caller's loop runs instead.
+///
+/// ```
+/// use stratanet::kernels::simd::{max_pool_pairs_forward, Level};
+/// let (top, bottom) = ([1.0f32, 5.0, 2.0, f32::NAN], [5.0f32, 0.0, 1.0, 2.0]);
+/// let mut m = [9.0f32; 2];
+/// if max_pool_pairs_forward(Level::detected(), [&top, &bottom], &mut m) {
+///     assert_eq!(m, [5.0, 2.0]);
+/// }
+/// ```
+pub fn max_pool_pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if x86_pool::has_kernel(level) && rows.iter().all(|r| r.len() == 2 * m.len()) {
+        x86_pool::pairs_forward(level, rows, m);
+        return true;
+    }
+    let _ = (level, rows, m);
+    false
+}
+
 /// The 2×2 max-pooling backward pass over one pair of input rows (`rows[0]` on top), `2·ow`
 /// values each, with the window maxima `m` and their gradients `d` (`ow` each): each gradient
 /// goes to the first position of its window (top left, top right, bottom left, bottom right)

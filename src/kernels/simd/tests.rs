@@ -230,6 +230,43 @@ fn recurrent_loops_give_the_same_bits_on_every_level() {
 }
 
 #[test]
+fn max_pool_pairs_forward_agrees_with_the_loop_on_every_level() {
+    let mut rng = Rng::seed_from_u64(19);
+    let mut checked = 0;
+    for ow in 0..40 {
+        // few distinct values, so ties of zeros of either sign are common; a NaN now and then
+        let mut value = || match index_below(&mut rng, 40) {
+            0 => f32::NAN,
+            1 | 2 => -0.0,
+            3 => 0.0,
+            v => (v % 4) as f32 - 1.5,
+        };
+        let (top, bottom): (Vec<f32>, Vec<f32>) = (
+            (0..2 * ow).map(|_| value()).collect(),
+            (0..2 * ow).map(|_| value()).collect(),
+        );
+        // the pooling loop's order: the top pair, then the larger with the bottom pair
+        let want: Vec<u32> = (0..ow)
+            .map(|j| {
+                let up = top[2 * j].max(top[2 * j + 1]);
+                up.max(bottom[2 * j].max(bottom[2 * j + 1])).to_bits()
+            })
+            .collect();
+        for level in Level::available() {
+            let mut m = vec![9.0f32; ow];
+            if max_pool_pairs_forward(level, [&top, &bottom], &mut m) {
+                let got: Vec<u32> = m.iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, want, "{ow} windows, {}", level.name());
+                checked += 1;
+            }
+        }
+    }
+    // on a CPU with AVX-512 the kernel ran for every width
+    let with_kernel = Level::available().any(|l| l.name() == "avx512");
+    assert_eq!(checked, if with_kernel { 40 } else { 0 });
+}
+
+#[test]
 fn max_pool_pairs_backward_agrees_with_the_loop_on_every_level() {
     let mut rng = Rng::seed_from_u64(18);
     let mut checked = 0;

@@ -1,7 +1,9 @@
-//! The AVX-512 form of the 2×2 max-pooling backward pass over one pair of input rows
-//! ([`super::max_pool_pairs_backward`]): sixteen windows per step, the rows' even and odd
-//! columns separated by `vpermt2ps`, the first position holding the maximum chosen by mask
-//! arithmetic, the gradients interleaved back, short rows by masked loads and stores.
+//! The AVX-512 form of 2×2 max pooling over one pair of input rows, forward
+//! ([`super::max_pool_pairs_forward`]) and backward ([`super::max_pool_pairs_backward`]):
+//! sixteen windows per step, the rows' even and odd columns separated by `vpermt2ps`; forward
+//! takes the maxima as `f32::max` does, backward gives the gradient to the first position
+//! holding the maximum by mask arithmetic and interleaves the gradients back; short rows by
+//! masked loads and stores.
 
 use super::{Isa, Level};
 use core::arch::x86_64::*;
@@ -9,6 +11,85 @@ use core::arch::x86_64::*;
 /// Whether `level` has this kernel.
 pub(super) fn has_kernel(level: Level) -> bool {
     level.0 == Isa::Avx512
+}
+
+/// See [`super::max_pool_pairs_forward`]; the caller checked the lengths (`top`, `bottom`:
+/// `2·ow`; `m`: `ow`) and the level.
+pub(super) fn pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) {
+    let ow = m.len();
+    assert!(has_kernel(level) && rows.iter().all(|r| r.len() == 2 * ow));
+    // SAFETY: detection found AVX-512F (the `Level`); the assert proves the lengths every
+    // masked load and store stays within.
+    unsafe { pairs_forward_avx512(ow, rows, m) }
+}
+
+#[target_feature(enable = "avx512f")]
+unsafe fn pairs_forward_avx512(ow: usize, rows: [&[f32]; 2], m: &mut [f32]) {
+    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for w0 in (0..ow).step_by(16) {
+        let (windows, lo, hi) = masks(ow, w0);
+        // SAFETY: window `w0 + t` for `t < count` reads values `2·(w0 + t)` and
+        // `2·(w0 + t) + 1` of each row (`< 2·ow`) and writes value `w0 + t` of `m` (`< ow`);
+        // the masks enable exactly those lanes.
+        unsafe {
+            let (t0, t1) = split(rows[0], w0, lo, hi, even, odd);
+            let (b0, b1) = split(rows[1], w0, lo, hi, even, odd);
+            // the loop's order: the top pair's maximum, then the larger with the bottom pair's
+            let top = max_number(t0, t1);
+            let bottom = max_number(b0, b1);
+            _mm512_mask_storeu_ps(m.as_mut_ptr().add(w0), windows, max_number(top, bottom));
+        }
+    }
+}
+
+/// `f32::max` per lane as LLVM gives it on x86: `vmaxps` with the operands swapped (so a tie
+/// of zeros keeps `a`), then `b` where `a` is NaN (a NaN is passed over, as the loop does).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn max_number(a: __m512, b: __m512) -> __m512 {
+    let larger = _mm512_max_ps(b, a);
+    _mm512_mask_mov_ps(larger, _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a), b)
+}
+
+/// The masks of the windows `w0..` of `ow` (at most sixteen), and of the first and second
+/// sixteen of their `2·count` row values.
+#[inline]
+fn masks(ow: usize, w0: usize) -> (__mmask16, __mmask16, __mmask16) {
+    let count = (ow - w0).min(16);
+    (
+        ((1u32 << count) - 1) as u16,
+        ((1u32 << (2 * count).min(16)) - 1) as u16,
+        ((1u32 << (2 * count).saturating_sub(16)) - 1) as u16,
+    )
+}
+
+/// A row's even and odd columns from value `2·w0` on, as [`masks`] enable them.
+///
+/// # Safety
+/// AVX-512F is present, and every lane `lo` and `hi` enable (values `2·w0 ..` and
+/// `2·w0 + 16 ..` of `row`) lies within `row`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn split(
+    row: &[f32],
+    w0: usize,
+    lo: __mmask16,
+    hi: __mmask16,
+    even: __m512i,
+    odd: __m512i,
+) -> (__m512, __m512) {
+    // SAFETY: the caller's contract: the enabled lanes lie within `row`.
+    let (a, b) = unsafe {
+        (
+            _mm512_maskz_loadu_ps(lo, row.as_ptr().add(2 * w0)),
+            _mm512_maskz_loadu_ps(hi, row.as_ptr().add(2 * w0 + 16)),
+        )
+    };
+    (
+        _mm512_permutex2var_ps(a, even, b),
+        _mm512_permutex2var_ps(a, odd, b),
+    )
 }
 
 /// See [`super::max_pool_pairs_backward`]; the caller checked the lengths (`top`, `bottom`,
@@ -44,28 +125,13 @@ unsafe fn pairs_avx512(
     let high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     let zero = _mm512_setzero_ps();
     for w0 in (0..ow).step_by(16) {
-        let count = (ow - w0).min(16);
-        let windows: __mmask16 = ((1u32 << count) - 1) as u16;
-        // the 2·count row values: the first 16 under `lo`, the rest under `hi`
-        let lo: __mmask16 = ((1u32 << (2 * count).min(16)) - 1) as u16;
-        let hi: __mmask16 = ((1u32 << (2 * count).saturating_sub(16)) - 1) as u16;
+        let (windows, lo, hi) = masks(ow, w0);
         // SAFETY (every load and store below): window `w0 + t` for `t < count` reads values
         // `2·(w0 + t)` and `2·(w0 + t) + 1` of a row (`< 2·ow`) and value `w0 + t` of `m`
         // and `d` (`< ow`); the masks enable exactly those lanes.
-        // (a macro, not a closure: the intrinsics stay in this function's AVX-512 code)
-        macro_rules! split {
-            ($row:expr) => {{
-                let a = _mm512_maskz_loadu_ps(lo, $row.as_ptr().add(2 * w0));
-                let b = _mm512_maskz_loadu_ps(hi, $row.as_ptr().add(2 * w0 + 16));
-                (
-                    _mm512_permutex2var_ps(a, even, b),
-                    _mm512_permutex2var_ps(a, odd, b),
-                )
-            }};
-        }
         let (t0, t1, b0, mv, dv) = unsafe {
-            let (t0, t1) = split!(rows[0]);
-            let (b0, _) = split!(rows[1]); // the bottom right takes what is left
+            let (t0, t1) = split(rows[0], w0, lo, hi, even, odd);
+            let (b0, _) = split(rows[1], w0, lo, hi, even, odd); // bottom right: what is left
             let mv = _mm512_maskz_loadu_ps(windows, m.as_ptr().add(w0));
             let dv = _mm512_maskz_loadu_ps(windows, d.as_ptr().add(w0));
             (t0, t1, b0, mv, dv)
