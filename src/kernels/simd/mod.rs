@@ -233,7 +233,8 @@ pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
 /// The 2×2 max-pooling forward pass over one pair of input rows (`rows[0]` on top), `2·ow`
 /// values each: `m[j]` = the largest of the window's four values, taken as the portable loop
 /// takes them (`f32::max` of the top pair's and the bottom pair's maxima; a NaN is passed
-/// over). Returns `false` (writing nothing) when `level` has no kernel for it (below AVX-512)
+/// over; the sign of a maximum of zeros, which `f32::max` leaves open, may differ from the
+/// loop's). Returns `false` (writing nothing) when `level` has no kernel for it (below AVX-512)
 /// or the lengths do not match, so the caller's loop runs instead.
 ///
 /// ```

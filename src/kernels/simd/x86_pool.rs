@@ -43,8 +43,9 @@ unsafe fn pairs_forward_avx512(ow: usize, rows: [&[f32]; 2], m: &mut [f32]) {
     }
 }
 
-/// `f32::max` per lane as LLVM gives it on x86: `vmaxps` with the operands swapped (so a tie
-/// of zeros keeps `a`), then `b` where `a` is NaN (a NaN is passed over, as the loop does).
+/// `f32::max` per lane: `vmaxps` with the operands swapped, then `b` where `a` is NaN (a NaN
+/// is passed over, as the loop does). A maximum of two zeros keeps `a`'s sign, which
+/// `f32::max` leaves open (compilers differ).
 #[inline]
 #[target_feature(enable = "avx512f")]
 fn max_number(a: __m512, b: __m512) -> __m512 {
