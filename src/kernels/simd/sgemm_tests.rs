@@ -171,7 +171,8 @@ fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(17);
     // (m, k, n): ragged against MR, NR; past MC, KC and NC (products too large to run
-    // unpacked); small ones (unpacked, `is_small`); single rows and columns; k = 0
+    // unpacked); small ones (unpacked, `is_small`); long sums with few values (dot products,
+    // `fits_dots`, where both operands run along the sum); single rows and columns; k = 0
     let shapes = [
         (1, 1, 1),
         (7, 5, 33),
@@ -184,6 +185,7 @@ fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
         (3, 9, 131),
         (1, 40, 49),
         (9, 300, 31),
+        (33, 200, 17),
         (97, 17, 65),
         (64, 784, 128),
         (10, 300, 530),
