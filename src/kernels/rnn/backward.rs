@@ -48,6 +48,7 @@ pub(crate) fn backward_at<E: Scalar>(
         gates,
         hs,
         aux,
+        tanh_c,
         d_pre,
         d_rec,
         dh,
@@ -86,11 +87,11 @@ pub(crate) fn backward_at<E: Scalar>(
                 }
             }
             Cell::Lstm => {
-                // c = f⊙c₋ + i⊙g, h = o⊙tanh(c):
+                // c = f⊙c₋ + i⊙g, h = o⊙tanh(c) (tanh(c) as the forward pass saved it):
                 // ∂o = ∂h⊙tanh(c); ∂c += ∂h⊙o⊙(1 − tanh²c); ∂i = ∂c⊙g; ∂f = ∂c⊙c₋; ∂g = ∂c⊙i;
                 // ∂c₋ = ∂c⊙f; then through σ' = s(1 − s) and tanh' = 1 − g².
                 let c_prev = &aux[step * n * h..(step + 1) * n * h];
-                let c_now = &aux[(step + 1) * n * h..(step + 2) * n * h];
+                let tanh_now = &tanh_c[step * n * h..(step + 1) * n * h];
                 for s in 0..n {
                     // every slice exactly `h` long, so the loop runs without bounds checks
                     // (and vectorizes)
@@ -100,11 +101,11 @@ pub(crate) fn backward_at<E: Scalar>(
                     let (d_f, rest) = rest.split_at_mut(h);
                     let (d_g, d_o) = rest.split_at_mut(h);
                     let d_o = &mut d_o[..h];
-                    let (cp, cn) = (&c_prev[s * h..][..h], &c_now[s * h..][..h]);
+                    let (cp, tcs) = (&c_prev[s * h..][..h], &tanh_now[s * h..][..h]);
                     let (dhs, dcs) = (&dh[s * h..][..h], &mut dc[s * h..][..h]);
                     for j in 0..h {
                         let (i, fg, gg, o) = (ai[j], af[j], ag[j], ao[j]);
-                        let tc = cn[j].fast_tanh();
+                        let tc = tcs[j];
                         let dcell = dcs[j] + dhs[j] * o * (E::one() - tc * tc);
                         d_i[j] = dcell * gg * i * (E::one() - i);
                         d_f[j] = dcell * cp[j] * fg * (E::one() - fg);

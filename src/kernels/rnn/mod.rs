@@ -53,6 +53,9 @@ pub struct RnnBuffers<E> {
     hs: alloc::vec::Vec<E>,
     /// LSTM cell states `[T + 1, n, H]`; GRU recurrent candidate part `W_hn·h + b_hn`, `[T, n, H]`.
     aux: alloc::vec::Vec<E>,
+    /// LSTM: `tanh(c)` of every step `[T, n, H]`, as the forward pass computed it (backward
+    /// reads it instead of evaluating it again); empty for the other cells.
+    tanh_c: alloc::vec::Vec<E>,
     /// Gradients of the input-side pre-activations `[T, n, G·H]`.
     d_pre: alloc::vec::Vec<E>,
     /// Gradient of the recurrent-side pre-activations of one step `[n, G·H]` (GRU), scratch.
@@ -80,6 +83,11 @@ impl<E: Scalar> RnnBuffers<E> {
             gates: zeros(capacity * t * w),
             hs: zeros(capacity * (t + 1) * h),
             aux: zeros(capacity * (t + 1) * h),
+            tanh_c: zeros(if g.cell == Cell::Lstm {
+                capacity * t * h
+            } else {
+                0
+            }),
             d_pre: zeros(capacity * t * w),
             d_rec: zeros(capacity * w),
             dh: zeros(capacity * h),
@@ -175,9 +183,16 @@ fn transpose_batch_time<E: Scalar>(
 }
 
 /// One LSTM cell for one sample: `a` holds the pre-activations `[i, f, g, o]` (each `h` wide) and
-/// receives the activations; `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`.
+/// receives the activations; `c' = f⊙c + i⊙g`, `h' = o⊙tanh(c')`; `tanh_c` receives `tanh(c')`.
 #[inline(always)]
-fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h_next: &mut [E]) {
+fn lstm_cell<E: Scalar>(
+    h: usize,
+    a: &mut [E],
+    c_prev: &[E],
+    c_next: &mut [E],
+    h_next: &mut [E],
+    tanh_c: &mut [E],
+) {
     // The nonlinearities run over contiguous gate blocks, so the loops vectorize.
     let (input_forget, rest) = a.split_at_mut(2 * h);
     let (cell, output) = rest.split_at_mut(h);
@@ -192,9 +207,11 @@ fn lstm_cell<E: Scalar>(h: usize, a: &mut [E], c_prev: &[E], c_next: &mut [E], h
     // every slice exactly `h` long: no bounds checks in the loop
     let (i, f, cell, output) = (&i[..h], &f[..h], &cell[..h], &output[..h]);
     let (c_prev, c_next, h_next) = (&c_prev[..h], &mut c_next[..h], &mut h_next[..h]);
+    let tanh_c = &mut tanh_c[..h];
     for j in 0..h {
         c_next[j] = f[j] * c_prev[j] + i[j] * cell[j];
-        h_next[j] = output[j] * c_next[j].fast_tanh();
+        tanh_c[j] = c_next[j].fast_tanh();
+        h_next[j] = output[j] * tanh_c[j];
     }
 }
 
@@ -278,7 +295,7 @@ pub fn rnn_step<E: Scalar>(
                 pre,
             );
             c_prev.copy_from_slice(c);
-            lstm_cell(hid, pre, c_prev, c, h);
+            lstm_cell(hid, pre, c_prev, c, h, &mut m[..hid]);
         }
         Cell::Tanh => {
             matmul(
@@ -404,6 +421,7 @@ pub(crate) fn forward_at<E: Scalar>(
             } else {
                 let (c_done, c_rest) = buf.aux.split_at_mut((step + 1) * n * h);
                 let (c_prev, c_next) = (&c_done[step * n * h..], &mut c_rest[..n * h]);
+                let tanh_c = &mut buf.tanh_c[step * n * h..(step + 1) * n * h];
                 for s in 0..n {
                     let rows = s * h..(s + 1) * h;
                     let a = &mut pre[s * w..(s + 1) * w];
@@ -412,7 +430,8 @@ pub(crate) fn forward_at<E: Scalar>(
                         a,
                         &c_prev[rows.clone()],
                         &mut c_next[rows.clone()],
-                        &mut h_next[rows],
+                        &mut h_next[rows.clone()],
+                        &mut tanh_c[rows],
                     );
                 }
             }
