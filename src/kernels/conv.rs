@@ -110,7 +110,7 @@ pub fn conv_direct<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [
     while first_row < g.oh {
         let rows = first_row..(first_row + rows_per_block).min(g.oh);
         let q = rows.len() * g.ow;
-        im2col_rows(g, x, rows.clone(), &mut block, q);
+        im2col_rows(g, x, rows.clone(), &mut block, q, false);
         for co in 0..g.c_out {
             let start = co * positions + first_row * g.ow;
             let out = &mut y[start..start + q];
@@ -182,10 +182,13 @@ fn conv_by_offsets<E: Scalar>(g: &ConvGeom, x: &[E], w: &[E], b: &[E], y: &mut [
 /// assert_eq!(&cols[..4], &[0.0, 1.0, 3.0, 4.0]); // kernel offset (0, 0) at each position
 /// ```
 pub fn im2col<E: Scalar>(g: &ConvGeom, x: &[E], cols: &mut [E], ld: usize) {
-    im2col_rows(g, x, 0..g.oh, cols, ld);
+    im2col_rows(g, x, 0..g.oh, cols, ld, true);
 }
 
 /// [`im2col`] for the output rows `out_rows` only: the block has `out_rows.len() · ow` columns.
+/// `shift`: "same" padding at stride 1 by one shifted copy per patch row ([`shifted_rows`]);
+/// allocation-free inference ([`conv_direct`]) keeps the row-by-row copies, which compile to
+/// less code (815 B less in the no_std proof's f32 inference code).
 #[inline(always)] // into the callers' vectorized code
 fn im2col_rows<E: Scalar>(
     g: &ConvGeom,
@@ -193,6 +196,7 @@ fn im2col_rows<E: Scalar>(
     out_rows: core::ops::Range<usize>,
     cols: &mut [E],
     ld: usize,
+    shift: bool,
 ) {
     let q = out_rows.len() * g.ow;
     for ki in 0..g.kh {
@@ -204,6 +208,10 @@ fn im2col_rows<E: Scalar>(
                 let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
                 let r = (c * g.kh + ki) * g.kw + kj;
                 let out = &mut cols[r * ld..r * ld + q];
+                if shift && g.sh == 1 && g.sw == 1 && g.ow == g.w {
+                    shifted_rows(g, plane, (ki, kj), (&rows, &cols_ok), out_rows.start, out);
+                    continue;
+                }
                 out.fill(E::zero());
                 for oy in rows.clone() {
                     let iy = oy * g.sh + ki - g.ph;
@@ -220,6 +228,45 @@ fn im2col_rows<E: Scalar>(
                     }
                 }
             }
+        }
+    }
+}
+
+/// One row of [`im2col_rows`] where the output is as wide as the input at stride 1 (the
+/// "same" padding of odd kernels): each output position reads the input a fixed distance
+/// away, so the valid output rows are one shifted copy of the plane (`rows`: the valid output
+/// rows, `cols`: the valid columns, `first`: the block's first output row); then zeros where
+/// the window falls on padding — whole rows, and the border columns (which the copy filled
+/// from the neighbouring rows) by strided stores. Each value written once, by one library
+/// copy instead of one per image row.
+#[inline(always)]
+fn shifted_rows<E: Scalar>(
+    g: &ConvGeom,
+    plane: &[E],
+    (ki, kj): (usize, usize),
+    (rows, cols): (&core::ops::Range<usize>, &core::ops::Range<usize>),
+    first: usize,
+    out: &mut [E],
+) {
+    let w = g.w;
+    let (lo, hi) = if rows.is_empty() {
+        (0, 0)
+    } else {
+        ((rows.start - first) * w, (rows.end - first) * w)
+    };
+    out[..lo].fill(E::zero());
+    out[hi..].fill(E::zero());
+    if lo == hi || cols.is_empty() {
+        out[lo..hi].fill(E::zero());
+        return;
+    }
+    // output (rows.start, cols.start) reads input (rows.start + ki − ph, cols.start + kj − pw)
+    let (from, to) = (lo + cols.start, hi - (w - cols.end));
+    let src = (rows.start + ki - g.ph) * w + (cols.start + kj - g.pw);
+    out[from..to].copy_from_slice(&plane[src..src + (to - from)]);
+    for j in (0..cols.start).chain(cols.end..w) {
+        for v in out[lo + j..hi].iter_mut().step_by(w) {
+            *v = E::zero();
         }
     }
 }
@@ -404,10 +451,12 @@ mod tests {
 
     #[test]
     fn matches_the_direct_definition() {
-        // The last two also cover `conv_direct`'s paths: many blocks of one output row each
+        // "Same" padding at stride 1 (3×3 pad 1, 5×5 pad 2) takes im2col's shifted copy. The
+        // last two also cover `conv_direct`'s paths: many blocks of one output row each
         // (50-value patches × 40 columns), and rows too wide for a block (750 × 6).
         for (c_in, h, w, k, s, p) in [
             (2, 7, 7, 3, 1, 0),
+            (3, 6, 9, 3, 1, 1),
             (2, 7, 6, 3, 2, 1),
             (2, 8, 8, 5, 1, 2),
             (2, 5, 9, 2, 3, 1),
