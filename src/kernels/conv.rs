@@ -272,9 +272,10 @@ fn shifted_rows<E: Scalar>(
 }
 
 /// Adds one sample's column block (`patch × positions`, row `r` at `cols[r · ld]`) back into its
-/// input gradient `dx` (the adjoint of [`im2col`]).
+/// input gradient `dx` (the adjoint of [`im2col`]). The entries of `cols` whose window falls on
+/// padding (which reach no input) may be set to zero on the way.
 #[inline(always)] // into the callers' vectorized code
-pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) {
+pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &mut [E], ld: usize, dx: &mut [E]) {
     let q = g.positions();
     for ki in 0..g.kh {
         let rows = ConvGeom::valid(g.h, g.oh, g.sh, g.ph, ki);
@@ -283,7 +284,26 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &[E], ld: usize, dx: &mut [E]) 
             for c in 0..g.c_in {
                 let plane = &mut dx[c * g.h * g.w..(c + 1) * g.h * g.w];
                 let r = (c * g.kh + ki) * g.kw + kj;
-                let src = &cols[r * ld..r * ld + q];
+                let src = &mut cols[r * ld..r * ld + q];
+                if g.sh == 1 && g.sw == 1 && g.ow == g.w {
+                    // as `shifted_rows`: the border columns zeroed, then one shifted sum
+                    let w = g.w;
+                    if rows.is_empty() || cols_ok.is_empty() {
+                        continue;
+                    }
+                    let (lo, hi) = (rows.start * w, rows.end * w);
+                    for j in (0..cols_ok.start).chain(cols_ok.end..w) {
+                        for v in src[lo + j..hi].iter_mut().step_by(w) {
+                            *v = E::zero();
+                        }
+                    }
+                    let (from, to) = (lo + cols_ok.start, hi - (w - cols_ok.end));
+                    let at = (rows.start + ki - g.ph) * w + (cols_ok.start + kj - g.pw);
+                    for (d, &v) in plane[at..at + (to - from)].iter_mut().zip(&src[from..to]) {
+                        *d = *d + v;
+                    }
+                    continue;
+                }
                 for oy in rows.clone() {
                     let iy = oy * g.sh + ki - g.ph;
                     let dst = &mut plane[iy * g.w..(iy + 1) * g.w];
@@ -498,31 +518,38 @@ mod tests {
 
     #[test]
     fn col2im_is_the_adjoint_of_im2col() {
-        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x, c.
-        let g = ConvGeom {
-            c_in: 2,
-            c_out: 1,
-            h: 5,
-            w: 6,
-            kh: 3,
-            kw: 2,
-            sh: 2,
-            sw: 1,
-            ph: 1,
-            pw: 1,
-            oh: 3,
-            ow: 7,
-        };
-        let x: Vec<f64> = (0..g.in_len()).map(|i| (i as f64 * 1.3).sin()).collect();
-        let c: Vec<f64> = (0..g.patch() * g.positions())
-            .map(|i| (i as f64 * 0.9).cos())
-            .collect();
-        let mut cols = vec![0.0; c.len()];
-        im2col(&g, &x, &mut cols, g.positions());
-        let mut back = vec![0.0; x.len()];
-        col2im_add(&g, &c, g.positions(), &mut back);
-        let lhs: f64 = cols.iter().zip(&c).map(|(a, b)| a * b).sum();
-        let rhs: f64 = x.iter().zip(&back).map(|(a, b)| a * b).sum();
-        assert!((lhs - rhs).abs() < 1e-12);
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x, c; the second geometry ("same" padding at
+        // stride 1) takes both shifted forms.
+        let geometries = [
+            (2, 5, 6, 3, 2, 2, 1, 1, 1, 3, 7),
+            (3, 5, 7, 3, 3, 1, 1, 1, 1, 5, 7),
+        ];
+        for (c_in, h, w, kh, kw, sh, sw, ph, pw, oh, ow) in geometries {
+            let g = ConvGeom {
+                c_in,
+                c_out: 1,
+                h,
+                w,
+                kh,
+                kw,
+                sh,
+                sw,
+                ph,
+                pw,
+                oh,
+                ow,
+            };
+            let x: Vec<f64> = (0..g.in_len()).map(|i| (i as f64 * 1.3).sin()).collect();
+            let c: Vec<f64> = (0..g.patch() * g.positions())
+                .map(|i| (i as f64 * 0.9).cos())
+                .collect();
+            let mut cols = vec![0.0; c.len()];
+            im2col(&g, &x, &mut cols, g.positions());
+            let mut back = vec![0.0; x.len()];
+            col2im_add(&g, &mut c.clone(), g.positions(), &mut back);
+            let lhs: f64 = cols.iter().zip(&c).map(|(a, b)| a * b).sum();
+            let rhs: f64 = x.iter().zip(&back).map(|(a, b)| a * b).sum();
+            assert!((lhs - rhs).abs() < 1e-12, "{h}x{w} k{kh}x{kw} s{sh}");
+        }
     }
 }
