@@ -229,22 +229,25 @@ fn recurrent_loops_give_the_same_bits_on_every_level() {
     }
 }
 
+/// Two rows of `2·ow` values for 2×2 pooling: few distinct ones, so ties (and which one wins)
+/// are common, zeros of either sign, and a NaN now and then.
+fn pooling_rows(rng: &mut Rng, ow: usize) -> (Vec<f32>, Vec<f32>) {
+    let mut value = || match index_below(rng, 40) {
+        0 => f32::NAN,
+        1 | 2 => -0.0,
+        3 => 0.0,
+        v => (v % 4) as f32 - 1.5,
+    };
+    let top = (0..2 * ow).map(|_| value()).collect();
+    (top, (0..2 * ow).map(|_| value()).collect())
+}
+
 #[test]
 fn max_pool_pairs_forward_agrees_with_the_loop_on_every_level() {
     let mut rng = Rng::seed_from_u64(19);
     let mut checked = 0;
     for ow in 0..40 {
-        // few distinct values, so ties of zeros of either sign are common; a NaN now and then
-        let mut value = || match index_below(&mut rng, 40) {
-            0 => f32::NAN,
-            1 | 2 => -0.0,
-            3 => 0.0,
-            v => (v % 4) as f32 - 1.5,
-        };
-        let (top, bottom): (Vec<f32>, Vec<f32>) = (
-            (0..2 * ow).map(|_| value()).collect(),
-            (0..2 * ow).map(|_| value()).collect(),
-        );
+        let (top, bottom) = pooling_rows(&mut rng, ow);
         // the pooling loop's order: the top pair, then the larger with the bottom pair. The
         // bits, but for the sign of a zero maximum of zeros, which `f32::max` leaves open (this
         // project's stable and nightly compilers return different ones).
@@ -274,16 +277,7 @@ fn max_pool_pairs_backward_agrees_with_the_loop_on_every_level() {
     let mut rng = Rng::seed_from_u64(18);
     let mut checked = 0;
     for ow in 0..40 {
-        // few distinct values, so ties (and which one wins) are common; a NaN now and then
-        let mut value = || match index_below(&mut rng, 40) {
-            0 => f32::NAN,
-            1 => -0.0,
-            v => (v % 4) as f32,
-        };
-        let (top, bottom): (Vec<f32>, Vec<f32>) = (
-            (0..2 * ow).map(|_| value()).collect(),
-            (0..2 * ow).map(|_| value()).collect(),
-        );
+        let (top, bottom) = pooling_rows(&mut rng, ow);
         let m: Vec<f32> = (0..ow)
             .map(|j| [top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1]])
             .map(|w| w.into_iter().fold(f32::NEG_INFINITY, f32::max))
