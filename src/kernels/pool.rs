@@ -94,22 +94,24 @@ pub fn max_pool_forward_dispatched<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y
     );
 }
 
-/// One sample's 2×2 pooling row pair by row pair through the SIMD kernel
-/// ([`Scalar::max_pool_pairs_forward`]); `false` (nothing written) for other windows, or where
-/// the type and level have no kernel (it answers the same for every row pair).
+/// One sample's 2×2 pooling through the SIMD kernel ([`Scalar::max_pool_pairs_forward`]), in
+/// one band of row pairs or one a channel; `false` (nothing written) for other windows, or
+/// where the type and level have no kernel (it answers the same for every band).
 #[cfg(feature = "alloc")]
 #[inline(always)]
 fn pairs_forward<E: Scalar>(level: Level, g: &PoolGeom, x: &[E], y: &mut [E]) -> bool {
     if !(g.k == 2 && g.s == 2) {
         return false;
     }
+    if g.h == 2 * g.oh {
+        // every row is in a window: the sample's channels are one band of row pairs
+        let (x, y) = (&x[..g.in_len()], &mut y[..g.out_len()]);
+        return E::max_pool_pairs_forward(level, x, g.w, g.ow, y);
+    }
     for (c, y_plane) in y[..g.out_len()].chunks_exact_mut(g.oh * g.ow).enumerate() {
-        for (oy, y_row) in y_plane.chunks_exact_mut(g.ow).enumerate() {
-            let top = (c * g.h + 2 * oy) * g.w;
-            let rows = [&x[top..top + 2 * g.ow], &x[top + g.w..top + g.w + 2 * g.ow]];
-            if !E::max_pool_pairs_forward(level, rows, y_row) {
-                return false;
-            }
+        let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
+        if !E::max_pool_pairs_forward(level, plane, g.w, g.ow, y_plane) {
+            return false;
         }
     }
     true
@@ -194,6 +196,9 @@ pub fn max_pool_backward<E: Scalar>(
         let dx_s = &mut dx[s * g.in_len()..(s + 1) * g.in_len()];
         let out = s * g.out_len()..(s + 1) * g.out_len();
         let (y_s, dy_s) = (&y[out.clone()], &dy[out]);
+        if pairs && pairs_backward(level, g, (x_s, y_s, dy_s), dx_s) {
+            continue;
+        }
         if pairs {
             // Non-overlapping 2×2 windows, row by row: route with selects instead of a search.
             for (c, (y_plane, dy_plane)) in y_s
@@ -213,10 +218,6 @@ pub fn max_pool_backward<E: Scalar>(
                     );
                     let (dx_top, dx_rest) = dx_s[top..].split_at_mut(g.w);
                     let (dx_top, dx_bottom) = (&mut dx_top[..2 * g.ow], &mut dx_rest[..2 * g.ow]);
-                    let rows = [x_top, x_bottom];
-                    if E::max_pool_pairs_backward(level, rows, y_row, dy_row, dx_top, dx_bottom) {
-                        continue;
-                    }
                     let windows = x_top.chunks_exact(2).zip(x_bottom.chunks_exact(2));
                     let grads = dx_top
                         .chunks_exact_mut(2)
@@ -250,6 +251,32 @@ pub fn max_pool_backward<E: Scalar>(
             dx_s[at] = dx_s[at] + dy_s[o];
         });
     }
+}
+
+/// One sample's 2×2 pooling backward pass through the SIMD kernel
+/// ([`Scalar::max_pool_pairs_backward`]), its rows in bands as [`pairs_forward`]'s; `false`
+/// (nothing written) where the type and level have no kernel.
+#[inline(always)]
+fn pairs_backward<E: Scalar>(
+    level: Level,
+    g: &PoolGeom,
+    (x, y, dy): (&[E], &[E], &[E]),
+    dx: &mut [E],
+) -> bool {
+    if g.h == 2 * g.oh {
+        let band = (&x[..g.in_len()], g.w, g.ow);
+        let (y, dy) = (&y[..g.out_len()], &dy[..g.out_len()]);
+        return E::max_pool_pairs_backward(level, band, y, dy, &mut dx[..g.in_len()]);
+    }
+    let (plane, out) = (g.h * g.w, g.oh * g.ow);
+    for c in 0..g.c {
+        let band = (&x[c * plane..(c + 1) * plane], g.w, g.ow);
+        let (y, dy) = (&y[c * out..(c + 1) * out], &dy[c * out..(c + 1) * out]);
+        if !E::max_pool_pairs_backward(level, band, y, dy, &mut dx[c * plane..(c + 1) * plane]) {
+            return false;
+        }
+    }
+    true
 }
 
 /// `y` = window means of `n` samples.

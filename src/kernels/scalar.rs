@@ -34,24 +34,29 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
     fn fast_exp(self) -> Self {
         self.exp()
     }
-    /// The 2×2 max-pooling forward pass over one pair of input rows by a SIMD kernel, where
+    /// The 2×2 max-pooling forward pass over a band of input row pairs by a SIMD kernel, where
     /// this type and `level` have one ([`simd::max_pool_pairs_forward`](super::simd::max_pool_pairs_forward):
     /// `f32` at AVX-512); `false` leaves it to the portable loop.
     #[inline]
-    fn max_pool_pairs_forward(_level: Level, _rows: [&[Self]; 2], _m: &mut [Self]) -> bool {
+    fn max_pool_pairs_forward(
+        _level: Level,
+        _x: &[Self],
+        _w: usize,
+        _ow: usize,
+        _m: &mut [Self],
+    ) -> bool {
         false
     }
-    /// The 2×2 max-pooling backward pass over one pair of input rows by a SIMD kernel, where
+    /// The 2×2 max-pooling backward pass over a band of input row pairs by a SIMD kernel, where
     /// this type and `level` have one ([`simd::max_pool_pairs_backward`](super::simd::max_pool_pairs_backward):
     /// `f32` at AVX-512); `false` leaves it to the portable loop.
     #[inline]
     fn max_pool_pairs_backward(
         _level: Level,
-        _rows: [&[Self]; 2],
+        _band: (&[Self], usize, usize),
         _m: &[Self],
         _d: &[Self],
-        _dt: &mut [Self],
-        _db: &mut [Self],
+        _dx: &mut [Self],
     ) -> bool {
         false
     }
@@ -59,19 +64,18 @@ pub trait Scalar: Float + Gemm + Default + Debug + Send + Sync + 'static {
 
 impl Scalar for f32 {
     #[inline]
-    fn max_pool_pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) -> bool {
-        super::simd::max_pool_pairs_forward(level, rows, m)
+    fn max_pool_pairs_forward(level: Level, x: &[f32], w: usize, ow: usize, m: &mut [f32]) -> bool {
+        super::simd::max_pool_pairs_forward(level, x, w, ow, m)
     }
     #[inline]
     fn max_pool_pairs_backward(
         level: Level,
-        rows: [&[f32]; 2],
+        band: (&[f32], usize, usize),
         m: &[f32],
         d: &[f32],
-        dt: &mut [f32],
-        db: &mut [f32],
+        dx: &mut [f32],
     ) -> bool {
-        super::simd::max_pool_pairs_backward(level, rows, m, d, dt, db)
+        super::simd::max_pool_pairs_backward(level, band, m, d, dx)
     }
     #[inline]
     fn from_f64(value: f64) -> Self {

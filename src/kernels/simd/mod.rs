@@ -230,62 +230,66 @@ pub fn vectorized<R>(level: Level, f: impl FnOnce() -> R) -> R {
     }
 }
 
-/// The 2×2 max-pooling forward pass over one pair of input rows (`rows[0]` on top), `2·ow`
-/// values each: `m[j]` = the largest of the window's four values, taken as the portable loop
-/// takes them (`f32::max` of the top pair's and the bottom pair's maxima; a NaN is passed
-/// over; the sign of a maximum of zeros, which `f32::max` leaves open, may differ from the
-/// loop's). Returns `false` (writing nothing) when `level` has no kernel for it (below AVX-512)
-/// or the lengths do not match, so the caller's loop runs instead.
+/// The 2×2 max-pooling forward pass over a band of input row pairs: `x` holds rows of `w`
+/// values, pair `i` being rows `2i` (top) and `2i + 1`; `m[i·ow + j]` = the largest of the
+/// window at columns `2j`, `2j + 1` of pair `i` (`2·ow ≤ w`; `m` holds whole pairs), taken as
+/// the portable loop takes them (`f32::max` of the top pair's and the bottom pair's maxima; a
+/// NaN is passed over; the sign of a maximum of zeros, which `f32::max` leaves open, may differ
+/// from the loop's). Returns `false` (writing nothing) when `level` has no kernel for it (below
+/// AVX-512) or the lengths do not fit, so the caller's loop runs instead.
 ///
 /// ```
 /// use stratanet::kernels::simd::{max_pool_pairs_forward, Level};
-/// let (top, bottom) = ([1.0f32, 5.0, 2.0, f32::NAN], [5.0f32, 0.0, 1.0, 2.0]);
+/// // one pair of rows of 5 values (the last column is not pooled)
+/// let x = [1.0f32, 5.0, 2.0, f32::NAN, 9.0, 5.0, 0.0, 1.0, 2.0, 9.0];
 /// let mut m = [9.0f32; 2];
-/// if max_pool_pairs_forward(Level::detected(), [&top, &bottom], &mut m) {
+/// if max_pool_pairs_forward(Level::detected(), &x, 5, 2, &mut m) {
 ///     assert_eq!(m, [5.0, 2.0]);
 /// }
 /// ```
-pub fn max_pool_pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) -> bool {
+pub fn max_pool_pairs_forward(level: Level, x: &[f32], w: usize, ow: usize, m: &mut [f32]) -> bool {
     #[cfg(target_arch = "x86_64")]
-    if x86_pool::has_kernel(level) && rows.iter().all(|r| r.len() == 2 * m.len()) {
-        x86_pool::pairs_forward(level, rows, m);
+    if x86_pool::has_kernel(level) && x86_pool::band_fits(x.len(), w, ow, m.len()) {
+        x86_pool::pairs_forward(level, x, w, ow, m);
         return true;
     }
-    let _ = (level, rows, m);
+    let _ = (level, x, w, ow, m);
     false
 }
 
-/// The 2×2 max-pooling backward pass over one pair of input rows (`rows[0]` on top), `2·ow`
-/// values each, with the window maxima `m` and their gradients `d` (`ow` each): each gradient
-/// goes to the first position of its window (top left, top right, bottom left, bottom right)
-/// equal to its maximum, the other three get 0 (`dt`, `db`: the rows' gradients). Returns
-/// `false` (writing nothing) when `level` has no kernel for it (below AVX-512) or the lengths
-/// do not match, so the caller's loop runs instead; where it runs it gives that loop's values.
+/// The 2×2 max-pooling backward pass over a band of input row pairs (laid out as for
+/// [`max_pool_pairs_forward`]), with the window maxima `m` and their gradients `d`: each
+/// gradient goes to the first position of its window (top left, top right, bottom left, bottom
+/// right) equal to its maximum, the other three get 0, in `dx` (laid out as `x`; the columns
+/// past `2·ow` are not written). Returns `false` (writing nothing) when `level` has no kernel
+/// for it (below AVX-512) or the lengths do not fit, so the caller's loop runs instead; where it
+/// runs it gives that loop's values.
 ///
 /// ```
 /// use stratanet::kernels::simd::{max_pool_pairs_backward, Level};
-/// let (top, bottom) = ([1.0f32, 5.0, 2.0, 2.0], [5.0f32, 0.0, 1.0, 2.0]);
-/// let (mut dt, mut db) = ([9.0f32; 4], [9.0f32; 4]);
-/// if max_pool_pairs_backward(Level::detected(), [&top, &bottom], &[5.0, 2.0], &[0.5, 0.25], &mut dt, &mut db) {
-///     assert_eq!((dt, db), ([0.0, 0.5, 0.25, 0.0], [0.0; 4]));
+/// let x = [1.0f32, 5.0, 2.0, 2.0, 5.0, 0.0, 1.0, 2.0];
+/// let mut dx = [9.0f32; 8];
+/// if max_pool_pairs_backward(Level::detected(), (&x, 4, 2), &[5.0, 2.0], &[0.5, 0.25], &mut dx) {
+///     assert_eq!(dx, [0.0, 0.5, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0]);
 /// }
 /// ```
 pub fn max_pool_pairs_backward(
     level: Level,
-    rows: [&[f32]; 2],
+    (x, w, ow): (&[f32], usize, usize),
     m: &[f32],
     d: &[f32],
-    dt: &mut [f32],
-    db: &mut [f32],
+    dx: &mut [f32],
 ) -> bool {
-    let ow = m.len();
-    let fits = d.len() == ow && dt.len() == 2 * ow && db.len() == 2 * ow;
     #[cfg(target_arch = "x86_64")]
-    if x86_pool::has_kernel(level) && fits && rows.iter().all(|r| r.len() == 2 * ow) {
-        x86_pool::pairs_backward(level, rows, m, d, dt, db);
+    if x86_pool::has_kernel(level)
+        && d.len() == m.len()
+        && x86_pool::band_fits(x.len(), w, ow, m.len())
+        && x86_pool::band_fits(dx.len(), w, ow, m.len())
+    {
+        x86_pool::pairs_backward(level, (x, w, ow), m, d, dx);
         return true;
     }
-    let _ = (level, rows, fits, dt, db);
+    let _ = (level, x, w, ow, m, d, dx);
     false
 }
 

@@ -1,6 +1,6 @@
-//! The AVX-512 form of 2×2 max pooling over one pair of input rows, forward
+//! The AVX-512 form of 2×2 max pooling over a band of input row pairs, forward
 //! ([`super::max_pool_pairs_forward`]) and backward ([`super::max_pool_pairs_backward`]):
-//! sixteen windows per step, the rows' even and odd columns separated by `vpermt2ps`; forward
+//! one call for a whole band (a sample's or a channel's rows), sixteen windows per step, the rows' even and odd columns separated by `vpermt2ps`; forward
 //! takes the maxima as `f32::max` does, backward gives the gradient to the first position
 //! holding the maximum by mask arithmetic and interleaves the gradients back; short rows by
 //! masked loads and stores.
@@ -13,16 +13,41 @@ pub(super) fn has_kernel(level: Level) -> bool {
     level.0 == Isa::Avx512
 }
 
-/// See [`super::max_pool_pairs_forward`]; the caller checked the lengths (`top`, `bottom`:
-/// `2·ow`; `m`: `ow`) and the level.
-pub(super) fn pairs_forward(level: Level, rows: [&[f32]; 2], m: &mut [f32]) {
-    let ow = m.len();
-    assert!(has_kernel(level) && rows.iter().all(|r| r.len() == 2 * ow));
-    // SAFETY: detection found AVX-512F (the `Level`); the assert proves the lengths every
-    // masked load and store stays within.
-    unsafe { pairs_forward_avx512(ow, rows, m) }
+/// See [`super::max_pool_pairs_forward`]; the caller checked the level and that `x` holds
+/// the band (`band_fits`).
+pub(super) fn pairs_forward(level: Level, x: &[f32], w: usize, ow: usize, m: &mut [f32]) {
+    assert!(has_kernel(level) && band_fits(x.len(), w, ow, m.len()));
+    // SAFETY: detection found AVX-512F (the `Level`).
+    unsafe { band_forward_avx512(x, w, ow, m) }
 }
 
+/// Whether a band of `m_len / ow` row pairs of `w`-value rows, each read for `2·ow` values,
+/// lies within `x_len` values.
+pub(super) fn band_fits(x_len: usize, w: usize, ow: usize, m_len: usize) -> bool {
+    ow > 0
+        && 2 * ow <= w
+        && m_len.is_multiple_of(ow)
+        && (m_len == 0 || (2 * (m_len / ow) - 1) * w + 2 * ow <= x_len)
+}
+
+/// # Safety
+/// AVX-512F is available.
+#[target_feature(enable = "avx512f")]
+unsafe fn band_forward_avx512(x: &[f32], w: usize, ow: usize, m: &mut [f32]) {
+    for i in 0..m.len() / ow {
+        let mi = &mut m[i * ow..][..ow];
+        let (top, bottom) = (&x[2 * i * w..][..2 * ow], &x[(2 * i + 1) * w..][..2 * ow]);
+        // SAFETY: AVX-512F (this function's contract); the rows hold `2·ow` values and `mi`
+        // `ow` (their lengths, from the slicing above).
+        unsafe { pairs_forward_avx512(ow, [top, bottom], mi) }
+    }
+}
+
+/// One row pair of the band.
+///
+/// # Safety
+/// AVX-512F is available; both rows hold `2·ow` values and `m` holds `ow`.
+#[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn pairs_forward_avx512(ow: usize, rows: [&[f32]; 2], m: &mut [f32]) {
     let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -93,32 +118,54 @@ unsafe fn split(
     )
 }
 
-/// See [`super::max_pool_pairs_backward`]; the caller checked the lengths (`top`, `bottom`,
-/// `dt`, `db`: `2·ow`; `m`, `d`: `ow`) and the level.
+/// See [`super::max_pool_pairs_backward`]; the caller checked the level and that `x` and `dx`
+/// hold the band and `m` and `d` match (`band_fits`).
 pub(super) fn pairs_backward(
     level: Level,
-    rows: [&[f32]; 2],
+    (x, w, ow): (&[f32], usize, usize),
     m: &[f32],
     d: &[f32],
-    dt: &mut [f32],
-    db: &mut [f32],
+    dx: &mut [f32],
 ) {
-    let ow = m.len();
-    assert!(has_kernel(level) && d.len() == ow);
-    assert!(rows.iter().all(|r| r.len() == 2 * ow) && dt.len() == 2 * ow && db.len() == 2 * ow);
-    // SAFETY: detection found AVX-512F (the `Level`); the asserts prove the lengths every
-    // masked load and store stays within.
-    unsafe { pairs_avx512(ow, rows, m, d, dt, db) }
+    assert!(has_kernel(level) && d.len() == m.len());
+    assert!(band_fits(x.len(), w, ow, m.len()) && band_fits(dx.len(), w, ow, m.len()));
+    // SAFETY: detection found AVX-512F (the `Level`).
+    unsafe { band_backward_avx512((x, w, ow), m, d, dx) }
 }
 
+/// # Safety
+/// AVX-512F is available.
+#[target_feature(enable = "avx512f")]
+unsafe fn band_backward_avx512(
+    (x, w, ow): (&[f32], usize, usize),
+    m: &[f32],
+    d: &[f32],
+    dx: &mut [f32],
+) {
+    // (index loops, not iterator adapters: an adapter instantiated here for `f32` is shared
+    // with size-optimized dependents, which then call it instead of inlining their own)
+    for i in 0..m.len() / ow {
+        let (mi, di) = (&m[i * ow..][..ow], &d[i * ow..][..ow]);
+        let (top, bottom) = (&x[2 * i * w..][..2 * ow], &x[(2 * i + 1) * w..][..2 * ow]);
+        let pair = &mut dx[2 * i * w..][..w + 2 * ow];
+        // SAFETY: AVX-512F (this function's contract); the lengths the slicing above gave.
+        unsafe { pairs_avx512((ow, w), [top, bottom], mi, di, pair) }
+    }
+}
+
+/// One row pair of the band.
+///
+/// # Safety
+/// AVX-512F is available; `rows` hold `2·ow` values, `m` and `d` hold `ow`, and `dx` holds
+/// the pair's gradient rows, `w ≥ 2·ow` apart (`w + 2·ow` values).
+#[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn pairs_avx512(
-    ow: usize,
+    (ow, w): (usize, usize),
     rows: [&[f32]; 2],
     m: &[f32],
     d: &[f32],
-    dt: &mut [f32],
-    db: &mut [f32],
+    dx: &mut [f32],
 ) {
     let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
@@ -147,16 +194,17 @@ unsafe fn pairs_avx512(
         let o2 = _mm512_mask_mov_ps(zero, h2 & windows, dv);
         let o3 = _mm512_mask_mov_ps(zero, h3 & windows, dv);
         macro_rules! join {
-            ($out:expr, $a:expr, $b:expr) => {{
-                let at = $out.as_mut_ptr().add(2 * w0);
+            ($row:expr, $a:expr, $b:expr) => {{
+                let at = dx.as_mut_ptr().add($row + 2 * w0);
                 _mm512_mask_storeu_ps(at, lo, _mm512_permutex2var_ps($a, low, $b));
                 _mm512_mask_storeu_ps(at.add(16), hi, _mm512_permutex2var_ps($a, high, $b));
             }};
         }
-        // SAFETY: as above, for the stores into `dt` and `db` (`2·ow` values each).
+        // SAFETY: as above, for the stores into the top row (`dx[..2·ow]`) and the bottom
+        // one (`dx[w..w + 2·ow]`).
         unsafe {
-            join!(dt, o0, o1);
-            join!(db, o2, o3);
+            join!(0, o0, o1);
+            join!(w, o2, o3);
         }
     }
 }
