@@ -234,39 +234,74 @@ fn im2col_rows<E: Scalar>(
 
 /// One row of [`im2col_rows`] where the output is as wide as the input at stride 1 (the
 /// "same" padding of odd kernels): each output position reads the input a fixed distance
-/// away, so the valid output rows are one shifted copy of the plane (`rows`: the valid output
-/// rows, `cols`: the valid columns, `first`: the block's first output row); then zeros where
-/// the window falls on padding — whole rows, and the border columns (which the copy filled
-/// from the neighbouring rows) by strided stores. Each value written once, by one library
-/// copy instead of one per image row.
+/// away, so the valid output rows are one shifted copy of the plane ([`Shift`]); then zeros
+/// where the window falls on padding — whole rows, and the border columns (which the copy
+/// filled from the neighbouring rows) by strided stores. Each value written once, by one
+/// library copy instead of one per image row.
 #[inline(always)]
 fn shifted_rows<E: Scalar>(
     g: &ConvGeom,
     plane: &[E],
-    (ki, kj): (usize, usize),
-    (rows, cols): (&core::ops::Range<usize>, &core::ops::Range<usize>),
+    k: (usize, usize),
+    valid: (&core::ops::Range<usize>, &core::ops::Range<usize>),
     first: usize,
     out: &mut [E],
 ) {
-    let w = g.w;
-    let (lo, hi) = if rows.is_empty() {
-        (0, 0)
-    } else {
-        ((rows.start - first) * w, (rows.end - first) * w)
-    };
-    out[..lo].fill(E::zero());
-    out[hi..].fill(E::zero());
-    if lo == hi || cols.is_empty() {
-        out[lo..hi].fill(E::zero());
+    let Some(s) = Shift::new(g, k, valid, first) else {
+        out.fill(E::zero());
         return;
+    };
+    out[..s.lo].fill(E::zero());
+    out[s.hi..].fill(E::zero());
+    out[s.from..s.to].copy_from_slice(&plane[s.at..s.at + (s.to - s.from)]);
+    s.zero_borders(out, valid.1, g.w);
+}
+
+/// Where one patch row of a column block meets its input plane under "same" padding at
+/// stride 1 (output as wide as input, `w`): the block's values `lo..hi` are the valid output
+/// rows; `from..to` of them, one contiguous run, pair with plane values from `at` on. The run's
+/// values in border columns (outside the valid ones) pair with the neighbouring rows' edges
+/// instead, so [`shifted_rows`] and [`col2im_add`] set them to zero ([`Shift::zero_borders`]).
+struct Shift {
+    lo: usize,
+    hi: usize,
+    from: usize,
+    to: usize,
+    at: usize,
+}
+
+impl Shift {
+    /// For kernel offset `(ki, kj)`, the valid output rows and columns `(rows, cols)`, and a
+    /// block starting at output row `first`; `None` when no value reaches the input.
+    #[inline(always)]
+    fn new(
+        g: &ConvGeom,
+        (ki, kj): (usize, usize),
+        (rows, cols): (&core::ops::Range<usize>, &core::ops::Range<usize>),
+        first: usize,
+    ) -> Option<Self> {
+        if rows.is_empty() || cols.is_empty() {
+            return None;
+        }
+        let w = g.w;
+        let (lo, hi) = ((rows.start - first) * w, (rows.end - first) * w);
+        Some(Self {
+            lo,
+            hi,
+            from: lo + cols.start,
+            to: hi - (w - cols.end),
+            // output (rows.start, cols.start) meets input (rows.start + ki − ph, cols.start + kj − pw)
+            at: (rows.start + ki - g.ph) * w + (cols.start + kj - g.pw),
+        })
     }
-    // output (rows.start, cols.start) reads input (rows.start + ki − ph, cols.start + kj − pw)
-    let (from, to) = (lo + cols.start, hi - (w - cols.end));
-    let src = (rows.start + ki - g.ph) * w + (cols.start + kj - g.pw);
-    out[from..to].copy_from_slice(&plane[src..src + (to - from)]);
-    for j in (0..cols.start).chain(cols.end..w) {
-        for v in out[lo + j..hi].iter_mut().step_by(w) {
-            *v = E::zero();
+
+    /// Zeros in `block`'s rows `lo..hi` (of `w` values) outside the columns `cols`.
+    #[inline(always)]
+    fn zero_borders<E: Scalar>(&self, block: &mut [E], cols: &core::ops::Range<usize>, w: usize) {
+        for j in (0..cols.start).chain(cols.end..w) {
+            for v in block[self.lo + j..self.hi].iter_mut().step_by(w) {
+                *v = E::zero();
+            }
         }
     }
 }
@@ -287,20 +322,12 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &mut [E], ld: usize, dx: &mut [
                 let src = &mut cols[r * ld..r * ld + q];
                 if g.sh == 1 && g.sw == 1 && g.ow == g.w {
                     // as `shifted_rows`: the border columns zeroed, then one shifted sum
-                    let w = g.w;
-                    if rows.is_empty() || cols_ok.is_empty() {
-                        continue;
-                    }
-                    let (lo, hi) = (rows.start * w, rows.end * w);
-                    for j in (0..cols_ok.start).chain(cols_ok.end..w) {
-                        for v in src[lo + j..hi].iter_mut().step_by(w) {
-                            *v = E::zero();
+                    if let Some(s) = Shift::new(g, (ki, kj), (&rows, &cols_ok), 0) {
+                        s.zero_borders(src, &cols_ok, g.w);
+                        let run = &src[s.from..s.to];
+                        for (d, &v) in plane[s.at..s.at + run.len()].iter_mut().zip(run) {
+                            *d = *d + v;
                         }
-                    }
-                    let (from, to) = (lo + cols_ok.start, hi - (w - cols_ok.end));
-                    let at = (rows.start + ki - g.ph) * w + (cols_ok.start + kj - g.pw);
-                    for (d, &v) in plane[at..at + (to - from)].iter_mut().zip(&src[from..to]) {
-                        *d = *d + v;
                     }
                     continue;
                 }

@@ -95,26 +95,33 @@ pub fn max_pool_forward_dispatched<E: Scalar>(g: &PoolGeom, n: usize, x: &[E], y
 }
 
 /// One sample's 2×2 pooling through the SIMD kernel ([`Scalar::max_pool_pairs_forward`]), in
-/// one band of row pairs or one a channel; `false` (nothing written) for other windows, or
-/// where the type and level have no kernel (it answers the same for every band).
+/// the bands of [`pair_bands`]; `false` (nothing written) for other windows, or where the type
+/// and level have no kernel (it answers the same for every band).
 #[cfg(feature = "alloc")]
 #[inline(always)]
 fn pairs_forward<E: Scalar>(level: Level, g: &PoolGeom, x: &[E], y: &mut [E]) -> bool {
     if !(g.k == 2 && g.s == 2) {
         return false;
     }
-    if g.h == 2 * g.oh {
-        // every row is in a window: the sample's channels are one band of row pairs
-        let (x, y) = (&x[..g.in_len()], &mut y[..g.out_len()]);
-        return E::max_pool_pairs_forward(level, x, g.w, g.ow, y);
-    }
-    for (c, y_plane) in y[..g.out_len()].chunks_exact_mut(g.oh * g.ow).enumerate() {
-        let plane = &x[c * g.h * g.w..(c + 1) * g.h * g.w];
-        if !E::max_pool_pairs_forward(level, plane, g.w, g.ow, y_plane) {
+    let (bands, xs, ys) = pair_bands(g);
+    for b in 0..bands {
+        let (x, y) = (&x[b * xs..(b + 1) * xs], &mut y[b * ys..(b + 1) * ys]);
+        if !E::max_pool_pairs_forward(level, x, g.w, g.ow, y) {
             return false;
         }
     }
     true
+}
+
+/// How one sample's 2×2 pooling splits into bands of row pairs for the SIMD kernels: `(bands,
+/// input values, output values)` of each. One band when every row is in a window (even
+/// height: the channels' row pairs follow each other), else one a channel (its last row out).
+fn pair_bands(g: &PoolGeom) -> (usize, usize, usize) {
+    if g.h == 2 * g.oh {
+        (1, g.in_len(), g.out_len())
+    } else {
+        (g.c, g.h * g.w, g.oh * g.ow)
+    }
 }
 
 /// `pool(g, x_s, y_s)` on each of the first `n` samples.
@@ -254,7 +261,7 @@ pub fn max_pool_backward<E: Scalar>(
 }
 
 /// One sample's 2×2 pooling backward pass through the SIMD kernel
-/// ([`Scalar::max_pool_pairs_backward`]), its rows in bands as [`pairs_forward`]'s; `false`
+/// ([`Scalar::max_pool_pairs_backward`]), in the bands of [`pair_bands`]; `false`
 /// (nothing written) where the type and level have no kernel.
 #[inline(always)]
 fn pairs_backward<E: Scalar>(
@@ -263,16 +270,12 @@ fn pairs_backward<E: Scalar>(
     (x, y, dy): (&[E], &[E], &[E]),
     dx: &mut [E],
 ) -> bool {
-    if g.h == 2 * g.oh {
-        let band = (&x[..g.in_len()], g.w, g.ow);
-        let (y, dy) = (&y[..g.out_len()], &dy[..g.out_len()]);
-        return E::max_pool_pairs_backward(level, band, y, dy, &mut dx[..g.in_len()]);
-    }
-    let (plane, out) = (g.h * g.w, g.oh * g.ow);
-    for c in 0..g.c {
-        let band = (&x[c * plane..(c + 1) * plane], g.w, g.ow);
-        let (y, dy) = (&y[c * out..(c + 1) * out], &dy[c * out..(c + 1) * out]);
-        if !E::max_pool_pairs_backward(level, band, y, dy, &mut dx[c * plane..(c + 1) * plane]) {
+    let (bands, xs, ys) = pair_bands(g);
+    for b in 0..bands {
+        let (inputs, outputs) = (b * xs..(b + 1) * xs, b * ys..(b + 1) * ys);
+        let band = (&x[inputs.clone()], g.w, g.ow);
+        let (y, dy) = (&y[outputs.clone()], &dy[outputs]);
+        if !E::max_pool_pairs_backward(level, band, y, dy, &mut dx[inputs]) {
             return false;
         }
     }

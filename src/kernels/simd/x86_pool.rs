@@ -1,9 +1,9 @@
 //! The AVX-512 form of 2×2 max pooling over a band of input row pairs, forward
-//! ([`super::max_pool_pairs_forward`]) and backward ([`super::max_pool_pairs_backward`]):
-//! one call for a whole band (a sample's or a channel's rows), sixteen windows per step, the rows' even and odd columns separated by `vpermt2ps`; forward
-//! takes the maxima as `f32::max` does, backward gives the gradient to the first position
-//! holding the maximum by mask arithmetic and interleaves the gradients back; short rows by
-//! masked loads and stores.
+//! ([`super::max_pool_pairs_forward`]) and backward ([`super::max_pool_pairs_backward`]): one
+//! call for a whole band (a sample's or a channel's rows), sixteen windows per step, the rows'
+//! even and odd columns separated by `vpermt2ps`; forward takes the maxima as `f32::max` does,
+//! backward gives the gradient to the first position holding the maximum by mask arithmetic
+//! and interleaves the gradients back; short rows by masked loads and stores.
 
 use super::{Isa, Level};
 use core::arch::x86_64::*;
@@ -50,16 +50,14 @@ unsafe fn band_forward_avx512(x: &[f32], w: usize, ow: usize, m: &mut [f32]) {
 #[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn pairs_forward_avx512(ow: usize, rows: [&[f32]; 2], m: &mut [f32]) {
-    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     for w0 in (0..ow).step_by(16) {
         let (windows, lo, hi) = masks(ow, w0);
-        // SAFETY: window `w0 + t` for `t < count` reads values `2·(w0 + t)` and
+        // SAFETY: window `w0 + t` for `t < 16` and `w0 + t < ow` reads values `2·(w0 + t)` and
         // `2·(w0 + t) + 1` of each row (`< 2·ow`) and writes value `w0 + t` of `m` (`< ow`);
         // the masks enable exactly those lanes.
         unsafe {
-            let (t0, t1) = split(rows[0], w0, lo, hi, even, odd);
-            let (b0, b1) = split(rows[1], w0, lo, hi, even, odd);
+            let (t0, t1) = split(rows[0], w0, lo, hi);
+            let (b0, b1) = split(rows[1], w0, lo, hi);
             // the loop's order: the top pair's maximum, then the larger with the bottom pair's
             let top = max_number(t0, t1);
             let bottom = max_number(b0, b1);
@@ -97,14 +95,9 @@ fn masks(ow: usize, w0: usize) -> (__mmask16, __mmask16, __mmask16) {
 /// `2·w0 + 16 ..` of `row`) lies within `row`.
 #[inline]
 #[target_feature(enable = "avx512f")]
-unsafe fn split(
-    row: &[f32],
-    w0: usize,
-    lo: __mmask16,
-    hi: __mmask16,
-    even: __m512i,
-    odd: __m512i,
-) -> (__m512, __m512) {
+unsafe fn split(row: &[f32], w0: usize, lo: __mmask16, hi: __mmask16) -> (__m512, __m512) {
+    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     // SAFETY: the caller's contract: the enabled lanes lie within `row`.
     let (a, b) = unsafe {
         (
@@ -167,19 +160,17 @@ unsafe fn pairs_avx512(
     d: &[f32],
     dx: &mut [f32],
 ) {
-    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     let low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     let high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     let zero = _mm512_setzero_ps();
     for w0 in (0..ow).step_by(16) {
         let (windows, lo, hi) = masks(ow, w0);
-        // SAFETY (every load and store below): window `w0 + t` for `t < count` reads values
-        // `2·(w0 + t)` and `2·(w0 + t) + 1` of a row (`< 2·ow`) and value `w0 + t` of `m`
-        // and `d` (`< ow`); the masks enable exactly those lanes.
+        // SAFETY (every load and store below): window `w0 + t` for `t < 16` and `w0 + t < ow`
+        // reads values `2·(w0 + t)` and `2·(w0 + t) + 1` of a row (`< 2·ow`) and value
+        // `w0 + t` of `m` and `d` (`< ow`); the masks enable exactly those lanes.
         let (t0, t1, b0, mv, dv) = unsafe {
-            let (t0, t1) = split(rows[0], w0, lo, hi, even, odd);
-            let (b0, _) = split(rows[1], w0, lo, hi, even, odd); // bottom right: what is left
+            let (t0, t1) = split(rows[0], w0, lo, hi);
+            let (b0, _) = split(rows[1], w0, lo, hi); // bottom right: what is left
             let mv = _mm512_maskz_loadu_ps(windows, m.as_ptr().add(w0));
             let dv = _mm512_maskz_loadu_ps(windows, d.as_ptr().add(w0));
             (t0, t1, b0, mv, dv)
