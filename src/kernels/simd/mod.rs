@@ -17,8 +17,9 @@
 //! multiply-adds: its tests bound each element by `(k + 2)·ε·Σ|a||b|` against `f64`.
 //!
 //! `unsafe` lives only in the architecture modules (`x86`: the int8 kernels and `vectorized`;
-//! `x86_gemm`: the matrix-product microkernels and gathers; `x86_small`: the unpacked kernel of
-//! small products; `x86_pool`: the pooling backward pass), each block with the check that makes it sound. The kernel tests also run under
+//! `x86_gemm`: the matrix-product microkernels and gathers; `x86_pack`: packing's 16×16
+//! transposes; `x86_small`: the unpacked kernel of small products; `x86_pool`: the pooling
+//! kernels), each block with the check that makes it sound. The kernel tests also run under
 //! AddressSanitizer (nightly only, so not in CI): `RUSTFLAGS=-Zsanitizer=address cargo +nightly
 //! test --lib --target x86_64-unknown-linux-gnu -- kernels::` — clean, and a deliberate 16-byte
 //! read past an input is reported.
@@ -40,6 +41,10 @@ pub(crate) mod sgemm;
 
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod pack;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[allow(unsafe_code)] // the AVX-512 transposing copy of packing: masked loads, stores
+mod x86_pack;
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)] // the AVX-512 max-pooling backward pass: masked loads and stores

@@ -1,8 +1,9 @@
 //! Packing for the own `f32` product ([`sgemm`](super::sgemm)): a matrix operand's lanes
 //! (rows of A, columns of B) into the zero-padded panels the microkernel reads, by block copies
-//! where the lanes are contiguous and by gathers of sixteen values where they are strided.
+//! where the lanes are contiguous, by 16×16 transposes where they run along the sum, and by
+//! gathers of sixteen values where both are strided.
 
-use super::{x86_gemm, Level};
+use super::{x86_gemm, x86_pack, Level};
 
 /// `count` lanes (rows of A, or columns of B) over `kc` steps of the sum into panels of `W`
 /// lanes (zero lanes past `count`); lane 0 of step 0 at `data[first]`, `strides = (lane,
@@ -36,8 +37,9 @@ pub(super) fn pack_panels<const W: usize>(
 
 /// One panel of `W` lanes over `kc` steps: `panel[p·W + l] = data[start + l·lane + p·step]`
 /// for the `live` lanes (`strides = (lane, step)`), 0 for the others. Along whichever stride
-/// is 1: a copy per step when the lanes are contiguous, else gathers of sixteen values (two
-/// steps of eight lanes, or sixteen lanes of one step), else plain loops.
+/// is 1: a copy per step when the lanes are contiguous, 16×16 transposes when the steps are
+/// (and the panel is sixteen lanes or more), else gathers of sixteen values (two steps of
+/// eight lanes, or sixteen lanes of one step), else plain loops.
 #[inline(always)]
 fn pack<const W: usize>(
     level: Level,
@@ -55,6 +57,14 @@ fn pack<const W: usize>(
             let at = start + p * step;
             out[..live].copy_from_slice(&data[at..at + live]);
             out[live..].fill(0.0);
+        }
+    } else if step == 1 && W.is_multiple_of(16) {
+        // lanes contiguous along the sum: transposed sixteen by sixteen
+        for g in 0..W / 16 {
+            let count = live.saturating_sub(g * 16).min(16);
+            let from = if count == 0 { 0 } else { start + g * 16 * lane };
+            let out = &mut panel[g * 16..];
+            x86_pack::transpose_steps(level, data, from, lane, count, kc, out, W);
         }
     } else if let Some(lanes) = lane_offsets(kc, |t| (t % group) * lane + t / group * step) {
         for g in 0..W / group {

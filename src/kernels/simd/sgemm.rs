@@ -1,15 +1,17 @@
 //! The crate's own `f32` matrix product for the levels that have a microkernel (AVX-512):
-//! `C = alpha·A·B + beta·C` in blocks (BLIS's loop order), both operands packed into panels,
-//! the packing buffers held per thread and reused, so a product allocates nothing once a thread
-//! has made its first. Everything but the microkernel is safe code here; the microkernel
-//! ([`x86_gemm`](super::x86_gemm)) reads only the panels it is handed, whose lengths it checks.
+//! `C = alpha·A·B + beta·C` in blocks (BLIS's loop order), B packed into panels and A too
+//! unless it runs contiguously along its rows or columns (then the microkernel reads it where
+//! it lies), the packing buffers held per thread and reused, so a product allocates nothing
+//! once a thread has made its first. Everything but the microkernel is safe code here; the
+//! microkernel ([`x86_gemm`](super::x86_gemm)) reads only the operands it is handed, whose
+//! extents it checks.
 //!
 //! A panel of A holds [`MR`] rows of a `KC`-long stretch of columns, column by column (`MR`
 //! values per step of the sum); a panel of B [`NR`] columns, row by row. Rows and columns past
 //! the matrix are zero in the panels and never written back.
 
 use super::pack::pack_panels;
-use super::x86_gemm::{Combine, DOT};
+use super::x86_gemm::{ARows, Combine, DOT};
 use super::x86_small;
 pub(crate) use super::x86_small::Operand;
 use super::{vectorized, x86_gemm, Level};
@@ -266,6 +268,10 @@ fn blocks(
 ) {
     let mut tile = [0.0f32; MR * NR];
     let mut packed_at = 0; // where this block's panels start in a `Panels::Packed`
+                           // A contiguous along its rows or its columns is read where it lies: a step's MR values
+                           // are then one row's next value each (or MR neighbours), as cheap to broadcast as a
+                           // panel's, and packing them (a transposing gather for a row-major A) is saved.
+    let in_place = a.col_stride == 1 || a.row_stride == 1;
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
@@ -286,12 +292,25 @@ fn blocks(
                 let mc = MC.min(m - i0);
                 let a_first = i0 * a.row_stride + p0 * a.col_stride;
                 let strides = (a.row_stride, a.col_stride); // A's lanes are rows
-                pack_panels::<MR>(level, a.data, a_first, strides, mc, kc, pa);
+                if !in_place {
+                    pack_panels::<MR>(level, a.data, a_first, strides, mc, kc, pa);
+                }
                 for (jp, jr) in (0..nc).step_by(NR).enumerate() {
                     let b_panel = &pb[jp * kc * NR..][..kc * NR];
                     for (ip, ir) in (0..mc).step_by(MR).enumerate() {
-                        let a_panel = &pa[ip * kc * MR..][..kc * MR];
                         let (rows, cols) = (MR.min(mc - ir), NR.min(nc - jr));
+                        let a_panel = if in_place {
+                            // rows past the last read the last again (and are not written)
+                            let first_row = a_first + ir * a.row_stride;
+                            let row = |r: usize| first_row + r.min(rows - 1) * a.row_stride;
+                            ARows {
+                                data: a.data,
+                                rows: core::array::from_fn(row),
+                                step: a.col_stride,
+                            }
+                        } else {
+                            ARows::packed(&pa[ip * kc * MR..][..kc * MR])
+                        };
                         let corner = (i0 + ir) * n + j0 + jr;
                         if (rows, cols) == (MR, NR) {
                             let combine = match (first, beta == 0.0) {

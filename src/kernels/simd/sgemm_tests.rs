@@ -225,6 +225,80 @@ fn products_agree_with_f64_on_ragged_shapes_strides_and_blocks() {
 }
 
 #[test]
+fn an_a_strided_both_ways_is_packed_and_agrees_with_f64() {
+    let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
+        return;
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(19);
+    // every other column of a wider matrix: neither stride is 1, so A is packed (by gathers)
+    // instead of read where it lies
+    for (m, k, n) in [(70, 300, 40), (9, 17, 65), (64, 784, 128)] {
+        let a_data = random(&mut rng, m * 2 * k);
+        let a = Operand {
+            data: &a_data,
+            row_stride: 2 * k,
+            col_stride: 2,
+        };
+        let b_data = random(&mut rng, k * n);
+        let b = view(&b_data, k, n, true);
+        let mut c = vec![0.0; m * n];
+        assert!(sgemm(level, m, k, n, 1.0, a, b, 0.0, &mut c));
+        let want = reference(m, k, n, a, b);
+        assert_close(&c, &want, (1.0, 0.0), &c.clone(), k, "strided A");
+    }
+}
+
+#[test]
+fn panels_hold_their_definition_on_every_packing_path() {
+    use super::super::pack::pack_panels;
+    let Some(level) = Level::available().find(|&l| x86_gemm::has_kernel(l)) else {
+        return;
+    };
+    let ld = 45; // the other stride
+                 // (lane, step): lanes contiguous (copies), steps contiguous (16×16 transposes for B's
+                 // panels, gathers for A's), neither (gathers)
+    for strides in [(1, ld), (ld, 1), (ld, 2)] {
+        for count in [1, 7, 8, 15, 16, 17, 31, 32, 33, 40] {
+            for kc in [1, 5, 15, 16, 17, 40] {
+                let data: Vec<f32> = (0..count * ld * 2 + kc * ld * 2)
+                    .map(|v| v as f32)
+                    .collect();
+                let first = 3;
+                let want = |w: usize, panels: usize| -> Vec<f32> {
+                    let mut out = vec![0.0; panels * w * kc];
+                    for (q, panel) in out.chunks_exact_mut(w * kc).enumerate() {
+                        for p in 0..kc {
+                            for l in 0..w {
+                                let lane = q * w + l;
+                                if lane < count {
+                                    panel[p * w + l] =
+                                        data[first + lane * strides.0 + p * strides.1];
+                                }
+                            }
+                        }
+                    }
+                    out
+                };
+                let mut a = vec![f32::NAN; count.div_ceil(MR) * MR * kc];
+                pack_panels::<MR>(level, &data, first, strides, count, kc, &mut a);
+                assert_eq!(
+                    a,
+                    want(MR, count.div_ceil(MR)),
+                    "A {strides:?} {count} {kc}"
+                );
+                let mut b = vec![f32::NAN; count.div_ceil(NR) * NR * kc];
+                pack_panels::<NR>(level, &data, first, strides, count, kc, &mut b);
+                assert_eq!(
+                    b,
+                    want(NR, count.div_ceil(NR)),
+                    "B {strides:?} {count} {kc}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 #[should_panic(expected = "A does not cover")]
 fn the_small_kernel_refuses_an_a_whose_last_index_wraps() {
     let Some(level) = Level::available().find(|&l| x86_small::has_kernel(l)) else {

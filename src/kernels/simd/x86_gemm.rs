@@ -14,19 +14,51 @@ pub(super) fn has_kernel(level: Level) -> bool {
     level.0 == Isa::Avx512
 }
 
-/// `tile = A_panel · B_panel` over `kc` steps (`a`: `kc·MR` values, step by step; `b`:
-/// `kc·NR`), the tile row-major `MR × NR`.
+/// Where a tile's [`MR`] rows of A lie: value `(r, p)` (row `r`, step `p` of the sum) at
+/// `data[rows[r] + p·step]`. A packed panel has `rows[r] = r` and `step = MR`; A read where it
+/// lies has its rows' starts and the stride along the sum (1 for a row-major A, its row count
+/// apart for a transposed one), so its rows need no packing.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ARows<'a> {
+    pub(super) data: &'a [f32],
+    pub(super) rows: [usize; MR],
+    pub(super) step: usize,
+}
+
+impl<'a> ARows<'a> {
+    /// A packed panel: `MR` values a step.
+    pub(super) fn packed(panel: &'a [f32]) -> Self {
+        Self {
+            data: panel,
+            rows: core::array::from_fn(|r| r),
+            step: MR,
+        }
+    }
+
+    /// Whether every value of `kc` steps lies in `data`: the last step's farthest row,
+    /// `max(rows) + (kc − 1)·step`, is inside (no overflow).
+    fn holds(&self, kc: usize) -> bool {
+        let farthest = self.rows.iter().copied().max().unwrap_or(0);
+        let last = (kc - 1)
+            .checked_mul(self.step)
+            .and_then(|s| s.checked_add(farthest));
+        matches!(last, Some(last) if last < self.data.len())
+    }
+}
+
+/// `tile = A·B_panel` over `kc ≥ 1` steps (`a`: `MR` rows of `kc` steps; `b`: `kc·NR`
+/// values, step by step), the tile row-major `MR × NR`.
 ///
-/// Panics unless `level` has the kernel and the panels hold `kc` steps.
-pub(super) fn tile(level: Level, kc: usize, a: &[f32], b: &[f32], tile: &mut [f32; MR * NR]) {
-    assert!(has_kernel(level) && a.len() >= kc * MR && b.len() >= kc * NR);
+/// Panics unless `level` has the kernel and the operands hold `kc` steps.
+pub(super) fn tile(level: Level, kc: usize, a: ARows<'_>, b: &[f32], tile: &mut [f32; MR * NR]) {
+    assert!(has_kernel(level) && kc > 0 && a.holds(kc) && b.len() >= kc * NR);
     // SAFETY: a `Level` of AVX-512 is made only after detection found AVX-512F; the assert
-    // above proves every read (`kc` steps of MR values of `a` and NR of `b`); the tile is MR
-    // rows of NR values, the stores' extent.
+    // above proves every read (`kc` steps of A's MR rows, `ARows::holds`, and NR values of
+    // `b` a step); the tile is MR rows of NR values, the stores' extent.
     unsafe {
         tile_avx512(
             kc,
-            a.as_ptr(),
+            (a.data.as_ptr(), a.rows, a.step),
             b.as_ptr(),
             tile.as_mut_ptr(),
             NR,
@@ -49,32 +81,37 @@ pub(super) enum Combine {
 /// [`tile`] straight into a whole `MR × NR` block of `c` (rows `ldc` apart), combined as
 /// `combine` says: no tile buffer to copy when the sum is short.
 ///
-/// Panics unless `level` has the kernel, the panels hold `kc` steps and `c` holds the block.
+/// Panics unless `level` has the kernel, the operands hold `kc` steps and `c` holds the
+/// block.
 pub(super) fn tile_into(
     level: Level,
     kc: usize,
-    a: &[f32],
+    a: ARows<'_>,
     b: &[f32],
     c: &mut [f32],
     ldc: usize,
     combine: Combine,
 ) {
-    assert!(has_kernel(level) && a.len() >= kc * MR && b.len() >= kc * NR);
+    assert!(has_kernel(level) && kc > 0 && a.holds(kc) && b.len() >= kc * NR);
     assert!(ldc >= NR && c.len() >= (MR - 1) * ldc + NR);
     // SAFETY: as in `tile`; the assert above proves the block's MR rows of NR values, `ldc`
     // apart, lie in `c`.
-    unsafe { tile_avx512(kc, a.as_ptr(), b.as_ptr(), c.as_mut_ptr(), ldc, combine) }
+    unsafe {
+        let a = (a.data.as_ptr(), a.rows, a.step);
+        tile_avx512(kc, a, b.as_ptr(), c.as_mut_ptr(), ldc, combine)
+    }
 }
 
 /// The tile over `kc` steps, combined into the `MR × NR` block at `c` (rows `ldc` apart).
+/// `a = (data, rows, step)`: A's value `(r, p)` at `data + rows[r] + p·step`.
 ///
 /// # Safety
-/// AVX-512F is available; `a` and `b` hold `kc` steps of their panels; the block lies in
+/// AVX-512F is available; `a` and `b` hold `kc` steps of their operands; the block lies in
 /// one allocation the caller borrows mutably.
 #[target_feature(enable = "avx512f")]
 unsafe fn tile_avx512(
     kc: usize,
-    a: *const f32,
+    (a, rows, step): (*const f32, [usize; MR], usize),
     b: *const f32,
     c: *mut f32,
     ldc: usize,
@@ -88,8 +125,9 @@ unsafe fn tile_avx512(
             (_mm512_loadu_ps(row), _mm512_loadu_ps(row.add(16)))
         };
         for (r, acc) in acc.iter_mut().enumerate() {
-            // SAFETY: step `p` of the A panel is MR values at `p·MR`; `r < MR`.
-            let v = _mm512_set1_ps(unsafe { *a.add(p * MR + r) });
+            // SAFETY: A's value (r, p) at `rows[r] + p·step`, `r < MR`, `p < kc` (the
+            // caller's check, `ARows::holds`).
+            let v = _mm512_set1_ps(unsafe { *a.add(rows[r] + p * step) });
             acc[0] = _mm512_fmadd_ps(v, b0, acc[0]);
             acc[1] = _mm512_fmadd_ps(v, b1, acc[1]);
         }
