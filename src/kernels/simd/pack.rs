@@ -64,7 +64,7 @@ fn pack<const W: usize>(
             let count = live.saturating_sub(g * 16).min(16);
             let from = if count == 0 { 0 } else { start + g * 16 * lane };
             let out = &mut panel[g * 16..];
-            x86_pack::transpose_steps(level, data, from, lane, count, kc, out, W);
+            x86_pack::transpose_steps(level, data, from, lane, (count, 16), kc, out, W);
         }
     } else if let Some(lanes) = lane_offsets(kc, |t| (t % group) * lane + t / group * step) {
         for g in 0..W / group {

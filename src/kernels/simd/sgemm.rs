@@ -14,7 +14,7 @@ use super::pack::pack_panels;
 use super::x86_gemm::{ARows, Combine, DOT};
 use super::x86_small;
 pub(crate) use super::x86_small::Operand;
-use super::{vectorized, x86_gemm, Level};
+use super::{vectorized, x86_gemm, x86_pack, Level};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
@@ -154,7 +154,8 @@ pub(crate) fn vector_product(
 /// A small product (`1 ≤ k`, [`is_small`]) by [`x86_small::product`], [`x86_small::MAX_N`]
 /// columns at a time: `A` read where it lies, `B` too when its rows are contiguous, else first
 /// copied row by row into this thread's B buffer (a dense layer's forward pass reads its
-/// `[out, in]` weights transposed).
+/// `[out, in]` weights transposed; attention its keys), by 16×16 transposes when its columns
+/// are contiguous.
 #[allow(clippy::too_many_arguments)]
 fn small(
     level: Level,
@@ -182,6 +183,17 @@ fn small(
             pb.resize(k * n, 0.0);
         }
         let rows = &mut pb[..k * n];
+        if b.row_stride == 1 {
+            // columns contiguous along the sum: sixteen at a time by 16×16 transposes
+            for j0 in (0..n).step_by(16) {
+                let live = 16.min(n - j0);
+                let (from, lanes) = (j0 * b.col_stride, (live, live));
+                let out = &mut rows[j0..];
+                x86_pack::transpose_steps(level, b.data, from, b.col_stride, lanes, k, out, n);
+            }
+            columns(rows, n, c);
+            return;
+        }
         for j in 0..n {
             let column = &b.data[j * b.col_stride..];
             for (p, row) in rows.chunks_exact_mut(n).enumerate() {

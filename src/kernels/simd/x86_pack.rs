@@ -8,17 +8,18 @@ use super::{x86_gemm, Level};
 use core::arch::x86_64::*;
 
 /// For `s < steps`: `out[s·out_stride + t] = data[start + t·lane + s]` for the `live` lanes
-/// `t < live ≤ 16`, and 0 for the lanes past them.
+/// `t < live`, and 0 for the lanes `live ≤ t < width ≤ 16` (a panel's padding); lanes from
+/// `width` on are not written.
 ///
-/// Panics unless `level` has the microkernel, `live ≤ 16`, every read lies in `data` and
-/// every 16-value store in `out`.
+/// Panics unless `level` has the microkernel, `live ≤ width ≤ 16`, every read lies in `data`
+/// and every store in `out`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn transpose_steps(
     level: Level,
     data: &[f32],
     start: usize,
     lane: usize,
-    live: usize,
+    (live, width): (usize, usize),
     steps: usize,
     out: &mut [f32],
     out_stride: usize,
@@ -26,30 +27,29 @@ pub(super) fn transpose_steps(
     if steps == 0 {
         return;
     }
-    assert!(x86_gemm::has_kernel(level) && live <= 16);
+    assert!(x86_gemm::has_kernel(level) && live <= width && width <= 16);
     let last = live
         .checked_sub(1)
         .map_or(Some(start), |l| l.checked_mul(lane))
         .and_then(|reach| reach.checked_add(start))
         .and_then(|s| s.checked_add(steps - 1));
     assert!(live == 0 || matches!(last, Some(last) if last < data.len()));
-    assert!(out.len() >= (steps - 1) * out_stride + 16);
+    assert!(out.len() >= (steps - 1) * out_stride + width);
     // SAFETY: detection found AVX-512F; the asserts prove every read (lane `t < live`, step
     // `s < steps`: `start + t·lane + s ≤ start + (live − 1)·lane + steps − 1`) lies in
-    // `data` and every 16-value store (`s·out_stride`, `s < steps`) in `out`.
+    // `data` and every store (`width` values at `s·out_stride`, `s < steps`) in `out`.
     unsafe {
         transpose_avx512(
             data.as_ptr(),
             (start, lane, live),
             steps,
-            out.as_mut_ptr(),
-            out_stride,
+            (out.as_mut_ptr(), out_stride, width),
         )
     }
 }
 
 /// The transpose in blocks of sixteen steps; the last block's steps past `steps` are neither
-/// read (masked loads) nor stored.
+/// read (masked loads) nor stored, nor are the lanes from `width` on.
 ///
 /// # Safety
 /// AVX-512F is available; the reads and stores `transpose_steps` checks lie in the
@@ -59,9 +59,13 @@ unsafe fn transpose_avx512(
     data: *const f32,
     (start, lane, live): (usize, usize, usize),
     steps: usize,
-    out: *mut f32,
-    out_stride: usize,
+    (out, out_stride, width): (*mut f32, usize, usize),
 ) {
+    let stored: __mmask16 = if width == 16 {
+        0xffff
+    } else {
+        (1 << width) - 1
+    };
     let mut s0 = 0;
     while s0 < steps {
         let count = (steps - s0).min(16);
@@ -115,16 +119,10 @@ unsafe fn transpose_avx512(
             }
             cols
         };
-        if count == 16 {
-            for (s, column) in columns.iter().enumerate() {
-                // SAFETY: step `s0 + s < steps` (the caller's check).
-                unsafe { _mm512_storeu_ps(out.add((s0 + s) * out_stride), *column) };
-            }
-        } else {
-            for (s, column) in columns.iter().enumerate().take(count) {
-                // SAFETY: as above.
-                unsafe { _mm512_storeu_ps(out.add((s0 + s) * out_stride), *column) };
-            }
+        let take = if count == 16 { 16 } else { count };
+        for (s, column) in columns.iter().enumerate().take(take) {
+            // SAFETY: step `s0 + s < steps`, its lanes below `width` (the caller's check).
+            unsafe { _mm512_mask_storeu_ps(out.add((s0 + s) * out_stride), stored, *column) };
         }
         s0 += 16;
     }
