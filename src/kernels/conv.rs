@@ -355,10 +355,11 @@ pub fn col2im_add<E: Scalar>(g: &ConvGeom, cols: &mut [E], ld: usize, dx: &mut [
     }
 }
 
-/// Forward pass over `n` samples, one product per sample: `cols` receives each sample's im2col
-/// matrix (`patch × positions`, sample after sample, kept for the backward pass) and `y` the
-/// outputs `[n, c_out, positions]`, the bias first and `W·cols` added onto it (so no layout
-/// change between the product and the outputs).
+/// Forward pass over `n` samples, one product per sample: `cols` (at least `patch ×
+/// positions` values) receives each sample's im2col matrix in turn and `y` the outputs `[n,
+/// c_out, positions]`, the bias first and `W·cols` added onto it (so no layout change between
+/// the product and the outputs). One sample's matrix at a time stays in cache; the backward
+/// pass builds it again from `x` rather than reading a whole batch's back from memory.
 pub fn conv_forward<E: Scalar>(
     g: &ConvGeom,
     n: usize,
@@ -387,38 +388,39 @@ fn forward_at<E: Scalar>(
     y: &mut [E],
 ) {
     let (p, q) = (g.patch(), g.positions());
+    let cols_s = &mut cols[..p * q];
     for s in 0..n {
-        let cols_s = &mut cols[s * p * q..(s + 1) * p * q];
         im2col(g, &x[s * g.in_len()..(s + 1) * g.in_len()], cols_s, q);
         let y_s = &mut y[s * g.out_len()..(s + 1) * g.out_len()];
         for (row, &bias) in y_s.chunks_exact_mut(q).zip(b) {
             row.fill(bias);
         }
-        let (w, cols_s) = (MatRef::row_major(w, p), MatRef::row_major(cols_s, q));
+        let (w, cols_s) = (MatRef::row_major(w, p), MatRef::row_major(&*cols_s, q));
         matmul(g.c_out, p, q, w, cols_s, true, y_s);
     }
 }
 
-/// Backward pass over `n` samples, given the forward's `cols`, one sample at a time: with
-/// `dY_s` its output gradients (`c_out × positions`, as `dy` holds them), `dW += dY_s·cols_sᵀ`,
-/// `db += row sums of dY_s`, and when asked `dcols = Wᵀ·dY_s` (`patch × positions`, in
-/// `dcols`), which col2im adds back onto the sample's input positions.
+/// Backward pass over `n` samples with inputs `x`, one sample at a time: its im2col matrix
+/// `cols_s` built again in `cols`, with `dY_s` its output gradients (`c_out × positions`, as
+/// `dy` holds them), `dW += dY_s·cols_sᵀ`, `db += row sums of dY_s`, and when asked `dcols =
+/// Wᵀ·dY_s` (`patch × positions`, in `dcols`), which col2im adds back onto the sample's input
+/// positions. `cols` and `dcols` hold at least `patch × positions` values each.
 #[allow(clippy::too_many_arguments)]
 pub fn conv_backward<E: Scalar>(
     g: &ConvGeom,
     n: usize,
-    cols: &[E],
+    x: &[E],
     w: &[E],
     dy: &[E],
     dx: Option<&mut [E]>,
     dw: &mut [E],
     db: &mut [E],
-    dcols: &mut [E],
+    (cols, dcols): (&mut [E], &mut [E]),
 ) {
     vectorized(
         Level::detected(),
         #[inline(always)]
-        || backward_at(g, n, cols, w, dy, dx, dw, db, dcols),
+        || backward_at(g, n, x, w, dy, dx, dw, db, (cols, dcols)),
     );
 }
 
@@ -428,19 +430,20 @@ pub fn conv_backward<E: Scalar>(
 fn backward_at<E: Scalar>(
     g: &ConvGeom,
     n: usize,
-    cols: &[E],
+    x: &[E],
     w: &[E],
     dy: &[E],
     mut dx: Option<&mut [E]>,
     dw: &mut [E],
     db: &mut [E],
-    dcols: &mut [E],
+    (cols, dcols): (&mut [E], &mut [E]),
 ) {
     let (p, q) = (g.patch(), g.positions());
-    let dcols = &mut dcols[..p * q];
+    let (cols_s, dcols) = (&mut cols[..p * q], &mut dcols[..p * q]);
     for s in 0..n {
         let dy_s = &dy[s * g.out_len()..(s + 1) * g.out_len()];
-        let cols_s = &cols[s * p * q..(s + 1) * p * q];
+        im2col(g, &x[s * g.in_len()..(s + 1) * g.in_len()], cols_s, q);
+        let cols_s = &*cols_s;
         let d_out = MatRef::row_major(dy_s, q);
         matmul(
             g.c_out,

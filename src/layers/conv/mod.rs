@@ -59,8 +59,8 @@ pub(crate) fn square_geometry<In: Shape, Out: Shape, K: DimT, S: DimT, P: DimT>(
     }
 }
 
-/// Buffers of a convolution for a batch: the im2col matrix (kept between forward and backward),
-/// the product `W·cols` or its gradient, and the column gradients.
+/// Buffers of a convolution: one sample's im2col matrix (built in the forward pass and again
+/// in the backward, where it stays in cache) and its gradient.
 #[cfg(feature = "alloc")]
 #[derive(Debug)]
 pub struct ConvWork<E> {
@@ -70,11 +70,10 @@ pub struct ConvWork<E> {
 
 #[cfg(feature = "alloc")]
 impl<E: Scalar> ConvWork<E> {
-    pub(crate) fn new(g: &ConvGeom, capacity: usize) -> Self {
-        // every sample's im2col matrix (kept for the backward pass); one sample's gradient of it
+    pub(crate) fn new(g: &ConvGeom) -> Self {
         let columns = g.patch() * g.positions();
         Self {
-            cols: vec![E::zero(); columns * capacity],
+            cols: vec![E::zero(); columns],
             dcols: vec![E::zero(); columns],
         }
     }
@@ -85,19 +84,23 @@ impl<E: Scalar> ConvWork<E> {
         conv_forward(g, n, x, w, b, &mut self.cols, y);
     }
 
-    /// Backward pass after [`ConvWork::forward`]; adds the parameter gradients to `grads`.
+    /// Backward pass over the forward pass's inputs `x`; adds the parameter gradients to
+    /// `grads`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn backward(
         &mut self,
         g: &ConvGeom,
         n: usize,
         tensors: &[E],
+        x: &[E],
         dy: &[E],
         dx: Option<&mut [E]>,
         grads: &mut [E],
     ) {
         let w = &tensors[..tensors.len() - g.c_out];
         let (dw, db) = grads.split_at_mut(grads.len() - g.c_out);
-        conv_backward(g, n, &self.cols, w, dy, dx, dw, db, &mut self.dcols);
+        let buffers = (&mut self.cols[..], &mut self.dcols[..]);
+        conv_backward(g, n, x, w, dy, dx, dw, db, buffers);
     }
 }
 
@@ -143,9 +146,10 @@ macro_rules! conv_module {
                 / CO::USIZE
                 * <Self as $crate::module::TensorLayout>::PARAMS;
 
-            fn work(capacity: usize) -> Self::Work {
+            // one sample's buffers serve any batch
+            fn work(_capacity: usize) -> Self::Work {
                 let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
-                $crate::layers::conv::ConvWork::new(&g, capacity)
+                $crate::layers::conv::ConvWork::new(&g)
             }
 
             fn forward(tensors: &[E], x: &[E], n: usize, y: &mut [E], work: &mut Self::Work) {
@@ -155,7 +159,15 @@ macro_rules! conv_module {
 
             fn backward(pass: $crate::module::Backward<'_, E>, work: &mut Self::Work) {
                 let g = $geometry::<In, $crate::module::Output<Self, In>, K, S, P>();
-                work.backward(&g, pass.n, pass.tensors, pass.dy, pass.dx, pass.grads);
+                work.backward(
+                    &g,
+                    pass.n,
+                    pass.tensors,
+                    pass.x,
+                    pass.dy,
+                    pass.dx,
+                    pass.grads,
+                );
             }
         }
     };

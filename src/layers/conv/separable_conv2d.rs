@@ -159,7 +159,7 @@ where
         SeparableWork {
             mid: vec![E::zero(); dg.out_len() * capacity],
             d_mid: vec![E::zero(); dg.out_len() * capacity],
-            pointwise: ConvWork::new(&pg, capacity),
+            pointwise: ConvWork::new(&pg),
         }
     }
 
@@ -178,9 +178,11 @@ where
         let taps = dg.c_in * dg.kh * dg.kw;
         let (depthwise, pointwise) = pass.tensors.split_at(taps);
         let (d_depthwise, d_pointwise) = pass.grads.split_at_mut(taps);
+        let mid = &work.mid[..pass.n * dg.out_len()];
         let d_mid = &mut work.d_mid[..pass.n * dg.out_len()];
+        let (n, dy) = (pass.n, pass.dy);
         work.pointwise
-            .backward(&pg, pass.n, pointwise, pass.dy, Some(d_mid), d_pointwise);
+            .backward(&pg, n, pointwise, mid, dy, Some(d_mid), d_pointwise);
         let d_mid = &work.d_mid[..pass.n * dg.out_len()];
         depthwise_backward(
             &dg,
