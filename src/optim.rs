@@ -15,9 +15,14 @@ use crate::Scalar;
 use num_traits::Float;
 
 /// An update rule.
-pub trait Optimizer {
+pub trait Optimizer: Clone + Send + Sync + 'static {
     /// State values kept per parameter.
     const STATE_PER_PARAM: usize;
+    /// Whether each value's update reads only its own gradient and state (every optimizer
+    /// here): training may then update the values in pieces, and on several threads at once.
+    /// An optimizer that looks across a tensor (a norm, say) keeps the default, `false`, and
+    /// gets each run of adjacent trainable tensors in one call.
+    const ELEMENTWISE: bool = false;
     /// The current learning rate.
     fn learning_rate(&self) -> f64;
     /// Sets the learning rate (for schedules).
@@ -108,6 +113,7 @@ impl Default for Sgd {
 
 impl Optimizer for Sgd {
     const STATE_PER_PARAM: usize = 1;
+    const ELEMENTWISE: bool = true;
     fn learning_rate(&self) -> f64 {
         self.lr
     }
@@ -199,6 +205,7 @@ impl Default for Adagrad {
 
 impl Optimizer for Adagrad {
     const STATE_PER_PARAM: usize = 1;
+    const ELEMENTWISE: bool = true;
     fn learning_rate(&self) -> f64 {
         self.lr
     }
@@ -271,6 +278,7 @@ impl Default for RmsProp {
 
 impl Optimizer for RmsProp {
     const STATE_PER_PARAM: usize = 2;
+    const ELEMENTWISE: bool = true;
     fn learning_rate(&self) -> f64 {
         self.lr
     }
@@ -419,6 +427,7 @@ fn adam_update_at<E: Scalar>(
 
 impl Optimizer for Adam {
     const STATE_PER_PARAM: usize = 2;
+    const ELEMENTWISE: bool = true;
     fn learning_rate(&self) -> f64 {
         self.lr
     }
@@ -488,6 +497,7 @@ impl Default for AdamW {
 
 impl Optimizer for AdamW {
     const STATE_PER_PARAM: usize = 2;
+    const ELEMENTWISE: bool = true;
     fn learning_rate(&self) -> f64 {
         self.lr
     }

@@ -119,6 +119,44 @@ fn two_threads_agree_with_one_up_to_the_rounding_of_the_gradient_sum() {
 }
 
 #[test]
+fn a_split_update_and_a_clipped_one_agree_with_one_thread() {
+    // Adam's update on two threads (the state in two parts of 4,096-value pieces, each thread
+    // summing and updating its own) and, with clipping, on the training thread after the sum:
+    // over five steps in f64 both stay within the rounding of the gradient sum of one thread.
+    let (x, y) = data::<f64>(64);
+    let train = |threads, clip: Option<Clip>| {
+        let mut model = Model::<Vector<784>, Wide, f64>::seeded(6)
+            .compile(SoftmaxCrossEntropy, Adam::new(0.01))
+            .threads(threads);
+        if let Some(clip) = clip {
+            model = model.with_clipping(clip);
+        }
+        for _ in 0..5 {
+            model.train_on_batch(&x, &y).unwrap();
+        }
+        model.model().weights().as_slice().to_vec()
+    };
+    for clip in [None, Some(Clip::GlobalNorm(0.5))] {
+        let (one, two) = (train(1, clip), train(2, clip));
+        assert_ne!(one, two, "{clip:?}: the step did split");
+        let largest = one
+            .iter()
+            .zip(&two)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            largest < 1e-12,
+            "{clip:?}: largest weight difference {largest:e}"
+        );
+        assert_eq!(
+            two,
+            train(2, clip),
+            "{clip:?}: two threads repeat to the bit"
+        );
+    }
+}
+
+#[test]
 fn a_thread_count_repeats_to_the_bit_with_dropout() {
     let (x, y) = data::<f32>(130);
     let fit = |threads| {

@@ -6,6 +6,7 @@ use super::callbacks::{Callback, TrainContext};
 use super::clip::Clip;
 use super::data::{check_inputs, check_labels};
 use super::model::Model;
+use super::update::UpdateState;
 use crate::error::{check_non_negative, Error, Result};
 use crate::loss::Loss;
 use crate::metric::{self, IntoMetrics, Metric, Scores, Task};
@@ -83,12 +84,12 @@ pub struct CompiledModel<In: Shape, Net: Module<In, E>, L: Loss<Net::Output, E>,
     pub(super) optimizer: O,
     pub(super) clip: Option<Clip>,
     pub(super) grads: Weights<Net, E>,
-    pub(super) state: Vec<E>,
+    pub(super) state: UpdateState<E>,
     pub(super) steps: u64,
     pub(super) workspace: Option<Workspace<In, Net, L, E>>,
     pub(super) metrics: Vec<Box<dyn Metric<Task = L::Task>>>,
     #[cfg(feature = "threading")]
-    pub(super) pool: super::parallel::Pool<In, Net, L, E>,
+    pub(super) pool: super::parallel::Pool<In, Net, L, O, E>,
 }
 
 impl<In, Net, L, O, E> core::fmt::Debug for CompiledModel<In, Net, L, O, E>
@@ -120,10 +121,11 @@ where
     E: Scalar,
 {
     pub(super) fn new(model: Model<In, Net, E>, loss: L, optimizer: O) -> Self {
+        let grads = Weights::zeros();
         Self {
             clip: None,
-            grads: Weights::zeros(),
-            state: vec![E::zero(); Net::PARAMS * O::STATE_PER_PARAM],
+            state: UpdateState::new::<O>(grads.trainable_ranges()),
+            grads,
             steps: 0,
             workspace: None,
             metrics: L::Task::defaults(),
@@ -305,16 +307,14 @@ where
 
     /// One step on the first `n` samples in the workspace: forward, loss, backward, clipping,
     /// update, state update. Returns the batch's summed loss; the metrics count its samples.
-    /// With the `threading` feature a batch worth it is split over threads (`parallel.rs`).
+    /// With the `threading` feature a batch worth it is split over threads (`parallel`).
     pub(super) fn step(&mut self, n: usize) -> f64 {
         #[cfg(feature = "threading")]
-        let (loss_sum, lent) = match self.shards(n) {
-            1 => (self.gradients(n), false),
-            shards => (self.sharded_gradients(n, shards), true),
-        };
-        #[cfg(not(feature = "threading"))]
-        let (loss_sum, lent) = (self.gradients(n), false);
-        self.update(lent);
+        if let shards @ 2.. = self.shards(n) {
+            return self.sharded_step(n, shards);
+        }
+        let loss_sum = self.gradients(n);
+        self.update();
         loss_sum
     }
 
@@ -335,43 +335,19 @@ where
         shard_gradients::<In, Net, L, E>(&self.loss, &mut self.metrics, shard, buffers, grads)
     }
 
-    /// Clipping, the optimizer's update from `self.grads`, and the layers' state update.
-    /// `lent`: the step lent the weights to helper threads, which hold them in their caches.
-    /// Updating them in place then stalls on every cache line (each store waits for the other
-    /// core to drop its copy), so each tensor is updated in a private copy and written back in
-    /// one block copy (MNIST MLP on a 2-core EPYC: the update 200 → 115 µs).
-    fn update(&mut self, lent: bool) {
-        let ws = self.workspace.as_ref().expect("step runs after reserve");
+    /// Clipping, the optimizer's update from `self.grads` on this thread, and the layers'
+    /// state update.
+    pub(super) fn update(&mut self) {
         if let Some(clip) = self.clip {
             clip.apply(&mut self.grads);
         }
         self.steps += 1;
-        let (t, optimizer, state) = (self.steps, &self.optimizer, &mut self.state);
-        #[cfg(feature = "threading")]
-        let mut scratch = lent.then(|| self.pool.scratch(Net::STORED));
-        #[cfg(not(feature = "threading"))]
-        let mut scratch: Option<&mut [E]> = {
-            let _no_helpers = lent;
-            None
-        };
-        let slots = O::STATE_PER_PARAM;
-        let mut offset = 0;
-        let weights = &mut self.model.weights;
-        weights.zip_trainable_runs(&self.grads, &mut |p: &mut [E], g: &[E]| {
-            let len = p.len();
-            let state = &mut state[offset * slots..(offset + len) * slots];
-            match scratch.as_deref_mut() {
-                Some(copy) => {
-                    let copy = &mut copy[..len];
-                    copy.copy_from_slice(p);
-                    optimizer.update(t, copy, g, state);
-                    p.copy_from_slice(copy);
-                }
-                None => optimizer.update(t, p, g, state),
-            }
-            offset += len;
-        });
-        Net::update_state(weights.as_mut_slice(), &ws.work);
+        let weights = self.model.weights.as_mut_slice();
+        let grads = self.grads.as_slice();
+        self.state
+            .update(&self.optimizer, self.steps, weights, grads);
+        let ws = self.workspace.as_ref().expect("step runs after reserve");
+        Net::update_state(self.model.weights.as_mut_slice(), &ws.work);
     }
 
     /// Starts a pass: every metric forgets what it saw.

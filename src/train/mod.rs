@@ -19,6 +19,7 @@ mod parallel;
 pub mod plot;
 #[cfg(feature = "std")]
 mod progress;
+mod update;
 
 pub use clip::Clip;
 pub use compiled::{CompiledModel, StepStats};
