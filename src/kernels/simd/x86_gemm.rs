@@ -157,10 +157,12 @@ unsafe fn tile_avx512(
 
 /// Rows and columns of a [`dots`] tile.
 pub(super) const DOT: usize = 4;
+// the tile's sums are reduced together as the sixteen lanes of one vector
+const _: () = assert!(DOT * DOT == 16);
 
 /// `out[r·DOT + c] = Σ_p a[r][p] · b[c][p]` over `p < k`: a tile of a product whose operands
 /// both run contiguously along the sum (`A` row-major, `B` transposed), sixteen steps of the sum
-/// per vector, the last ones masked, each of the sixteen sums reduced at the end.
+/// per vector, the last ones masked, the sixteen sums reduced together at the end.
 ///
 /// Panics unless `level` has the kernel and every slice holds `k` values.
 pub(super) fn dots(
@@ -202,11 +204,37 @@ unsafe fn dots_avx512(
     if full < k {
         step(full, (1u16 << (k - full)) - 1, &mut acc);
     }
-    for (out, acc) in out.chunks_exact_mut(DOT).zip(&acc) {
-        for (o, &v) in out.iter_mut().zip(acc) {
-            *o = _mm512_reduce_add_ps(v);
-        }
+    // The sixteen sums at once: neighbours' lanes added pairwise (`unpack*_ps`, then
+    // `unpack*_pd`), leaving in each 128-bit block four partial sums of four accumulators; then
+    // the blocks added across (`shuffle_f32x4`, twice): lane `4r + c` ends as `acc[r][c]`'s sum
+    // (45 instructions where sixteen reductions take about 128).
+    let mut pairs = [_mm512_setzero_ps(); 8];
+    for (i, pair) in pairs.iter_mut().enumerate() {
+        // accumulators 2i and 2i + 1 in row-major order: row i / 2, columns 2(i % 2) and on
+        let (x, y) = (acc[i / 2][2 * (i % 2)], acc[i / 2][2 * (i % 2) + 1]);
+        *pair = _mm512_add_ps(_mm512_unpacklo_ps(x, y), _mm512_unpackhi_ps(x, y));
     }
+    let mut quads = [_mm512_setzero_ps(); 4];
+    for (j, quad) in quads.iter_mut().enumerate() {
+        let (x, y) = (
+            _mm512_castps_pd(pairs[2 * j]),
+            _mm512_castps_pd(pairs[2 * j + 1]),
+        );
+        let low = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
+        *quad = _mm512_add_ps(low, _mm512_castpd_ps(_mm512_unpackhi_pd(x, y)));
+    }
+    let halves = |x: __m512, y: __m512| {
+        let low = _mm512_shuffle_f32x4::<0x44>(x, y);
+        let high = _mm512_shuffle_f32x4::<0xEE>(x, y);
+        _mm512_add_ps(low, high)
+    };
+    let (x01, x23) = (halves(quads[0], quads[1]), halves(quads[2], quads[3]));
+    let sums = _mm512_add_ps(
+        _mm512_shuffle_f32x4::<0x88>(x01, x23),
+        _mm512_shuffle_f32x4::<0xDD>(x01, x23),
+    );
+    // SAFETY: `out` is DOT·DOT = 16 values.
+    unsafe { _mm512_storeu_ps(out.as_mut_ptr(), sums) };
 }
 
 /// One gathered packing pass: for `s < steps`, lanes `t` of `mask` of
