@@ -14,7 +14,8 @@ use crate::kernels::simd::{vectorized, Level};
 use crate::Scalar;
 use num_traits::Float;
 
-/// An update rule.
+/// An update rule: plain settings (`Clone + Send + Sync`, as a [`Loss`](crate::loss::Loss)
+/// is), so a training step on several threads hands each a copy for its part of the update.
 pub trait Optimizer: Clone + Send + Sync + 'static {
     /// State values kept per parameter.
     const STATE_PER_PARAM: usize;
